@@ -1,0 +1,130 @@
+package io.clipline.imaging;
+
+import io.clipline.model.ModelManifest.ChannelOrder;
+import io.clipline.model.ModelManifest.ImageTower;
+import io.clipline.model.ModelManifest.ResizeMode;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
+
+/**
+ * Turns a {@link DecodedFrame} into the image tower's input exactly as its manifest declares:
+ * resize ({@code SHORT_SIDE_CENTER_CROP} or {@code STRETCH}, with the declared interpolation),
+ * channel order ({@code RGB} or {@code BGR}, grayscale replicated to three channels), scaling to
+ * [0, 1], then {@code (x - mean) / std} per channel, written as planar CHW floats.
+ *
+ * <p>{@code SHORT_SIDE_CENTER_CROP} scales the frame, keeping its aspect ratio, to the smallest
+ * size that covers the input (for a square input: the short side becomes the input size; the long
+ * side is rounded down), then takes the centre (offsets rounded down). Thread-safe.
+ */
+public final class Preprocessor {
+  private final ImageTower spec;
+  private final int interpolation;
+  /** Normalised value of every byte value, per tensor channel: {@code (v / 255 - mean) / std}. */
+  private final float[][] table = new float[3][256];
+
+  public Preprocessor(ImageTower spec) {
+    this.spec = spec;
+    switch (spec.interpolation()) {
+      case BICUBIC:
+        interpolation = Imgproc.INTER_CUBIC;
+        break;
+      case BILINEAR:
+        interpolation = Imgproc.INTER_LINEAR;
+        break;
+      case AREA:
+        interpolation = Imgproc.INTER_AREA;
+        break;
+      default:
+        throw new AssertionError(spec.interpolation());
+    }
+    float[] mean = spec.mean();
+    float[] std = spec.std();
+    for (int c = 0; c < 3; c++) {
+      for (int v = 0; v < 256; v++) {
+        table[c][v] = (v / 255f - mean[c]) / std[c];
+      }
+    }
+    OpenCvNatives.load();
+  }
+
+  /** Floats written per image: {@code 3 * height * width} of the manifest. */
+  public int sampleSize() {
+    return spec.sampleSize();
+  }
+
+  /**
+   * Writes the model input for {@code frame} into {@code dest[offset, offset + sampleSize())}.
+   *
+   * @return where the written input lies in the frame
+   * @throws IllegalArgumentException if {@code dest} has no room for one image at {@code offset}
+   */
+  public CropGeometry preprocess(DecodedFrame frame, float[] dest, int offset) {
+    if (offset < 0 || (long) offset + sampleSize() > dest.length) {
+      throw new IllegalArgumentException(
+          "dest: expected room for " + sampleSize() + " floats at offset " + offset + ", length is "
+              + dest.length);
+    }
+    int outW = spec.width();
+    int outH = spec.height();
+    int w = frame.width();
+    int h = frame.height();
+    int resizedW = outW;
+    int resizedH = outH;
+    if (spec.resize() == ResizeMode.SHORT_SIDE_CENTER_CROP) {
+      if ((long) w * outH <= (long) h * outW) { // width limits: it becomes outW
+        resizedH = (int) ((long) h * outW / w);
+      } else {
+        resizedW = (int) ((long) w * outH / h);
+      }
+    }
+    int cropX = (resizedW - outW) / 2;
+    int cropY = (resizedH - outH) / 2;
+    byte[] resized = resize(frame, resizedW, resizedH);
+    write(resized, frame.channels(), resizedW, cropX, cropY, dest, offset);
+    double scaleX = (double) w / resizedW;
+    double scaleY = (double) h / resizedH;
+    return new CropGeometry(w, h, cropX * scaleX, cropY * scaleY, outW * scaleX, outH * scaleY);
+  }
+
+  private byte[] resize(DecodedFrame frame, int width, int height) {
+    int channels = frame.channels();
+    Mat source = new Mat(frame.height(), frame.width(), CvType.CV_8UC(channels));
+    Mat resized = new Mat();
+    try {
+      source.put(0, 0, frame.pixels());
+      Imgproc.resize(source, resized, new Size(width, height), 0, 0, interpolation);
+      byte[] pixels = new byte[width * height * channels];
+      resized.get(0, 0, pixels);
+      return pixels;
+    } finally {
+      // Reverse order of creation; neither shares memory with the other.
+      resized.release();
+      source.release();
+    }
+  }
+
+  /** Writes the crop of {@code pixels} (interleaved, {@code channels} per pixel) as CHW floats. */
+  private void write(
+      byte[] pixels, int channels, int rowWidth, int cropX, int cropY, float[] dest, int offset) {
+    int outW = spec.width();
+    int outH = spec.height();
+    int plane = outW * outH;
+    // Source byte within a pixel for each tensor channel; pixels are gray or B, G, R.
+    int[] source =
+        channels == 1
+            ? new int[] {0, 0, 0}
+            : spec.channels() == ChannelOrder.RGB ? new int[] {2, 1, 0} : new int[] {0, 1, 2};
+    for (int y = 0; y < outH; y++) {
+      int row = ((y + cropY) * rowWidth + cropX) * channels;
+      int out = offset + y * outW;
+      for (int x = 0; x < outW; x++) {
+        int pixel = row + x * channels;
+        for (int c = 0; c < 3; c++) {
+          dest[out + x + c * plane] = table[c][pixels[pixel + source[c]] & 0xFF];
+        }
+      }
+    }
+  }
+}

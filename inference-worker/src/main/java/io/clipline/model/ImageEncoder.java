@@ -1,0 +1,188 @@
+package io.clipline.model;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.clipline.model.ImageFeatures.PatchLayer;
+import io.clipline.model.ModelManifest.ImageTower;
+import io.clipline.model.ModelManifest.PatchOutput;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Runs a model folder's image tower with ONNX Runtime: a batch of preprocessed images in, the
+ * global embedding and patch tokens out, as plain arrays.
+ *
+ * <p>The session is checked against the manifest when opened, so a wrong file fails at start-up
+ * with the names and shapes expected. Each {@link #encode} call holds native memory only for its
+ * own duration; the input is staged in a direct buffer that is reused across calls and grows to
+ * the largest batch seen.
+ *
+ * <p>Not thread-safe: one encoder per inference thread. Close it to free the session.
+ */
+public final class ImageEncoder implements AutoCloseable {
+  private final ModelManifest manifest;
+  private final ImageTower spec;
+  private final NativeSession session;
+  private final Set<String> outputNames;
+  /** Staging for the input tensor, reused across calls; ONNX Runtime reads it without a copy. */
+  private FloatBuffer input = direct(0);
+  private volatile boolean closed;
+
+  private ImageEncoder(ModelManifest manifest, NativeSession session) {
+    this.manifest = manifest;
+    this.spec = manifest.image();
+    this.session = session;
+    Set<String> names = new LinkedHashSet<>();
+    spec.embedding().ifPresent(names::add);
+    spec.patches().forEach(p -> names.add(p.output()));
+    this.outputNames = Set.copyOf(names);
+  }
+
+  /**
+   * Opens the image tower of {@code manifest} and checks it against the manifest.
+   *
+   * @throws ModelException if the session cannot be created, no acceptable provider is available,
+   *     or the model's inputs or outputs differ from the manifest
+   */
+  public static ImageEncoder open(ModelManifest manifest, InferenceOptions options) {
+    ImageTower spec = manifest.image();
+    String file = options.preferFp16() ? spec.fp16File().orElse(spec.file()) : spec.file();
+    NativeSession session =
+        NativeSession.open(
+            "image tower of " + manifest.name(), manifest.resolve(file), options);
+    try {
+      session.checkInput(
+          "image.input",
+          spec.input(),
+          OnnxJavaType.FLOAT,
+          new long[] {-1, 3, spec.height(), spec.width()});
+      spec.embedding()
+          .ifPresent(
+              name ->
+                  session.checkOutput(
+                      "image.embedding", name, OnnxJavaType.FLOAT, new long[] {-1, -1}));
+      for (int i = 0; i < spec.patches().size(); i++) {
+        PatchOutput patch = spec.patches().get(i);
+        session.checkOutput(
+            "image.patches[" + i + "].output",
+            patch.output(),
+            OnnxJavaType.FLOAT,
+            new long[] {-1, spec.patchCount(), patch.dim()});
+      }
+      return new ImageEncoder(manifest, session);
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
+  }
+
+  /** The manifest this encoder was opened from. */
+  public ModelManifest manifest() {
+    return manifest;
+  }
+
+  /** The execution provider in use and why. */
+  public ProviderChoice provider() {
+    return session.provider();
+  }
+
+  /**
+   * Encodes a batch.
+   *
+   * @param chw {@code batch} images, each {@link ImageTower#sampleSize()} floats in CHW order as
+   *     the {@code Preprocessor} writes them; floats past the batch are ignored
+   * @param batch the number of images, at least 1
+   * @throws IllegalArgumentException if {@code chw} is shorter than the batch
+   * @throws ModelException if ONNX Runtime fails or returns shapes other than the manifest's
+   */
+  public ImageFeatures encode(float[] chw, int batch) {
+    if (closed) {
+      throw new IllegalStateException(session.description() + " is closed");
+    }
+    int sample = spec.sampleSize();
+    if (batch < 1 || (long) batch * sample > chw.length) {
+      throw new IllegalArgumentException(
+          "chw: expected batch × 3 × " + spec.height() + " × " + spec.width() + " floats for batch "
+              + batch + ", got " + chw.length + " floats");
+    }
+    int size = batch * sample;
+    if (input.capacity() < size) {
+      input = direct(size);
+    }
+    input.clear();
+    input.put(chw, 0, size).flip();
+    long[] shape = {batch, 3, spec.height(), spec.width()};
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, shape);
+        OrtSession.Result result =
+            session.session().run(Map.of(spec.input(), tensor), outputNames)) {
+      Optional<float[][]> embeddings =
+          spec.embedding().map(name -> embeddings(result, name, batch));
+      List<PatchLayer> layers = new ArrayList<>(spec.patches().size());
+      for (PatchOutput patch : spec.patches()) {
+        float[] values = floats(result, patch.output(), batch, spec.patchCount(), patch.dim());
+        layers.add(
+            new PatchLayer(patch.layer(), spec.gridRows(), spec.gridCols(), patch.dim(), values));
+      }
+      return new ImageFeatures(batch, embeddings, layers);
+    } catch (OrtException e) {
+      throw new ModelException(
+          session.description() + " failed on a batch of " + batch + " on "
+              + provider().selected() + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  private float[][] embeddings(OrtSession.Result result, String name, int batch) {
+    float[] flat = floats(result, name, batch, -1);
+    int dim = flat.length / batch;
+    float[][] rows = new float[batch][];
+    for (int n = 0; n < batch; n++) {
+      rows[n] = Arrays.copyOfRange(flat, n * dim, (n + 1) * dim);
+    }
+    return rows;
+  }
+
+  /** Copies output {@code name} to an array after checking its shape ({@code -1}: any size). */
+  private float[] floats(OrtSession.Result result, String name, long... expected) {
+    OnnxValue value = result.get(name).orElseThrow();
+    long[] shape = ((OnnxTensor) value).getInfo().getShape();
+    boolean matches = shape.length == expected.length;
+    for (int i = 0; matches && i < shape.length; i++) {
+      matches = expected[i] < 0 || shape[i] == expected[i];
+    }
+    if (!matches) {
+      throw new ModelException(
+          session.description() + " returned '" + name + "' with shape " + Arrays.toString(shape)
+              + ", expected " + Arrays.toString(expected).replace("-1", "?"));
+    }
+    FloatBuffer buffer = ((OnnxTensor) value).getFloatBuffer();
+    float[] values = new float[buffer.remaining()];
+    buffer.get(values);
+    return values;
+  }
+
+  private static FloatBuffer direct(int floats) {
+    return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder())
+        .asFloatBuffer();
+  }
+
+  /** Frees the session; idempotent. */
+  @Override
+  public void close() {
+    closed = true;
+    session.close();
+  }
+}

@@ -1,0 +1,191 @@
+package io.clipline.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.ValueInfo;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns one ONNX Runtime session and the options it was created with, and checks the session's
+ * inputs and outputs against the manifest. Shared by the image and text encoders; not part of the
+ * API, so that no ONNX Runtime type leaves this package.
+ */
+final class NativeSession implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NativeSession.class);
+
+  private final OrtSession.SessionOptions sessionOptions;
+  private final OrtSession session;
+  private final ProviderChoice provider;
+  private final String description;
+  private volatile boolean closed;
+
+  private NativeSession(
+      OrtSession.SessionOptions sessionOptions,
+      OrtSession session,
+      ProviderChoice provider,
+      String description) {
+    this.sessionOptions = sessionOptions;
+    this.session = session;
+    this.provider = provider;
+    this.description = description;
+  }
+
+  /**
+   * Chooses the provider (logging the choice) and opens {@code file}.
+   *
+   * @param what what the file is, for messages: "image tower of texture-v1"
+   */
+  static NativeSession open(String what, Path file, InferenceOptions options) {
+    Set<OrtProvider> available = OrtEnvironment.getAvailableProviders();
+    ProviderChoice choice = choose(what + " (" + file.getFileName() + ")", options, available);
+    String description = what + " (" + file.toAbsolutePath() + ")";
+    OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions();
+    try {
+      sessionOptions.setOptimizationLevel(options.optimisation());
+      if (options.intraOpThreads() > 0) {
+        sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
+      }
+      switch (choice.selected()) {
+        case TENSORRT:
+          sessionOptions.addTensorrt(options.deviceId());
+          if (available.contains(OrtProvider.CUDA)) {
+            sessionOptions.addCUDA(options.deviceId()); // for the nodes TensorRT does not take
+          }
+          break;
+        case CUDA:
+          sessionOptions.addCUDA(options.deviceId());
+          break;
+        default:
+          break;
+      }
+      // The environment is a process-wide singleton that ONNX Runtime owns; it is never closed.
+      OrtSession session =
+          OrtEnvironment.getEnvironment().createSession(file.toString(), sessionOptions);
+      return new NativeSession(sessionOptions, session, choice, description);
+    } catch (OrtException e) {
+      sessionOptions.close();
+      throw new ModelException(
+          "Cannot open " + description + " on " + choice.selected() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Decides the provider and logs it: one INFO line, preceded by one WARN line on a fallback. */
+  static ProviderChoice choose(String what, InferenceOptions options, Set<OrtProvider> available) {
+    ProviderChoice choice =
+        ProviderChoice.decide(options.provider(), options.requireGpu(), available);
+    if (choice.isFallback()) {
+      LOG.warn("{}: {}", what, choice.reason());
+    }
+    LOG.info("{} runs on {}: {}", what, choice.selected(), choice.reason());
+    return choice;
+  }
+
+  OrtSession session() {
+    if (closed) {
+      throw new IllegalStateException(description + " is closed");
+    }
+    return session;
+  }
+
+  ProviderChoice provider() {
+    return provider;
+  }
+
+  String description() {
+    return description;
+  }
+
+  /**
+   * Checks that the session's only input is {@code name}, of {@code type} and {@code shape}
+   * ({@code -1}: any size; the batch dimension, first, must be symbolic in the model).
+   */
+  void checkInput(String key, String name, OnnxJavaType type, long[] shape) {
+    Map<String, NodeInfo> inputs = info(true);
+    if (!inputs.containsKey(name)) {
+      throw mismatch(key + ": no input '" + name + "'; expected one of " + inputs.keySet());
+    }
+    if (inputs.size() != 1) {
+      throw mismatch(
+          key + ": '" + name + "' must be the only input, the model has " + inputs.keySet());
+    }
+    checkTensor(key, name, inputs.get(name).getInfo(), type, shape);
+  }
+
+  /** Checks that the session has an output {@code name} of {@code type} and {@code shape}. */
+  void checkOutput(String key, String name, OnnxJavaType type, long[] shape) {
+    Map<String, NodeInfo> outputs = info(false);
+    if (!outputs.containsKey(name)) {
+      throw mismatch(
+          key + ": no output '" + name + "'; expected one of " + outputs.keySet());
+    }
+    checkTensor(key, name, outputs.get(name).getInfo(), type, shape);
+  }
+
+  private void checkTensor(
+      String key, String name, ValueInfo info, OnnxJavaType type, long[] shape) {
+    if (!(info instanceof TensorInfo)) {
+      throw mismatch(key + ": '" + name + "' is not a tensor: " + info);
+    }
+    TensorInfo tensor = (TensorInfo) info;
+    long[] actual = tensor.getShape();
+    boolean shapeMatches = actual.length == shape.length;
+    for (int i = 0; shapeMatches && i < shape.length; i++) {
+      // The batch dimension must be symbolic; other sizes must match where both are fixed.
+      shapeMatches =
+          i == 0 ? actual[0] < 0 : shape[i] < 0 || actual[i] < 0 || actual[i] == shape[i];
+    }
+    if (tensor.type != type || !shapeMatches) {
+      throw mismatch(
+          key + ": expected '" + name + "' to be " + type + " " + dims(shape) + ", got "
+              + tensor.type + " " + dims(actual));
+    }
+  }
+
+  private Map<String, NodeInfo> info(boolean inputs) {
+    try {
+      return inputs ? session().getInputInfo() : session().getOutputInfo();
+    } catch (OrtException e) {
+      throw new ModelException("Cannot read the signature of " + description, e);
+    }
+  }
+
+  private ModelException mismatch(String problem) {
+    return new ModelException(description + " does not match the manifest: " + problem);
+  }
+
+  /** Formats a shape with symbolic dimensions as N (batch) or ?. */
+  static String dims(long[] shape) {
+    String[] parts = new String[shape.length];
+    for (int i = 0; i < shape.length; i++) {
+      parts[i] = shape[i] >= 0 ? Long.toString(shape[i]) : i == 0 ? "N" : "?";
+    }
+    return Arrays.toString(parts);
+  }
+
+  /** Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    // Reverse order of creation: the session was created from the options and may still use them.
+    try {
+      session.close();
+    } catch (OrtException e) {
+      throw new ModelException("Cannot close " + description, e);
+    } finally {
+      sessionOptions.close();
+    }
+  }
+}
