@@ -1,0 +1,599 @@
+package io.clipline.worker;
+
+import io.clipline.imaging.FrameDecoder;
+import io.clipline.imaging.FrameLimits;
+import io.clipline.schemas.DeadLetter;
+import io.clipline.schemas.DefectEvent;
+import io.clipline.schemas.FrameVerdict;
+import io.clipline.schemas.StageLatencies;
+import io.clipline.schemas.serde.AvroSerde;
+import io.clipline.schemas.topic.TopicCatalog;
+import io.clipline.worker.internals.ClaimCheckFetcher;
+import io.clipline.worker.internals.DeadLetters;
+import io.clipline.worker.internals.FrameBatcher;
+import io.clipline.worker.internals.FrameIntake;
+import io.clipline.worker.internals.FrameRejectedException;
+import io.clipline.worker.internals.VerdictRecords;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inference worker: consumes camera frames, decodes and micro-batches them, scores each
+ * batch and writes verdicts, defect events and dead letters, committing the consumed offsets
+ * only together with (or, without exactly-once, after) what it wrote.
+ *
+ * <p>Two threads: the consumer thread owns the {@link KafkaConsumer} and keeps polling while a
+ * batch is scored, pausing its partitions when too many frames are in flight; the inference
+ * thread takes batches, scores them and owns the transaction. Decoding runs on a small pool as
+ * soon as a frame is polled, so decoding of the next batch overlaps scoring of this one.
+ *
+ * <pre>{@code
+ * try (InferenceWorker worker = new InferenceWorker(config, scorer, listener)) {
+ *   worker.start();
+ *   worker.awaitTermination();
+ * }
+ * }</pre>
+ */
+public final class InferenceWorker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(InferenceWorker.class);
+  private static final Duration POLL = Duration.ofMillis(100);
+
+  /** Lifecycle of a worker; each change is logged once. */
+  public enum State {
+    CREATED, RUNNING, STOPPING, STOPPED, FAILED;
+
+    boolean mayBecome(State next) {
+      switch (this) {
+        case CREATED:
+          return next == RUNNING || next == STOPPED || next == FAILED;
+        case RUNNING:
+          return next == STOPPING || next == FAILED;
+        case STOPPING:
+          return next == STOPPED || next == FAILED;
+        default:
+          return false;
+      }
+    }
+  }
+
+  /** A polled frame on its way through intake. */
+  private record Pending(
+      ConsumerRecord<byte[], byte[]> record,
+      Future<FrameIntake.Prepared> prepared,
+      long polledNanos,
+      long polledMillis) {}
+
+  private final WorkerConfig config;
+  private final FrameScorer scorer;
+  private final WorkerListener listener;
+  private final FrameIntake intake;
+  private final DeadLetters deadLetters;
+  private final VerdictRecords records;
+  private final FrameBatcher<Pending> batcher;
+  private final ExecutorService decodePool;
+  private final Queue<Consumer<KafkaConsumer<byte[], byte[]>>> consumerTasks =
+      new ConcurrentLinkedQueue<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  /** Held by the inference thread around each batch; a revocation waits for it. */
+  private final ReentrantLock batchLock = new ReentrantLock(true);
+  private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
+  private final CountDownLatch terminated = new CountDownLatch(2);
+  private final boolean exactlyOnce;
+  private final Serializer<FrameVerdict> verdictSerde = AvroSerde.of(FrameVerdict.class);
+  private final Serializer<DefectEvent> defectSerde = AvroSerde.of(DefectEvent.class);
+  private final Serializer<DeadLetter> deadLetterSerde = AvroSerde.of(DeadLetter.class);
+
+  private volatile boolean running;
+  private volatile ConsumerGroupMetadata groupMetadata;
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
+  private volatile Throwable failure;
+  private KafkaProducer<byte[], byte[]> producer;
+
+  public InferenceWorker(WorkerConfig config, FrameScorer scorer, WorkerListener listener) {
+    this.config = config;
+    this.scorer = scorer;
+    this.listener = listener;
+    this.exactlyOnce = config.getBoolean(WorkerConfig.EXACTLY_ONCE);
+    String workerId = config.getString(WorkerConfig.WORKER_ID);
+    FrameLimits limits = new FrameLimits(
+        config.getInt(WorkerConfig.FRAME_MAX_BYTES), config.getLong(WorkerConfig.FRAME_MAX_PIXELS));
+    this.intake = new FrameIntake(
+        new FrameDecoder(limits),
+        new ClaimCheckFetcher(Duration.ofMillis(config.getInt(WorkerConfig.CLAIMCHECK_TIMEOUT_MS)),
+            config.getInt(WorkerConfig.CLAIMCHECK_MAX_BYTES)),
+        config.getInt(WorkerConfig.FRAME_MAX_BYTES));
+    this.deadLetters = new DeadLetters(workerId);
+    this.records = new VerdictRecords(
+        workerId, scorer.modelVersion(), scorer.scorerVersion(), scorer.executionProvider());
+    this.batcher = new FrameBatcher<>(
+        config.getInt(WorkerConfig.BATCH_MAX_FRAMES), config.getInt(WorkerConfig.BATCH_LINGER_MS));
+    AtomicInteger decoderId = new AtomicInteger();
+    this.decodePool = Executors.newFixedThreadPool(config.getInt(WorkerConfig.DECODE_THREADS), r -> {
+      Thread t = new Thread(r, "clipline-decode-" + decoderId.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Connects to Kafka and starts consuming; returns at once. */
+  public synchronized void start() {
+    producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer());
+    if (exactlyOnce) {
+      producer.initTransactions();
+    }
+    running = true;
+    transition(State.RUNNING);
+    Thread consumerThread = new Thread(this::consumeLoop, "clipline-consumer");
+    Thread inferenceThread = new Thread(this::inferenceLoop, "clipline-inference");
+    consumerThread.start();
+    inferenceThread.start();
+  }
+
+  public State state() {
+    return state.get();
+  }
+
+  /** Frames polled and not yet committed. */
+  public int framesInFlight() {
+    return inFlight.get();
+  }
+
+  /** Blocks until both worker threads have ended; rethrows what made the worker fail. */
+  public void awaitTermination() throws InterruptedException {
+    terminated.await();
+    if (failure != null) {
+      throw new WorkerException("worker failed: " + failure.getMessage(), failure);
+    }
+  }
+
+  /**
+   * Stops consuming, lets the batch being scored finish and commit, and closes the clients.
+   * Frames polled but not in that batch stay uncommitted and are consumed again later.
+   */
+  @Override
+  public void close() {
+    if (state.get() == State.CREATED) {
+      transition(State.STOPPED);
+      decodePool.shutdownNow();
+      return;
+    }
+    if (state.get() == State.RUNNING) {
+      transition(State.STOPPING);
+    }
+    running = false;
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+    try {
+      terminated.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // The threads are done with the producer; decoders may still run for dropped frames.
+    synchronized (this) {
+      if (producer != null) {
+        producer.close(Duration.ofSeconds(10));
+        producer = null;
+      }
+    }
+    decodePool.shutdownNow();
+    if (state.get() == State.STOPPING) {
+      transition(State.STOPPED);
+    }
+  }
+
+  // ---------------------------------------------------------------- consumer thread
+
+  private void consumeLoop() {
+    String topic = config.getString(WorkerConfig.FRAMES_TOPIC);
+    int maxInFlight = config.getInt(WorkerConfig.INFLIGHT_MAX_FRAMES);
+    Set<TopicPartition> paused = new HashSet<>();
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer = c;
+      c.subscribe(List.of(topic), new Revocation(paused));
+      while (running) {
+        for (ConsumerRecord<byte[], byte[]> record : c.poll(POLL)) {
+          inFlight.incrementAndGet();
+          Future<FrameIntake.Prepared> prepared = decodePool.submit(() -> intake.prepare(record.value()));
+          batcher.add(new Pending(record, prepared, System.nanoTime(), System.currentTimeMillis()));
+        }
+        groupMetadata = c.groupMetadata();
+        for (Consumer<KafkaConsumer<byte[], byte[]>> task; (task = consumerTasks.poll()) != null; ) {
+          task.accept(c);
+        }
+        // Backpressure: stop fetching while too much is in flight, without leaving the group.
+        if (inFlight.get() >= maxInFlight && paused.isEmpty()) {
+          paused.addAll(c.assignment());
+          c.pause(paused);
+        } else if (inFlight.get() <= maxInFlight / 2 && !paused.isEmpty()) {
+          paused.retainAll(c.assignment());
+          c.resume(paused);
+          paused.clear();
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        fail(e);
+      }
+    } catch (RuntimeException | Error e) {
+      fail(e);
+    } finally {
+      consumer = null;
+      terminated.countDown();
+    }
+  }
+
+  /** On revocation, frames of the revoked partitions are dropped or finished, never half-done. */
+  private final class Revocation implements ConsumerRebalanceListener {
+    private final Set<TopicPartition> paused;
+
+    Revocation(Set<TopicPartition> paused) {
+      this.paused = paused;
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
+      }
+      drop(partitions);
+      // Wait for the batch being scored: it commits with this generation, or aborts.
+      batchLock.lock();
+      batchLock.unlock();
+      KafkaConsumer<byte[], byte[]> c = consumer;
+      for (Consumer<KafkaConsumer<byte[], byte[]>> task; c != null && (task = consumerTasks.poll()) != null; ) {
+        task.accept(c);
+      }
+      paused.removeAll(partitions);
+      LOG.info("partitions revoked: {}", partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      drop(partitions);
+      paused.removeAll(partitions);
+      LOG.warn("partitions lost: {}", partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (!partitions.isEmpty()) {
+        LOG.info("partitions assigned: {}", partitions);
+      }
+    }
+
+    private void drop(Collection<TopicPartition> partitions) {
+      Set<TopicPartition> gone = new HashSet<>(partitions);
+      List<Pending> dropped = batcher.removeIf(
+          p -> gone.contains(new TopicPartition(p.record().topic(), p.record().partition())));
+      dropped.forEach(p -> p.prepared().cancel(true));
+      inFlight.addAndGet(-dropped.size());
+    }
+  }
+
+  // --------------------------------------------------------------- inference thread
+
+  private void inferenceLoop() {
+    try {
+      while (running) {
+        batchLock.lock();
+        try {
+          List<Pending> batch = batcher.nextBatch(POLL.toMillis());
+          if (!batch.isEmpty()) {
+            process(batch);
+          }
+        } finally {
+          batchLock.unlock();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException | Error e) {
+      fail(e);
+    } finally {
+      terminated.countDown();
+    }
+  }
+
+  private void process(List<Pending> batch) throws InterruptedException {
+    List<FrameIntake.Prepared> ready = new ArrayList<>();
+    List<Pending> readyPending = new ArrayList<>();
+    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+    List<FrameVerdict> verdicts = new ArrayList<>();
+    List<DeadLetter> letters = new ArrayList<>();
+    for (Pending pending : batch) {
+      try {
+        ready.add(pending.prepared().get());
+        readyPending.add(pending);
+      } catch (ExecutionException e) {
+        reject(pending, asRejection(e.getCause()), out, letters);
+      }
+    }
+    long scoringStart = System.nanoTime();
+    List<FrameResult> results = new ArrayList<>();
+    List<FrameRejectedException> failures = new ArrayList<>();
+    long[] stageNanos = new long[2];
+    scoreWithFallback(ready, 0, results, failures, stageNanos);
+    long scoringNanos = System.nanoTime() - scoringStart;
+    float frames = Math.max(1, ready.size());
+    float inferenceMs = stageNanos[0] / 1e6f / frames;
+    float engineMs = stageNanos[1] / 1e6f / frames;
+    for (int i = 0; i < ready.size(); i++) {
+      FrameIntake.Prepared prepared = ready.get(i);
+      Pending pending = readyPending.get(i);
+      if (failures.get(i) != null) {
+        reject(pending, failures.get(i), out, letters);
+        continue;
+      }
+      FrameResult result = results.get(i);
+      float queueMs =
+          Math.max(0, pending.polledMillis() - prepared.meta().getCaptureTime().toEpochMilli());
+      StageLatencies latencies = new StageLatencies(queueMs, prepared.fetchMs(),
+          prepared.decodeMs(), (scoringStart - pending.polledNanos()) / 1e6f, inferenceMs, engineMs);
+      FrameVerdict verdict = records.verdict(prepared.meta(), result, latencies);
+      verdicts.add(verdict);
+      byte[] key = pending.record().key();
+      out.add(new ProducerRecord<>(config.getString(WorkerConfig.VERDICTS_TOPIC), key,
+          verdictSerde.serialize(null, verdict)));
+      for (DefectEvent defect : records.defects(prepared.meta(), result)) {
+        out.add(new ProducerRecord<>(config.getString(WorkerConfig.DEFECTS_TOPIC), key,
+            defectSerde.serialize(null, defect)));
+      }
+    }
+    listener.onBatchWritten(batch.size(), scoringNanos);
+    write(batch, out);
+    inFlight.addAndGet(-batch.size());
+    verdicts.forEach(listener::onVerdict);
+    letters.forEach(listener::onDeadLetter);
+  }
+
+  /**
+   * Scores the whole batch; if that fails, each half once; if a half fails, frame by frame.
+   * A frame that fails alone is refused at the INFERENCE stage. Never loops.
+   */
+  private void scoreWithFallback(
+      List<FrameIntake.Prepared> frames, int depth, List<FrameResult> results,
+      List<FrameRejectedException> failures, long[] stageNanos) {
+    if (frames.isEmpty()) {
+      return;
+    }
+    List<ScorableFrame> input = new ArrayList<>(frames.size());
+    frames.forEach(f -> input.add(f.frame()));
+    try {
+      ScoredBatch scored = scorer.score(input);
+      if (scored.results().size() != input.size()) {
+        throw new IllegalStateException("scorer returned " + scored.results().size()
+            + " results for " + input.size() + " frames");
+      }
+      stageNanos[0] += scored.inferenceNanos();
+      stageNanos[1] += scored.scoringNanos();
+      for (FrameResult r : scored.results()) {
+        results.add(r);
+        failures.add(null);
+      }
+    } catch (RuntimeException e) {
+      if (frames.size() == 1) {
+        LOG.warn("frame {} failed scoring: {}", input.get(0).frameId(), e.toString());
+        results.add(null);
+        failures.add(new FrameRejectedException(FrameRejectedException.Stage.INFERENCE,
+            "inference.failed", "scoring failed: " + e, e));
+        return;
+      }
+      if (depth == 0) {
+        LOG.warn("batch of {} failed scoring ({}); retrying at half size", frames.size(), e.toString());
+        int half = frames.size() / 2;
+        scoreWithFallback(frames.subList(0, half), 1, results, failures, stageNanos);
+        scoreWithFallback(frames.subList(half, frames.size()), 1, results, failures, stageNanos);
+      } else {
+        LOG.warn("half batch of {} failed scoring ({}); scoring frame by frame", frames.size(), e.toString());
+        for (FrameIntake.Prepared frame : frames) {
+          scoreWithFallback(List.of(frame), 2, results, failures, stageNanos);
+        }
+      }
+    }
+  }
+
+  private void reject(Pending pending, FrameRejectedException reason,
+      List<ProducerRecord<byte[], byte[]>> out, List<DeadLetter> letters) {
+    ConsumerRecord<byte[], byte[]> record = pending.record();
+    switch (config.errorPolicy()) {
+      case FAIL:
+        throw new WorkerException("frame at " + record.topic() + "-" + record.partition() + "@"
+            + record.offset() + " refused (" + reason.reasonCode() + ") and error.policy=FAIL: "
+            + reason.getMessage(), reason);
+      case CONTINUE:
+        LOG.warn("skipping frame at {}-{}@{}: {} {}", record.topic(), record.partition(),
+            record.offset(), reason.reasonCode(), reason.getMessage());
+        return;
+      default:
+        DeadLetter letter = deadLetters.of(record, reason, metaOrNull(record));
+        letters.add(letter);
+        out.add(new ProducerRecord<>(config.getString(WorkerConfig.DLQ_TOPIC), record.key(),
+            deadLetterSerde.serialize(null, letter)));
+    }
+  }
+
+  private io.clipline.schemas.CameraFrame metaOrNull(ConsumerRecord<byte[], byte[]> record) {
+    try {
+      return intake.read(record.value());
+    } catch (FrameRejectedException e) {
+      return null;
+    }
+  }
+
+  private static FrameRejectedException asRejection(Throwable cause) {
+    if (cause instanceof FrameRejectedException rejected) {
+      return rejected;
+    }
+    return new FrameRejectedException(FrameRejectedException.Stage.DECODE, "decode.failed",
+        "unexpected failure while decoding: " + cause, cause);
+  }
+
+  /** Writes the batch's records and commits its offsets, atomically when exactly-once is on. */
+  private void write(List<Pending> batch, List<ProducerRecord<byte[], byte[]>> out) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+    for (Pending p : batch) {
+      TopicPartition tp = new TopicPartition(p.record().topic(), p.record().partition());
+      offsets.merge(tp, new OffsetAndMetadata(p.record().offset() + 1),
+          (a, b) -> a.offset() >= b.offset() ? a : b);
+      firstOffsets.merge(tp, p.record().offset(), Math::min);
+    }
+    if (!exactlyOnce) {
+      out.forEach(producer::send);
+      producer.flush();
+      listener.beforeCommit();
+      consumerTasks.add(c -> c.commitAsync(offsets, (o, e) -> {
+        if (e != null) {
+          LOG.warn("offset commit failed (frames will be re-scored after a restart): {}", e.toString());
+        }
+      }));
+      return;
+    }
+    producer.beginTransaction();
+    try {
+      out.forEach(producer::send);
+      producer.sendOffsetsToTransaction(offsets, groupMetadata);
+      listener.beforeCommit();
+      commitWithRetry();
+    } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+      throw new WorkerException("producer can no longer write (another worker with worker.id '"
+          + config.getString(WorkerConfig.WORKER_ID) + "' took over?): " + e.getMessage(), e);
+    } catch (KafkaException e) {
+      LOG.warn("transaction of {} frames aborted, they will be consumed again: {}", batch.size(), e.toString());
+      producer.abortTransaction();
+      consumerTasks.add(c -> rewind(c, firstOffsets));
+    }
+  }
+
+  private void commitWithRetry() {
+    while (true) {
+      try {
+        producer.commitTransaction();
+        return;
+      } catch (TimeoutException e) {
+        if (!running) {
+          throw e;
+        }
+        // A broker outage: the commit can be retried; the worker stalls rather than crashes.
+        LOG.warn("commit timed out, retrying: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** Consumer thread: re-read the aborted batch and everything after it on its partitions. */
+  private void rewind(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> firstOffsets) {
+    List<Pending> dropped = batcher.removeIf(p -> firstOffsets.containsKey(
+        new TopicPartition(p.record().topic(), p.record().partition())));
+    dropped.forEach(p -> p.prepared().cancel(true));
+    inFlight.addAndGet(-dropped.size());
+    firstOffsets.forEach((tp, offset) -> {
+      if (c.assignment().contains(tp)) {
+        c.seek(tp, offset);
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------------- plumbing
+
+  private void fail(Throwable e) {
+    if (failure == null) {
+      failure = e;
+    }
+    LOG.error("worker failed: {}", e.toString(), e);
+    running = false;
+    State current = state.get();
+    if (current != State.FAILED && current.mayBecome(State.FAILED)) {
+      transition(State.FAILED);
+    }
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+  }
+
+  private void transition(State next) {
+    State previous = state.getAndUpdate(s -> s.mayBecome(next) ? next : s);
+    if (!previous.mayBecome(next)) {
+      throw new IllegalStateException("worker cannot go from " + previous + " to " + next);
+    }
+    LOG.info("worker {}: {} -> {}", config.getString(WorkerConfig.WORKER_ID), previous, next);
+    listener.onStateChange(previous, next);
+  }
+
+  private Map<String, Object> consumerConfig() {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getList(WorkerConfig.BOOTSTRAP_SERVERS));
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, config.getString(WorkerConfig.GROUP_ID));
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "clipline-worker-" + config.getString(WorkerConfig.WORKER_ID));
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.getInt(WorkerConfig.BATCH_MAX_FRAMES));
+    props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicCatalog.MAX_FRAME_BYTES);
+    props.putAll(config.originalsWithPrefix("consumer."));
+    return props;
+  }
+
+  private Map<String, Object> producerConfig() {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getList(WorkerConfig.BOOTSTRAP_SERVERS));
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, "clipline-worker-" + config.getString(WorkerConfig.WORKER_ID));
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // A dead letter carries the whole original frame.
+    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicCatalog.FRAMES_DLQ.maxMessageBytes());
+    if (exactlyOnce) {
+      // Stable per replica: a restarted worker fences its predecessor and aborts its open transaction.
+      props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+          "clipline-worker-" + config.getString(WorkerConfig.WORKER_ID));
+      props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
+    }
+    props.putAll(config.originalsWithPrefix("producer."));
+    return props;
+  }
+}

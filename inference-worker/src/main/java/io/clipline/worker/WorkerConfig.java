@@ -1,0 +1,156 @@
+package io.clipline.worker;
+
+import io.clipline.schemas.topic.TopicCatalog;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Every setting of the inference worker, declared once with its type, default, validator and
+ * documentation.
+ *
+ * <p>Invalid values stop start-up with a {@link ConfigException} that names the key. Client
+ * settings pass through with the prefixes {@code consumer.} and {@code producer.}. The README's
+ * configuration table is rendered from {@link #CONFIG}, and a test keeps the two equal.
+ */
+public final class WorkerConfig extends AbstractConfig {
+  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+  public static final String GROUP_ID = "group.id";
+  public static final String WORKER_ID = "worker.id";
+  public static final String FRAMES_TOPIC = "frames.topic";
+  public static final String VERDICTS_TOPIC = "verdicts.topic";
+  public static final String DEFECTS_TOPIC = "defects.topic";
+  public static final String DLQ_TOPIC = "dlq.topic";
+  public static final String BATCH_MAX_FRAMES = "batch.max.frames";
+  public static final String BATCH_LINGER_MS = "batch.linger.ms";
+  public static final String INFLIGHT_MAX_FRAMES = "inflight.max.frames";
+  public static final String DECODE_THREADS = "decode.threads";
+  public static final String FRAME_MAX_BYTES = "frame.max.bytes";
+  public static final String FRAME_MAX_PIXELS = "frame.max.pixels";
+  public static final String CLAIMCHECK_TIMEOUT_MS = "claimcheck.timeout.ms";
+  public static final String CLAIMCHECK_MAX_BYTES = "claimcheck.max.bytes";
+  public static final String EXACTLY_ONCE = "exactly.once";
+  public static final String ERROR_POLICY = "error.policy";
+  public static final String MODEL_DIR = "model.dir";
+  public static final String EXECUTION_PROVIDER = "execution.provider";
+  public static final String REQUIRE_GPU = "require.gpu";
+  public static final String INFERENCE_THREADS = "inference.threads";
+  public static final String DEVICE_ID = "device.id";
+
+  /** What the worker does with a frame it cannot process. */
+  public enum ErrorPolicy {
+    /** Write it to the dead-letter topic with the reason, and go on (the default). */
+    DEAD_LETTER,
+    /** Log it and go on; the frame gets no verdict and no dead letter. */
+    CONTINUE,
+    /** Stop the worker; the frame stays uncommitted and is retried after a restart. */
+    FAIL
+  }
+
+  public static final ConfigDef CONFIG =
+      new ConfigDef()
+          .define(BOOTSTRAP_SERVERS, Type.LIST, "localhost:9092", Importance.HIGH,
+              "Kafka bootstrap servers, host:port[,host:port...].")
+          .define(GROUP_ID, Type.STRING, "clipline-workers", new ConfigDef.NonEmptyString(),
+              Importance.HIGH, "Consumer group of all worker replicas of one line or plant.")
+          .define(WORKER_ID, Type.STRING, defaultWorkerId(), new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              "Stable id of this replica (default: the host name). Written into verdicts and part"
+                  + " of the transactional id, so a restarted replica fences its predecessor.")
+          .define(FRAMES_TOPIC, Type.STRING, TopicCatalog.FRAMES.name(), Importance.MEDIUM,
+              "Topic the camera frames are read from.")
+          .define(VERDICTS_TOPIC, Type.STRING, TopicCatalog.VERDICTS.name(), Importance.MEDIUM,
+              "Topic the frame verdicts are written to.")
+          .define(DEFECTS_TOPIC, Type.STRING, TopicCatalog.DEFECTS.name(), Importance.MEDIUM,
+              "Topic the defect-region events are written to.")
+          .define(DLQ_TOPIC, Type.STRING, TopicCatalog.FRAMES_DLQ.name(), Importance.MEDIUM,
+              "Dead-letter topic for frames that cannot be processed.")
+          .define(BATCH_MAX_FRAMES, Type.INT, 8, Range.between(1, 1024), Importance.HIGH,
+              "A micro-batch closes when it holds this many frames ...")
+          .define(BATCH_LINGER_MS, Type.INT, 20, Range.between(0, 60_000), Importance.HIGH,
+              "... or this long after its first frame arrived, whichever comes first.")
+          .define(INFLIGHT_MAX_FRAMES, Type.INT, 64, Range.atLeast(1), Importance.MEDIUM,
+              "Frames polled but not yet committed before the worker pauses its partitions"
+                  + " (backpressure); at least batch.max.frames.")
+          .define(DECODE_THREADS, Type.INT, 2, Range.between(1, 256), Importance.MEDIUM,
+              "Threads that fetch and decode frames while the model runs.")
+          .define(FRAME_MAX_BYTES, Type.INT, TopicCatalog.MAX_FRAME_BYTES, Range.atLeast(1),
+              Importance.MEDIUM, "Largest encoded image accepted, inline or fetched.")
+          .define(FRAME_MAX_PIXELS, Type.LONG, 50_000_000L, Range.atLeast(1), Importance.MEDIUM,
+              "Largest width × height accepted, checked from the header before decoding"
+                  + " (decompression bombs).")
+          .define(CLAIMCHECK_TIMEOUT_MS, Type.INT, 5_000, Range.between(1, 600_000),
+              Importance.LOW, "Timeout for fetching a claim-check image (imageUri).")
+          .define(CLAIMCHECK_MAX_BYTES, Type.INT, 32 * 1024 * 1024, Range.atLeast(1),
+              Importance.LOW, "Largest claim-check object fetched.")
+          .define(EXACTLY_ONCE, Type.BOOLEAN, true, Importance.HIGH,
+              "Write verdicts and consumer offsets in one Kafka transaction, so a killed worker"
+                  + " neither loses a frame nor writes a second verdict for it.")
+          .define(ERROR_POLICY, Type.STRING, ErrorPolicy.DEAD_LETTER.name(),
+              ValidString.in(names(ErrorPolicy.values())), Importance.MEDIUM,
+              "What to do with a frame that cannot be processed: DEAD_LETTER, CONTINUE or FAIL.")
+          .define(MODEL_DIR, Type.STRING, "src/models/texture", new ConfigDef.NonEmptyString(),
+              Importance.HIGH, "Model folder holding clipline-model.json (see docs/MODEL_FORMAT.md).")
+          .define(EXECUTION_PROVIDER, Type.STRING, "AUTO",
+              ValidString.in("AUTO", "CUDA", "TENSORRT", "CPU"), Importance.HIGH,
+              "ONNX Runtime execution provider; AUTO takes CUDA when the GPU build is present.")
+          .define(REQUIRE_GPU, Type.BOOLEAN, false, Importance.MEDIUM,
+              "Fail start-up instead of falling back to CPU when the GPU provider is missing.")
+          .define(INFERENCE_THREADS, Type.INT, 0, Range.between(0, 256), Importance.LOW,
+              "ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose.")
+          .define(DEVICE_ID, Type.INT, 0, Range.between(0, 64), Importance.LOW,
+              "GPU device id for CUDA / TensorRT.");
+
+  public WorkerConfig(Map<?, ?> props) {
+    super(CONFIG, props, false);
+    if (getInt(INFLIGHT_MAX_FRAMES) < getInt(BATCH_MAX_FRAMES)) {
+      throw new ConfigException(
+          INFLIGHT_MAX_FRAMES + " (" + getInt(INFLIGHT_MAX_FRAMES) + ") must be at least "
+              + BATCH_MAX_FRAMES + " (" + getInt(BATCH_MAX_FRAMES) + ")");
+    }
+  }
+
+  public ErrorPolicy errorPolicy() {
+    return ErrorPolicy.valueOf(getString(ERROR_POLICY));
+  }
+
+  /** The configuration table of the README, rendered from {@link #CONFIG}. */
+  public static String markdownTable() {
+    StringBuilder out = new StringBuilder("| key | type | default | valid values | meaning |\n");
+    out.append("| --- | --- | --- | --- | --- |\n");
+    for (ConfigDef.ConfigKey key : CONFIG.configKeys().values()) {
+      String defaultValue = WORKER_ID.equals(key.name) ? "host name" : String.valueOf(
+          key.defaultValue instanceof java.util.List<?> list ? String.join(",",
+              list.stream().map(String::valueOf).toList()) : key.defaultValue);
+      out.append("| `").append(key.name).append("` | ")
+          .append(key.type.name().toLowerCase(java.util.Locale.ROOT)).append(" | `")
+          .append(defaultValue).append("` | ")
+          .append(key.validator == null ? "" : key.validator.toString().replace("|", "\\|"))
+          .append(" | ").append(key.documentation).append(" |\n");
+    }
+    return out.toString();
+  }
+
+  private static String[] names(Enum<?>[] values) {
+    String[] names = new String[values.length];
+    for (int i = 0; i < values.length; i++) {
+      names[i] = values[i].name();
+    }
+    return names;
+  }
+
+  private static String defaultWorkerId() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "worker-" + ProcessHandle.current().pid();
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package io.clipline.worker.internals;
+
+import io.clipline.imaging.DecodedFrame;
+import io.clipline.imaging.FrameDecodeException;
+import io.clipline.imaging.FrameDecoder;
+import io.clipline.imaging.PixelEncoding;
+import io.clipline.schemas.CameraFrame;
+import io.clipline.schemas.FrameEncoding;
+import io.clipline.schemas.serde.AvroSerde;
+import io.clipline.schemas.serde.RecordDecodeException;
+import io.clipline.worker.ScorableFrame;
+import java.nio.ByteBuffer;
+
+/**
+ * Turns one raw frames-topic record into a frame ready to score: reads the Avro record, checks
+ * it, fetches a claim-check image, checks the size limits and decodes the pixels. Every refusal
+ * is a {@link FrameRejectedException} naming the stage and the reason. Thread-safe.
+ */
+public final class FrameIntake {
+  /** A frame that passed intake, with its metadata and the time each step took. */
+  public record Prepared(CameraFrame meta, ScorableFrame frame, float fetchMs, float decodeMs) {}
+
+  private final AvroSerde<CameraFrame> serde = AvroSerde.of(CameraFrame.class);
+  private final FrameDecoder decoder;
+  private final ClaimCheckFetcher fetcher;
+  private final int maxBytes;
+
+  public FrameIntake(FrameDecoder decoder, ClaimCheckFetcher fetcher, int maxBytes) {
+    this.decoder = decoder;
+    this.fetcher = fetcher;
+    this.maxBytes = maxBytes;
+  }
+
+  /** Reads the record only, for dead letters of frames refused later. */
+  public CameraFrame read(byte[] value) {
+    if (value == null) {
+      throw new FrameRejectedException(FrameRejectedException.Stage.DESERIALIZE,
+          "schema.null_value", "the record has no value (a tombstone on the frames topic)", null);
+    }
+    try {
+      return serde.decode(value);
+    } catch (RecordDecodeException e) {
+      throw new FrameRejectedException(
+          FrameRejectedException.Stage.DESERIALIZE, e.reason().code(), e.getMessage(), e);
+    }
+  }
+
+  /** Reads, checks, fetches and decodes one frame. */
+  public Prepared prepare(byte[] value) {
+    CameraFrame meta = read(value);
+    PixelEncoding encoding = encodingOf(meta);
+    long fetchStart = System.nanoTime();
+    byte[] image = imageBytes(meta);
+    float fetchMs = millisSince(fetchStart);
+    if (image.length > maxBytes) {
+      throw new FrameRejectedException(FrameRejectedException.Stage.VALIDATE, "validate.too_large",
+          "image holds " + image.length + " bytes, more than frame.max.bytes=" + maxBytes, null);
+    }
+    long decodeStart = System.nanoTime();
+    DecodedFrame decoded;
+    try {
+      decoded = decoder.decode(image, encoding, meta.getWidth(), meta.getHeight());
+    } catch (FrameDecodeException e) {
+      throw new FrameRejectedException(
+          FrameRejectedException.Stage.DECODE, e.reason().code(), e.getMessage(), e);
+    }
+    ScorableFrame frame =
+        new ScorableFrame(meta.getFrameId(), meta.getCameraId(), meta.getProduct(), decoded);
+    return new Prepared(meta, frame, fetchMs, millisSince(decodeStart));
+  }
+
+  private byte[] imageBytes(CameraFrame meta) {
+    ByteBuffer inline = meta.getImage();
+    String uri = meta.getImageUri();
+    if (inline != null && uri != null) {
+      throw new FrameRejectedException(FrameRejectedException.Stage.VALIDATE,
+          "validate.image_and_uri", "both image and imageUri are set; exactly one must be", null);
+    }
+    if (inline == null && uri == null) {
+      throw new FrameRejectedException(FrameRejectedException.Stage.VALIDATE,
+          "validate.no_image", "neither image nor imageUri is set; exactly one must be", null);
+    }
+    if (uri != null) {
+      return fetcher.fetch(uri);
+    }
+    ByteBuffer view = inline.duplicate();
+    byte[] bytes = new byte[view.remaining()];
+    view.get(bytes);
+    return bytes;
+  }
+
+  private static PixelEncoding encodingOf(CameraFrame meta) {
+    FrameEncoding encoding = meta.getEncoding();
+    switch (encoding) {
+      case JPEG:
+        return PixelEncoding.JPEG;
+      case PNG:
+        return PixelEncoding.PNG;
+      case GRAY8:
+        return PixelEncoding.GRAY8;
+      case BGR8:
+        return PixelEncoding.BGR8;
+      default:
+        throw new FrameRejectedException(FrameRejectedException.Stage.VALIDATE,
+            "decode.unknown_encoding",
+            "encoding must be one of JPEG, PNG, GRAY8, BGR8, got " + encoding, null);
+    }
+  }
+
+  private static float millisSince(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e6f;
+  }
+}
