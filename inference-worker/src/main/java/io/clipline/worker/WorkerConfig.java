@@ -3,7 +3,10 @@ package io.clipline.worker;
 import io.clipline.schemas.topic.TopicCatalog;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -43,6 +46,8 @@ public final class WorkerConfig extends AbstractConfig {
   public static final String REQUIRE_GPU = "require.gpu";
   public static final String INFERENCE_THREADS = "inference.threads";
   public static final String DEVICE_ID = "device.id";
+  public static final String MODEL_FP16 = "model.fp16";
+  public static final String PRODUCT_NOUN = "product.noun";
 
   /** What the worker does with a frame it cannot process. */
   public enum ErrorPolicy {
@@ -106,10 +111,30 @@ public final class WorkerConfig extends AbstractConfig {
           .define(INFERENCE_THREADS, Type.INT, 0, Range.between(0, 256), Importance.LOW,
               "ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose.")
           .define(DEVICE_ID, Type.INT, 0, Range.between(0, 64), Importance.LOW,
-              "GPU device id for CUDA / TensorRT.");
+              "GPU device id for CUDA / TensorRT.")
+          .define(MODEL_FP16, Type.BOOLEAN, false, Importance.LOW,
+              "Use the model folder's fp16 image tower (image.fp16File) when it has one.")
+          .define(PRODUCT_NOUN, Type.STRING, "object", new ConfigDef.NonEmptyString(),
+              Importance.LOW,
+              "Noun the zero-shot prompts describe (\"a photo of a flawless {noun}\"); models"
+                  + " without a text tower ignore it.");
+
+  /** Prefixes of settings passed through to the Kafka clients. */
+  public static final List<String> CLIENT_PREFIXES = List.of("consumer.", "producer.");
 
   public WorkerConfig(Map<?, ?> props) {
     super(CONFIG, props, false);
+    for (Object key : props.keySet()) {
+      String name = String.valueOf(key);
+      if (!CONFIG.names().contains(name) && CLIENT_PREFIXES.stream().noneMatch(name::startsWith)) {
+        throw new ConfigException("unknown worker setting '" + name + "'; known settings: "
+            + new TreeSet<>(CONFIG.names()) + ", or client settings prefixed " + CLIENT_PREFIXES);
+      }
+    }
+    if (getBoolean(REQUIRE_GPU) && "CPU".equals(getString(EXECUTION_PROVIDER))) {
+      throw new ConfigException(REQUIRE_GPU + "=true contradicts " + EXECUTION_PROVIDER
+          + "=CPU; ask for AUTO, CUDA or TENSORRT, or set " + REQUIRE_GPU + "=false");
+    }
     if (getInt(INFLIGHT_MAX_FRAMES) < getInt(BATCH_MAX_FRAMES)) {
       throw new ConfigException(
           INFLIGHT_MAX_FRAMES + " (" + getInt(INFLIGHT_MAX_FRAMES) + ") must be at least "
@@ -126,14 +151,14 @@ public final class WorkerConfig extends AbstractConfig {
     StringBuilder out = new StringBuilder("| key | type | default | valid values | meaning |\n");
     out.append("| --- | --- | --- | --- | --- |\n");
     for (ConfigDef.ConfigKey key : CONFIG.configKeys().values()) {
-      String defaultValue = WORKER_ID.equals(key.name) ? "host name" : String.valueOf(
-          key.defaultValue instanceof java.util.List<?> list ? String.join(",",
-              list.stream().map(String::valueOf).toList()) : key.defaultValue);
+      Object value = key.defaultValue;
+      String shown = WORKER_ID.equals(key.name) ? "host name"
+          : value instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList())
+          : String.valueOf(value);
+      String valid = key.validator == null ? "" : key.validator.toString().replace("|", "\\|");
       out.append("| `").append(key.name).append("` | ")
-          .append(key.type.name().toLowerCase(java.util.Locale.ROOT)).append(" | `")
-          .append(defaultValue).append("` | ")
-          .append(key.validator == null ? "" : key.validator.toString().replace("|", "\\|"))
-          .append(" | ").append(key.documentation).append(" |\n");
+          .append(key.type.name().toLowerCase(Locale.ROOT)).append(" | `").append(shown)
+          .append("` | ").append(valid).append(" | ").append(key.documentation).append(" |\n");
     }
     return out.toString();
   }

@@ -1,0 +1,76 @@
+package io.clipline.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class WorkerConfigTest {
+
+  @Test
+  void shouldStartWithDefaultsWhenNothingIsSet() {
+    WorkerConfig config = new WorkerConfig(Map.of());
+
+    assertEquals(8, config.getInt(WorkerConfig.BATCH_MAX_FRAMES));
+    assertEquals(true, config.getBoolean(WorkerConfig.EXACTLY_ONCE));
+    assertEquals(WorkerConfig.ErrorPolicy.DEAD_LETTER, config.errorPolicy());
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource({
+    // below the range
+    "batch.max.frames, 0",
+    // not a number
+    "batch.linger.ms, soon",
+    // not one of the policies
+    "error.policy, RETRY",
+    // not a provider ONNX Runtime has
+    "execution.provider, GPU",
+    // a typo of batch.max.frames must not pass silently
+    "batch.max.frame, 4",
+  })
+  void shouldNameTheKeyWhenAValueIsInvalid(String key, String value) {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> new WorkerConfig(Map.of(key, value)));
+
+    assertTrue(e.getMessage().contains(key), e.getMessage());
+  }
+
+  @Test
+  void shouldNameBothKeysWhenInflightIsBelowBatchSize() {
+    ConfigException e = assertThrows(ConfigException.class, () -> new WorkerConfig(
+        Map.of(WorkerConfig.BATCH_MAX_FRAMES, "16", WorkerConfig.INFLIGHT_MAX_FRAMES, "8")));
+
+    assertTrue(e.getMessage().contains(WorkerConfig.BATCH_MAX_FRAMES), e.getMessage());
+    assertTrue(e.getMessage().contains(WorkerConfig.INFLIGHT_MAX_FRAMES), e.getMessage());
+  }
+
+  @Test
+  void shouldPassClientSettingsThroughWhenPrefixed() {
+    WorkerConfig config = new WorkerConfig(Map.of("consumer.session.timeout.ms", "6000"));
+
+    assertEquals("6000", config.originalsWithPrefix("consumer.").get("session.timeout.ms"));
+  }
+
+  @Test
+  void shouldMatchTheReadmeTableWhenSettingsChange() throws IOException {
+    Path readme = Path.of("..", "README.md");
+    String text = Files.readString(readme);
+    String start = "<!-- worker-config:start -->\n";
+    String end = "<!-- worker-config:end -->";
+    int from = text.indexOf(start);
+    int to = text.indexOf(end);
+    assertTrue(from >= 0 && to > from, "README.md lacks the worker-config markers");
+
+    assertEquals(WorkerConfig.markdownTable(), text.substring(from + start.length(), to),
+        "README's worker configuration table is out of date; paste WorkerConfig.markdownTable()");
+  }
+}
