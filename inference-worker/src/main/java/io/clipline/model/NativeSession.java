@@ -27,6 +27,8 @@ final class NativeSession implements AutoCloseable {
   private final OrtSession session;
   private final ProviderChoice provider;
   private final String description;
+  private static final long SESSION_CREATE_STACK_BYTES = 64L << 20;
+
   private volatile boolean closed;
 
   private NativeSession(
@@ -68,15 +70,50 @@ final class NativeSession implements AutoCloseable {
         default:
           break;
       }
-      // The environment is a process-wide singleton that ONNX Runtime owns; it is never closed.
-      OrtSession session =
-          OrtEnvironment.getEnvironment().createSession(file.toString(), sessionOptions);
+      OrtSession session = createOnLargeStack(file, sessionOptions);
       return new NativeSession(sessionOptions, session, choice, description);
     } catch (OrtException e) {
       sessionOptions.close();
       throw new ModelException(
           "Cannot open " + description + " on " + choice.selected() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Creates the session on a thread of its own with a large stack. Graph optimisation in
+   * ONNX Runtime 1.29 recurses deeply: on a JVM thread's default 1 MiB stack, creating the
+   * session of a ViT export overflowed the native stack and killed the process (SIGSEGV, no
+   * Java exception). Running the session afterwards needs no such stack.
+   */
+  private static OrtSession createOnLargeStack(Path file, OrtSession.SessionOptions options)
+      throws OrtException {
+    OrtSession[] session = new OrtSession[1];
+    OrtException[] failure = new OrtException[1];
+    RuntimeException[] unexpected = new RuntimeException[1];
+    Thread creator = new Thread(null, () -> {
+      try {
+        // The environment is a process-wide singleton that ONNX Runtime owns; it is never closed.
+        session[0] = OrtEnvironment.getEnvironment().createSession(file.toString(), options);
+      } catch (OrtException e) {
+        failure[0] = e;
+      } catch (RuntimeException e) {
+        unexpected[0] = e;
+      }
+    }, "clipline-ort-session-create", SESSION_CREATE_STACK_BYTES);
+    creator.start();
+    try {
+      creator.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ModelException("interrupted while opening " + file, e);
+    }
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    if (unexpected[0] != null) {
+      throw unexpected[0];
+    }
+    return session[0];
   }
 
   /** Decides the provider and logs it: one INFO line, preceded by one WARN line on a fallback. */

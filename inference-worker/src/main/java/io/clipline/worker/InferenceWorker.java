@@ -123,6 +123,12 @@ public final class InferenceWorker implements AutoCloseable {
   private final Serializer<DefectEvent> defectSerde = AvroSerde.of(DefectEvent.class);
   private final Serializer<DeadLetter> deadLetterSerde = AvroSerde.of(DeadLetter.class);
 
+  private final long commitIntervalMs;
+  /** Set by a revocation so the inference thread commits before it lets go of the lock. */
+  private volatile boolean revocationPending;
+  /** Only the inference thread touches it. */
+  private OpenTransaction open;
+
   private volatile boolean running;
   private volatile ConsumerGroupMetadata groupMetadata;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -134,6 +140,7 @@ public final class InferenceWorker implements AutoCloseable {
     this.scorer = scorer;
     this.listener = listener;
     this.exactlyOnce = config.getBoolean(WorkerConfig.EXACTLY_ONCE);
+    this.commitIntervalMs = config.getInt(WorkerConfig.COMMIT_INTERVAL_MS);
     String workerId = config.getString(WorkerConfig.WORKER_ID);
     FrameLimits limits = new FrameLimits(
         config.getInt(WorkerConfig.FRAME_MAX_BYTES), config.getLong(WorkerConfig.FRAME_MAX_PIXELS));
@@ -279,9 +286,12 @@ public final class InferenceWorker implements AutoCloseable {
         return;
       }
       drop(partitions);
-      // Wait for the batch being scored: it commits with this generation, or aborts.
+      // Wait for the batch being scored and the open transaction: they commit with this
+      // generation, or abort.
+      revocationPending = true;
       batchLock.lock();
       batchLock.unlock();
+      revocationPending = false;
       KafkaConsumer<byte[], byte[]> c = consumer;
       for (Consumer<KafkaConsumer<byte[], byte[]>> task; c != null && (task = consumerTasks.poll()) != null; ) {
         task.accept(c);
@@ -320,9 +330,17 @@ public final class InferenceWorker implements AutoCloseable {
       while (running) {
         batchLock.lock();
         try {
-          List<Pending> batch = batcher.nextBatch(POLL.toMillis());
+          long wait = open == null ? POLL.toMillis()
+              : Math.max(0, Math.min(POLL.toMillis(), commitIntervalMs - open.ageMillis()));
+          List<Pending> batch = batcher.nextBatch(wait);
           if (!batch.isEmpty()) {
             process(batch);
+          }
+          // Commit when idle (low latency at low load), when the interval is up (amortised
+          // transactions under load), or before partitions are taken away.
+          if (open != null && (batcher.size() == 0 || open.ageMillis() >= commitIntervalMs
+              || revocationPending || !running)) {
+            commitOpen();
           }
         } finally {
           batchLock.unlock();
@@ -382,11 +400,15 @@ public final class InferenceWorker implements AutoCloseable {
             defectSerde.serialize(null, defect)));
       }
     }
+    if (open == null) {
+      open = new OpenTransaction();
+      if (exactlyOnce) {
+        producer.beginTransaction();
+      }
+    }
+    out.forEach(producer::send);
+    open.add(batch, verdicts, letters);
     listener.onBatchWritten(batch.size(), scoringNanos);
-    write(batch, out);
-    inFlight.addAndGet(-batch.size());
-    verdicts.forEach(listener::onVerdict);
-    letters.forEach(listener::onDeadLetter);
   }
 
   /**
@@ -471,40 +493,73 @@ public final class InferenceWorker implements AutoCloseable {
         "unexpected failure while decoding: " + cause, cause);
   }
 
-  /** Writes the batch's records and commits its offsets, atomically when exactly-once is on. */
-  private void write(List<Pending> batch, List<ProducerRecord<byte[], byte[]>> out) {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    Map<TopicPartition, Long> firstOffsets = new HashMap<>();
-    for (Pending p : batch) {
-      TopicPartition tp = new TopicPartition(p.record().topic(), p.record().partition());
-      offsets.merge(tp, new OffsetAndMetadata(p.record().offset() + 1),
-          (a, b) -> a.offset() >= b.offset() ? a : b);
-      firstOffsets.merge(tp, p.record().offset(), Math::min);
-    }
+  /**
+   * Commits what the open transaction holds: the records already sent and the offsets of the
+   * frames they came from, atomically when exactly-once is on. On an abortable error the frames
+   * are consumed again from their first offsets.
+   */
+  private void commitOpen() {
+    OpenTransaction txn = open;
+    open = null;
     if (!exactlyOnce) {
-      out.forEach(producer::send);
       producer.flush();
       listener.beforeCommit();
+      Map<TopicPartition, OffsetAndMetadata> offsets = txn.offsets;
       consumerTasks.add(c -> c.commitAsync(offsets, (o, e) -> {
         if (e != null) {
           LOG.warn("offset commit failed (frames will be re-scored after a restart): {}", e.toString());
         }
       }));
+      txn.committed();
       return;
     }
-    producer.beginTransaction();
     try {
-      out.forEach(producer::send);
-      producer.sendOffsetsToTransaction(offsets, groupMetadata);
+      producer.sendOffsetsToTransaction(txn.offsets, groupMetadata);
       listener.beforeCommit();
       commitWithRetry();
+      txn.committed();
     } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
       throw new WorkerException("producer can no longer write (another worker with worker.id '"
           + config.getString(WorkerConfig.WORKER_ID) + "' took over?): " + e.getMessage(), e);
     } catch (KafkaException e) {
-      LOG.warn("transaction of {} frames aborted, they will be consumed again: {}", batch.size(), e.toString());
+      LOG.warn("transaction of {} frames aborted, they will be consumed again: {}", txn.frames,
+          e.toString());
       producer.abortTransaction();
+      inFlight.addAndGet(-txn.frames);
+      Map<TopicPartition, Long> firstOffsets = txn.firstOffsets;
       consumerTasks.add(c -> rewind(c, firstOffsets));
+    }
+  }
+
+  /** What one transaction holds; it spans batches until commit.interval.ms or an idle moment. */
+  private final class OpenTransaction {
+    final long openedNanos = System.nanoTime();
+    final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+    final List<FrameVerdict> verdicts = new ArrayList<>();
+    final List<DeadLetter> letters = new ArrayList<>();
+    int frames;
+
+    void add(List<Pending> batch, List<FrameVerdict> batchVerdicts, List<DeadLetter> batchLetters) {
+      for (Pending p : batch) {
+        TopicPartition tp = new TopicPartition(p.record().topic(), p.record().partition());
+        offsets.merge(tp, new OffsetAndMetadata(p.record().offset() + 1),
+            (a, b) -> a.offset() >= b.offset() ? a : b);
+        firstOffsets.merge(tp, p.record().offset(), Math::min);
+      }
+      frames += batch.size();
+      verdicts.addAll(batchVerdicts);
+      letters.addAll(batchLetters);
+    }
+
+    long ageMillis() {
+      return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedNanos);
+    }
+
+    void committed() {
+      inFlight.addAndGet(-frames);
+      verdicts.forEach(listener::onVerdict);
+      letters.forEach(listener::onDeadLetter);
     }
   }
 

@@ -40,6 +40,7 @@ public final class WorkerConfig extends AbstractConfig {
   public static final String CLAIMCHECK_TIMEOUT_MS = "claimcheck.timeout.ms";
   public static final String CLAIMCHECK_MAX_BYTES = "claimcheck.max.bytes";
   public static final String EXACTLY_ONCE = "exactly.once";
+  public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
   public static final String ERROR_POLICY = "error.policy";
   public static final String MODEL_DIR = "model.dir";
   public static final String EXECUTION_PROVIDER = "execution.provider";
@@ -98,6 +99,9 @@ public final class WorkerConfig extends AbstractConfig {
           .define(EXACTLY_ONCE, Type.BOOLEAN, true, Importance.HIGH,
               "Write verdicts and consumer offsets in one Kafka transaction, so a killed worker"
                   + " neither loses a frame nor writes a second verdict for it.")
+          .define(COMMIT_INTERVAL_MS, Type.INT, 100, Range.between(0, 60_000), Importance.MEDIUM,
+              "Longest a transaction stays open while frames keep arriving: under load one"
+                  + " commit covers several batches; when the worker is idle it commits at once.")
           .define(ERROR_POLICY, Type.STRING, ErrorPolicy.DEAD_LETTER.name(),
               ValidString.in(names(ErrorPolicy.values())), Importance.MEDIUM,
               "What to do with a frame that cannot be processed: DEAD_LETTER, CONTINUE or FAIL.")

@@ -200,14 +200,20 @@ class WorkerIntegrationTest {
       }
     }
     Map<String, Object> props = workerProps(cluster, topics, "w-killed");
+    // One transaction per batch, so the third transaction comes after two committed ones.
+    props.put(WorkerConfig.COMMIT_INTERVAL_MS, 0);
     List<String> command = new java.util.ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElse("java"),
         "-cp", System.getProperty("java.class.path"), KilledWorkerMain.class.getName(), "3"));
     props.forEach((k, v) -> command.add(k + "=" + v));
     Process process = new ProcessBuilder(command).inheritIO().start();
-    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the doomed worker did not halt");
-    assertEquals(KilledWorkerMain.HALT_STATUS, process.exitValue(),
-        "the doomed worker must die in its third transaction, before commit");
+    try {
+      assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the doomed worker did not halt");
+      assertEquals(KilledWorkerMain.HALT_STATUS, process.exitValue(),
+          "the doomed worker must die in its third transaction, before commit");
+    } finally {
+      process.destroyForcibly();
+    }
 
     try (InferenceWorker worker = new InferenceWorker(new WorkerConfig(props),
         new BrightnessScorer(), new WorkerListener() {})) {
