@@ -239,6 +239,7 @@ public final class InferenceWorker implements AutoCloseable {
     try (KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer = c;
+      listener.onClientsCreated(c, producer);
       c.subscribe(List.of(topic), new Revocation(paused));
       while (running) {
         for (ConsumerRecord<byte[], byte[]> record : c.poll(POLL)) {

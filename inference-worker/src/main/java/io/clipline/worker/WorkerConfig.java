@@ -49,6 +49,7 @@ public final class WorkerConfig extends AbstractConfig {
   public static final String DEVICE_ID = "device.id";
   public static final String MODEL_FP16 = "model.fp16";
   public static final String PRODUCT_NOUN = "product.noun";
+  public static final String METRICS_PORT = "metrics.port";
 
   /** What the worker does with a frame it cannot process. */
   public enum ErrorPolicy {
@@ -118,6 +119,8 @@ public final class WorkerConfig extends AbstractConfig {
               "GPU device id for CUDA / TensorRT.")
           .define(MODEL_FP16, Type.BOOLEAN, false, Importance.LOW,
               "Use the model folder's fp16 image tower (image.fp16File) when it has one.")
+          .define(METRICS_PORT, Type.INT, 9400, Range.between(0, 65535), Importance.MEDIUM,
+              "Port of /metrics (Prometheus), /health/live and /health/ready; 0 picks a free one.")
           .define(PRODUCT_NOUN, Type.STRING, "object", new ConfigDef.NonEmptyString(),
               Importance.LOW,
               "Noun the zero-shot prompts describe (\"a photo of a flawless {noun}\"); models"
