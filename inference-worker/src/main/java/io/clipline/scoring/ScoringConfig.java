@@ -1,0 +1,173 @@
+package io.clipline.scoring;
+
+/**
+ * Scoring parameters, published defaults in {@link #defaults()} (ALGORITHMS §3–§5).
+ *
+ * @param k nearest prototypes per patch (3)
+ * @param calibrationPercentile percentile of the N x k similarities used as divisor (0.99)
+ * @param topFraction fraction of stored images whose presence is averaged (0.30)
+ * @param maxImageRows rows of the presence matrix, i.e. recent images remembered (200)
+ * @param prototypesPerPatch prototype cap C_F as a multiple of patches per image (3)
+ * @param textOnlyFrames first frames of a scope fused from the text term only (1)
+ * @param earlyFrames last frame number (1-based) using the early fusion weights (4)
+ * @param earlyRarityWeight rarity weight up to {@code earlyFrames} (2/3)
+ * @param earlyTextWeight text weight up to {@code earlyFrames} (2/3)
+ * @param lateRarityWeight rarity weight afterwards (4/3)
+ * @param lateTextWeight text weight afterwards (1/3)
+ * @param warmupFrames frames per scope reported UNSURE while statistics build up (20)
+ * @param blurSigmaAt518 Gaussian sigma in pixels for a 518-pixel map, scaled to the output (4)
+ * @param normalizationWindow recent image scores kept for median / MAD (500)
+ * @param normalizationEpsilon floor of the robust scale (1e-6)
+ * @param thresholds default decision thresholds of a new scope
+ * @param learnFromUnsure whether UNSURE frames enter the memory (true); NG frames never do
+ * @param maxRegions regions reported per frame, largest peak first (16)
+ * @param typeTemperature zero-shot defect-type logit scale, as CLIP's (100)
+ * @param fewShotBeta Tip-Adapter sharpness beta (32)
+ * @param fewShotTemperature Tip-Adapter logit temperature (0.11)
+ * @param maxFewShotExamples labelled regions kept per scope, oldest dropped first (500)
+ */
+public record ScoringConfig(
+    int k,
+    double calibrationPercentile,
+    double topFraction,
+    int maxImageRows,
+    int prototypesPerPatch,
+    int textOnlyFrames,
+    int earlyFrames,
+    double earlyRarityWeight,
+    double earlyTextWeight,
+    double lateRarityWeight,
+    double lateTextWeight,
+    int warmupFrames,
+    double blurSigmaAt518,
+    int normalizationWindow,
+    double normalizationEpsilon,
+    Thresholds thresholds,
+    boolean learnFromUnsure,
+    int maxRegions,
+    double typeTemperature,
+    double fewShotBeta,
+    double fewShotTemperature,
+    int maxFewShotExamples) {
+
+  /** Validates every field; messages name the field. */
+  public ScoringConfig {
+    positive("k", k);
+    if (!(calibrationPercentile > 0 && calibrationPercentile <= 1)) {
+      throw bad("calibrationPercentile", "in (0, 1]", calibrationPercentile);
+    }
+    if (!(topFraction > 0 && topFraction <= 1)) {
+      throw bad("topFraction", "in (0, 1]", topFraction);
+    }
+    positive("maxImageRows", maxImageRows);
+    positive("prototypesPerPatch", prototypesPerPatch);
+    if (textOnlyFrames < 0) {
+      throw bad("textOnlyFrames", ">= 0", textOnlyFrames);
+    }
+    if (earlyFrames < textOnlyFrames) {
+      throw new IllegalArgumentException(
+          "ScoringConfig.earlyFrames must be >= ScoringConfig.textOnlyFrames, got earlyFrames="
+              + earlyFrames + " textOnlyFrames=" + textOnlyFrames);
+    }
+    nonNegative("earlyRarityWeight", earlyRarityWeight);
+    nonNegative("earlyTextWeight", earlyTextWeight);
+    nonNegative("lateRarityWeight", lateRarityWeight);
+    nonNegative("lateTextWeight", lateTextWeight);
+    if (warmupFrames < 0) {
+      throw bad("warmupFrames", ">= 0", warmupFrames);
+    }
+    nonNegative("blurSigmaAt518", blurSigmaAt518);
+    if (normalizationWindow < 3) {
+      throw bad("normalizationWindow", ">= 3", normalizationWindow);
+    }
+    if (!(normalizationEpsilon > 0) || Double.isInfinite(normalizationEpsilon)) {
+      throw bad("normalizationEpsilon", "finite and > 0", normalizationEpsilon);
+    }
+    if (thresholds == null) {
+      throw new IllegalArgumentException("ScoringConfig.thresholds must not be null");
+    }
+    positive("maxRegions", maxRegions);
+    if (!(typeTemperature > 0) || Double.isInfinite(typeTemperature)) {
+      throw bad("typeTemperature", "finite and > 0", typeTemperature);
+    }
+    nonNegative("fewShotBeta", fewShotBeta);
+    if (!(fewShotTemperature > 0) || Double.isInfinite(fewShotTemperature)) {
+      throw bad("fewShotTemperature", "finite and > 0", fewShotTemperature);
+    }
+    positive("maxFewShotExamples", maxFewShotExamples);
+  }
+
+  /** The published defaults. */
+  public static ScoringConfig defaults() {
+    return new ScoringConfig(
+        3, 0.99, 0.30, 200, 3, 1, 4, 2.0 / 3, 2.0 / 3, 4.0 / 3, 1.0 / 3, 20, 4.0, 500, 1e-6,
+        Thresholds.fixed(3.0, 6.0), true, 16, 100.0, 32.0, 0.11, 500);
+  }
+
+  /** Prototype cap C_F for images of {@code patches} patches. */
+  public int prototypeCap(int patches) {
+    return prototypesPerPatch * patches;
+  }
+
+  /** Blur sigma in pixels for an output map of the given size. */
+  public double blurSigma(int height, int width) {
+    return blurSigmaAt518 * Math.max(height, width) / 518.0;
+  }
+
+  /** Copy with other default thresholds. */
+  public ScoringConfig withThresholds(Thresholds t) {
+    return new ScoringConfig(
+        k, calibrationPercentile, topFraction, maxImageRows, prototypesPerPatch, textOnlyFrames,
+        earlyFrames, earlyRarityWeight, earlyTextWeight, lateRarityWeight, lateTextWeight,
+        warmupFrames, blurSigmaAt518, normalizationWindow, normalizationEpsilon, t,
+        learnFromUnsure, maxRegions, typeTemperature, fewShotBeta, fewShotTemperature,
+        maxFewShotExamples);
+  }
+
+  /** Copy with another warm-up length. */
+  public ScoringConfig withWarmupFrames(int frames) {
+    return new ScoringConfig(
+        k, calibrationPercentile, topFraction, maxImageRows, prototypesPerPatch, textOnlyFrames,
+        earlyFrames, earlyRarityWeight, earlyTextWeight, lateRarityWeight, lateTextWeight,
+        frames, blurSigmaAt518, normalizationWindow, normalizationEpsilon, thresholds,
+        learnFromUnsure, maxRegions, typeTemperature, fewShotBeta, fewShotTemperature,
+        maxFewShotExamples);
+  }
+
+  /** Copy with another normalisation window. */
+  public ScoringConfig withNormalizationWindow(int window) {
+    return new ScoringConfig(
+        k, calibrationPercentile, topFraction, maxImageRows, prototypesPerPatch, textOnlyFrames,
+        earlyFrames, earlyRarityWeight, earlyTextWeight, lateRarityWeight, lateTextWeight,
+        warmupFrames, blurSigmaAt518, window, normalizationEpsilon, thresholds,
+        learnFromUnsure, maxRegions, typeTemperature, fewShotBeta, fewShotTemperature,
+        maxFewShotExamples);
+  }
+
+  /** Copy with other memory sizes (rows of M_S and the prototype multiple of C_F). */
+  public ScoringConfig withMemory(int rows, int perPatch) {
+    return new ScoringConfig(
+        k, calibrationPercentile, topFraction, rows, perPatch, textOnlyFrames,
+        earlyFrames, earlyRarityWeight, earlyTextWeight, lateRarityWeight, lateTextWeight,
+        warmupFrames, blurSigmaAt518, normalizationWindow, normalizationEpsilon, thresholds,
+        learnFromUnsure, maxRegions, typeTemperature, fewShotBeta, fewShotTemperature,
+        maxFewShotExamples);
+  }
+
+  private static void positive(String field, int v) {
+    if (v <= 0) {
+      throw bad(field, "> 0", v);
+    }
+  }
+
+  private static void nonNegative(String field, double v) {
+    if (!(v >= 0) || Double.isInfinite(v)) {
+      throw bad(field, "finite and >= 0", v);
+    }
+  }
+
+  private static IllegalArgumentException bad(String field, String expected, Object got) {
+    return new IllegalArgumentException(
+        "ScoringConfig." + field + " must be " + expected + ", got " + got);
+  }
+}

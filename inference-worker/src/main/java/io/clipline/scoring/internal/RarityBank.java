@@ -1,0 +1,547 @@
+package io.clipline.scoring.internal;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * One RareCLIP memory for one (layer, scale) of one scope: prototypes {@code M_F} (at most {@code
+ * cap}) and the presence matrix {@code M_S} over the last {@code maxRows} admitted images.
+ *
+ * <p>Scoring is split in two steps so that the caller can gate learning: {@link #assess} computes
+ * the rarity of each patch and keeps the intermediate similarities in an {@link Assessment}; {@link
+ * #admit} then learns from it (or the caller drops it). Eviction is incremental: every prototype
+ * keeps its maximum similarity to earlier prototypes and which prototype that was, so only
+ * prototypes whose nearest earlier prototype is evicted are recomputed.
+ *
+ * <p>Only the latest assessment can be admitted: the N x M similarity buffer is reused between
+ * frames to keep the hot path free of large allocations.
+ *
+ * <p>Storage is flat: prototypes row-major {@code [slot * dim]}; presence column-major {@code
+ * [slot * maxRows + physicalRow]} over a ring of rows, so moving a slot copies one contiguous
+ * column. Not thread-safe.
+ */
+public final class RarityBank {
+  private static final int FORMAT = 1;
+
+  private final int dim;
+  private final int cap;
+  private final int maxRows;
+  private final int k;
+  private final double calibrationPercentile;
+  private final double topFraction;
+
+  private int slots; // allocated prototype slots (>= cap + patches of one image)
+  private float[] protos;
+  private long[] stamp; // insertion order
+  private long[] source; // image sequence the prototype came from
+  private boolean[] protect;
+  private float[] maxSimEarlier;
+  private long[] nearestEarlier; // stamp of the earlier prototype giving maxSimEarlier, -1 none
+  private float[] presence;
+  private int count;
+
+  private final long[] rowSource;
+  private int rowStart;
+  private int rowCount;
+  private long nextStamp;
+  private long modCount;
+  private long assessments; // token: only the latest assessment may be admitted
+  private float[] simScratch = new float[0]; // reused N x M similarity buffer (hot path)
+
+  /** Creates an empty bank; all arguments are validated by the caller's config. */
+  public RarityBank(
+      int dim, int cap, int maxRows, int k, double calibrationPercentile, double topFraction) {
+    if (dim <= 0 || cap <= 0 || maxRows <= 0 || k <= 0) {
+      throw new IllegalArgumentException(
+          "dim, cap, maxRows and k must be > 0, got dim="
+              + dim + " cap=" + cap + " maxRows=" + maxRows + " k=" + k);
+    }
+    this.dim = dim;
+    this.cap = cap;
+    this.maxRows = maxRows;
+    this.k = k;
+    this.calibrationPercentile = calibrationPercentile;
+    this.topFraction = topFraction;
+    this.rowSource = new long[maxRows];
+    allocate(cap);
+  }
+
+  private void allocate(int newSlots) {
+    protos = protos == null ? new float[newSlots * dim] : Arrays.copyOf(protos, newSlots * dim);
+    stamp = stamp == null ? new long[newSlots] : Arrays.copyOf(stamp, newSlots);
+    source = source == null ? new long[newSlots] : Arrays.copyOf(source, newSlots);
+    protect = protect == null ? new boolean[newSlots] : Arrays.copyOf(protect, newSlots);
+    maxSimEarlier =
+        maxSimEarlier == null ? new float[newSlots] : Arrays.copyOf(maxSimEarlier, newSlots);
+    nearestEarlier =
+        nearestEarlier == null ? new long[newSlots] : Arrays.copyOf(nearestEarlier, newSlots);
+    presence =
+        presence == null
+            ? new float[newSlots * maxRows]
+            : Arrays.copyOf(presence, newSlots * maxRows);
+    slots = newSlots;
+  }
+
+  /** Feature dimension. */
+  public int dim() {
+    return dim;
+  }
+
+  /** Number of stored prototypes. */
+  public int prototypeCount() {
+    return count;
+  }
+
+  /** Number of stored image rows. */
+  public int rowCount() {
+    return rowCount;
+  }
+
+  /** Prototype capacity {@code C_F}. */
+  public int cap() {
+    return cap;
+  }
+
+  /** Number of protected prototypes (k-shot seeds). */
+  public int protectedCount() {
+    int p = 0;
+    for (int i = 0; i < count; i++) {
+      if (protect[i]) {
+        p++;
+      }
+    }
+    return p;
+  }
+
+  /** Result of {@link #assess}: per-patch rarity plus what {@link #admit} needs. */
+  public static final class Assessment {
+    final float[] features;
+    final int patches;
+    final float[] sim; // patches x count, as of assessment
+    final float[] presenceOfPatch; // rowCount x patches, logical row order
+    final double calibration;
+    final long modCount;
+    final long token;
+    final float[] rarity;
+
+    Assessment(
+        float[] features,
+        int patches,
+        float[] sim,
+        float[] presenceOfPatch,
+        double calibration,
+        long modCount,
+        long token,
+        float[] rarity) {
+      this.features = features;
+      this.patches = patches;
+      this.sim = sim;
+      this.presenceOfPatch = presenceOfPatch;
+      this.calibration = calibration;
+      this.modCount = modCount;
+      this.token = token;
+      this.rarity = rarity;
+    }
+
+    /** Rarity a_n in [0, 1] per patch; all zero when the bank is empty. */
+    public float[] rarity() {
+      return rarity;
+    }
+
+    /** The calibration divisor used (99th percentile of the k-NN similarities, or 1). */
+    public double calibration() {
+      return calibration;
+    }
+  }
+
+  /**
+   * Rarity of each of the {@code patches} L2-normalised feature rows in {@code features} (kept by
+   * reference until {@link #admit}; do not modify it in between).
+   */
+  public Assessment assess(float[] features, int patches) {
+    if (features.length != patches * dim) {
+      throw new IllegalArgumentException(
+          "expected " + patches + " x " + dim + " features, got " + features.length + " values");
+    }
+    int m = count;
+    if (simScratch.length < patches * m) {
+      simScratch = new float[patches * m];
+    }
+    float[] sim = simScratch;
+    long token = ++assessments;
+    similarities(features, patches, sim);
+    float[] rarity = new float[patches];
+    if (m == 0 || rowCount == 0) {
+      return new Assessment(features, patches, sim, new float[0], 1.0, modCount, token, rarity);
+    }
+    int kk = Math.min(k, m);
+    int[] topIdx = new int[patches * kk];
+    float[] topSim = new float[patches * kk];
+    for (int n = 0; n < patches; n++) {
+      topK(sim, n * m, m, kk, topIdx, topSim, n * kk);
+    }
+    double q = Vectors.percentile(topSim, topSim.length, calibrationPercentile);
+    if (!(q > 0)) {
+      q = 1.0;
+    }
+    float inv = (float) (1.0 / q);
+    for (int i = 0; i < topSim.length; i++) {
+      topSim[i] = clamp01(topSim[i] * inv);
+    }
+    int t = rowCount;
+    float[] p = new float[t * patches];
+    for (int n = 0; n < patches; n++) {
+      for (int j = 0; j < kk; j++) {
+        float w = topSim[n * kk + j] / kk;
+        if (w == 0f) {
+          continue;
+        }
+        int col = topIdx[n * kk + j] * maxRows;
+        for (int r = 0; r < t; r++) {
+          p[r * patches + n] += w * presence[col + physical(r)];
+        }
+      }
+    }
+    int keep = Math.max(1, (int) Math.ceil(topFraction * t - 1e-9));
+    float[] column = new float[t];
+    for (int n = 0; n < patches; n++) {
+      for (int r = 0; r < t; r++) {
+        column[r] = p[r * patches + n];
+      }
+      Arrays.sort(column);
+      double s = 0;
+      for (int r = t - keep; r < t; r++) {
+        s += column[r];
+      }
+      rarity[n] = clamp01((float) (1.0 - s / keep));
+    }
+    return new Assessment(features, patches, sim, p, q, modCount, token, rarity);
+  }
+
+  /** Similarity of N patches x M prototypes, four prototypes per pass over a patch row. */
+  private void similarities(float[] f, int n, float[] out) {
+    int m = count;
+    for (int i = 0; i < n; i++) {
+      int fo = i * dim;
+      int o = i * m;
+      int j = 0;
+      for (; j + 3 < m; j += 4) {
+        int p0 = j * dim;
+        int p1 = p0 + dim;
+        int p2 = p1 + dim;
+        int p3 = p2 + dim;
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        for (int d = 0; d < dim; d++) {
+          float x = f[fo + d];
+          s0 += x * protos[p0 + d];
+          s1 += x * protos[p1 + d];
+          s2 += x * protos[p2 + d];
+          s3 += x * protos[p3 + d];
+        }
+        out[o + j] = s0;
+        out[o + j + 1] = s1;
+        out[o + j + 2] = s2;
+        out[o + j + 3] = s3;
+      }
+      for (; j < m; j++) {
+        out[o + j] = Vectors.dot(f, fo, protos, j * dim, dim);
+      }
+    }
+  }
+
+  private static void topK(
+      float[] sim, int off, int m, int kk, int[] idx, float[] val, int outOff) {
+    for (int j = 0; j < kk; j++) {
+      val[outOff + j] = Float.NEGATIVE_INFINITY;
+      idx[outOff + j] = -1;
+    }
+    for (int j = 0; j < m; j++) {
+      float s = sim[off + j];
+      if (s > val[outOff + kk - 1]) {
+        int pos = kk - 1;
+        while (pos > 0 && s > val[outOff + pos - 1]) {
+          val[outOff + pos] = val[outOff + pos - 1];
+          idx[outOff + pos] = idx[outOff + pos - 1];
+          pos--;
+        }
+        val[outOff + pos] = s;
+        idx[outOff + pos] = j;
+      }
+    }
+  }
+
+  private int physical(int logicalRow) {
+    int r = rowStart + logicalRow;
+    return r >= maxRows ? r - maxRows : r;
+  }
+
+  private static float clamp01(float v) {
+    return v > 1f ? 1f : (v > 0f ? v : 0f);
+  }
+
+  /**
+   * Learns from an assessed image: adds its presence row and its patches as prototypes, drops the
+   * oldest row past {@code maxRows} and evicts the most redundant prototypes past {@code cap}.
+   *
+   * @param sequence the image's sequence number (used by {@link #forget})
+   * @param protectPrototypes true for k-shot seeds: evicted only when nothing else is left
+   */
+  public void admit(Assessment a, long sequence, boolean protectPrototypes) {
+    if (a.modCount != modCount || a.token != assessments) {
+      throw new IllegalStateException(
+          "bank changed or was assessed again since this assessment; assess again");
+    }
+    int n = a.patches;
+    int m = count;
+    if (m + n > slots) {
+      allocate(m + n);
+    }
+    float inv = (float) (1.0 / a.calibration);
+    // Current row: existing prototypes get their calibrated max similarity to this image.
+    float[] cur = new float[m];
+    for (int i = 0; i < n; i++) {
+      int o = i * m;
+      for (int j = 0; j < m; j++) {
+        if (a.sim[o + j] > cur[j]) {
+          cur[j] = a.sim[o + j];
+        }
+      }
+    }
+    int t = rowCount;
+    // New prototypes: their column is P for past rows.
+    for (int i = 0; i < n; i++) {
+      int slot = m + i;
+      System.arraycopy(a.features, i * dim, protos, slot * dim, dim);
+      stamp[slot] = nextStamp++;
+      source[slot] = sequence;
+      protect[slot] = protectPrototypes;
+      int col = slot * maxRows;
+      Arrays.fill(presence, col, col + maxRows, 0f);
+      for (int r = 0; r < t; r++) {
+        presence[col + physical(r)] = a.presenceOfPatch.length == 0 ? 0f : a.presenceOfPatch[r * n + i];
+      }
+      float best = Float.NEGATIVE_INFINITY;
+      long bestStamp = -1;
+      for (int j = 0; j < m; j++) {
+        float s = a.sim[i * m + j];
+        if (s > best || (s == best && stamp[j] > bestStamp)) {
+          best = s;
+          bestStamp = stamp[j];
+        }
+      }
+      for (int e = 0; e < i; e++) {
+        float s = Vectors.dot(a.features, i * dim, a.features, e * dim, dim);
+        if (s > best || (s == best && stamp[m + e] > bestStamp)) {
+          best = s;
+          bestStamp = stamp[m + e];
+        }
+      }
+      maxSimEarlier[slot] = best;
+      nearestEarlier[slot] = bestStamp;
+    }
+    count = m + n;
+    // Append the current row, dropping the oldest when full.
+    int row;
+    if (rowCount < maxRows) {
+      row = physical(rowCount);
+      rowCount++;
+    } else {
+      row = rowStart;
+      rowStart = rowStart + 1 == maxRows ? 0 : rowStart + 1;
+    }
+    rowSource[row] = sequence;
+    for (int j = 0; j < m; j++) {
+      presence[j * maxRows + row] = clamp01(cur[j] * inv);
+    }
+    for (int i = 0; i < n; i++) {
+      presence[(m + i) * maxRows + row] = 1f;
+    }
+    while (count > cap) {
+      evict(mostRedundant());
+    }
+    modCount++;
+  }
+
+  /** The non-protected prototype most similar to an earlier one (protected only if none left). */
+  private int mostRedundant() {
+    int best = -1;
+    boolean bestProtected = true;
+    for (int i = 0; i < count; i++) {
+      boolean p = protect[i];
+      if (best < 0
+          || (bestProtected && !p)
+          || (p == bestProtected
+              && (maxSimEarlier[i] > maxSimEarlier[best]
+                  || (maxSimEarlier[i] == maxSimEarlier[best] && stamp[i] > stamp[best])))) {
+        best = i;
+        bestProtected = p;
+      }
+    }
+    return best;
+  }
+
+  /** Removes the prototype in {@code slot}, repairing the prototypes that pointed at it. */
+  private void evict(int slot) {
+    long gone = stamp[slot];
+    int last = count - 1;
+    if (slot != last) {
+      moveSlot(last, slot);
+    }
+    count--;
+    for (int i = 0; i < count; i++) {
+      if (nearestEarlier[i] == gone) {
+        recomputeNearestEarlier(i);
+      }
+    }
+  }
+
+  private void moveSlot(int from, int to) {
+    System.arraycopy(protos, from * dim, protos, to * dim, dim);
+    System.arraycopy(presence, from * maxRows, presence, to * maxRows, maxRows);
+    stamp[to] = stamp[from];
+    source[to] = source[from];
+    protect[to] = protect[from];
+    maxSimEarlier[to] = maxSimEarlier[from];
+    nearestEarlier[to] = nearestEarlier[from];
+  }
+
+  private void recomputeNearestEarlier(int i) {
+    float best = Float.NEGATIVE_INFINITY;
+    long bestStamp = -1;
+    for (int j = 0; j < count; j++) {
+      if (stamp[j] < stamp[i]) {
+        float s = Vectors.dot(protos, i * dim, protos, j * dim, dim);
+        if (s > best || (s == best && stamp[j] > bestStamp)) {
+          best = s;
+          bestStamp = stamp[j];
+        }
+      }
+    }
+    maxSimEarlier[i] = best;
+    nearestEarlier[i] = bestStamp;
+  }
+
+  /**
+   * Removes everything learned from image {@code sequence} (its row and its prototypes), e.g. when
+   * an operator labels it defective. Returns true when something was removed.
+   */
+  public boolean forget(long sequence) {
+    boolean changed = false;
+    for (int i = count - 1; i >= 0; i--) {
+      if (source[i] == sequence) {
+        evict(i);
+        changed = true;
+      }
+    }
+    for (int r = rowCount - 1; r >= 0; r--) {
+      if (rowSource[physical(r)] == sequence) {
+        removeRow(r);
+        changed = true;
+      }
+    }
+    if (changed) {
+      modCount++;
+    }
+    return changed;
+  }
+
+  private void removeRow(int logical) {
+    for (int r = logical; r < rowCount - 1; r++) {
+      int dst = physical(r);
+      int src = physical(r + 1);
+      rowSource[dst] = rowSource[src];
+      for (int j = 0; j < count; j++) {
+        presence[j * maxRows + dst] = presence[j * maxRows + src];
+      }
+    }
+    rowCount--;
+  }
+
+  /** Prototype insertion stamps in slot order (tests and diagnostics). */
+  public long[] prototypeStamps() {
+    return Arrays.copyOf(stamp, count);
+  }
+
+  /** Prototype sources in slot order (tests and diagnostics). */
+  public long[] prototypeSources() {
+    return Arrays.copyOf(source, count);
+  }
+
+  /** Presence of prototype {@code slot} in logical row {@code row} (tests and diagnostics). */
+  public float presence(int row, int slot) {
+    return presence[slot * maxRows + physical(row)];
+  }
+
+  /** Writes the complete state so that {@link #read} restores it bit for bit. */
+  public void write(DataOutputStream out) throws IOException {
+    out.writeInt(FORMAT);
+    out.writeInt(dim);
+    out.writeInt(cap);
+    out.writeInt(maxRows);
+    out.writeInt(k);
+    out.writeDouble(calibrationPercentile);
+    out.writeDouble(topFraction);
+    out.writeInt(count);
+    out.writeInt(rowStart);
+    out.writeInt(rowCount);
+    out.writeLong(nextStamp);
+    for (int i = 0; i < count * dim; i++) {
+      out.writeFloat(protos[i]);
+    }
+    for (int i = 0; i < count; i++) {
+      out.writeLong(stamp[i]);
+      out.writeLong(source[i]);
+      out.writeBoolean(protect[i]);
+      out.writeFloat(maxSimEarlier[i]);
+      out.writeLong(nearestEarlier[i]);
+      for (int r = 0; r < maxRows; r++) {
+        out.writeFloat(presence[i * maxRows + r]);
+      }
+    }
+    for (int r = 0; r < maxRows; r++) {
+      out.writeLong(rowSource[r]);
+    }
+  }
+
+  /** Reads a bank written by {@link #write}. */
+  public static RarityBank read(DataInputStream in) throws IOException {
+    int format = in.readInt();
+    if (format != FORMAT) {
+      throw new IOException("unsupported rarity bank format " + format + ", expected " + FORMAT);
+    }
+    RarityBank b =
+        new RarityBank(
+            in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readDouble(),
+            in.readDouble());
+    int c = in.readInt();
+    b.rowStart = in.readInt();
+    b.rowCount = in.readInt();
+    b.nextStamp = in.readLong();
+    if (c > b.slots) {
+      b.allocate(c);
+    }
+    b.count = c;
+    for (int i = 0; i < c * b.dim; i++) {
+      b.protos[i] = in.readFloat();
+    }
+    for (int i = 0; i < c; i++) {
+      b.stamp[i] = in.readLong();
+      b.source[i] = in.readLong();
+      b.protect[i] = in.readBoolean();
+      b.maxSimEarlier[i] = in.readFloat();
+      b.nearestEarlier[i] = in.readLong();
+      for (int r = 0; r < b.maxRows; r++) {
+        b.presence[i * b.maxRows + r] = in.readFloat();
+      }
+    }
+    for (int r = 0; r < b.maxRows; r++) {
+      b.rowSource[r] = in.readLong();
+    }
+    return b;
+  }
+}

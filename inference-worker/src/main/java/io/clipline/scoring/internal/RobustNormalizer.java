@@ -1,0 +1,124 @@
+package io.clipline.scoring.internal;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+/**
+ * Online robust normalisation of image scores over a bounded window of recent raw scores: {@code
+ * (raw - median) / max(1.4826 * MAD, epsilon)}.
+ */
+public final class RobustNormalizer {
+  private final double[] window;
+  private final double epsilon;
+  private int start;
+  private int size;
+  private double median = Double.NaN;
+  private double scale = Double.NaN;
+
+  /** Creates an empty normaliser over the last {@code capacity} scores. */
+  public RobustNormalizer(int capacity, double epsilon) {
+    this.window = new double[capacity];
+    this.epsilon = epsilon;
+  }
+
+  /** Number of scores held. */
+  public int size() {
+    return size;
+  }
+
+  /** Window capacity. */
+  public int capacity() {
+    return window.length;
+  }
+
+  /** Median of the window (NaN when empty). */
+  public double median() {
+    return median;
+  }
+
+  /** Robust scale 1.4826 * MAD, floored at epsilon (NaN when empty). */
+  public double scale() {
+    return scale;
+  }
+
+  /** Normalises a raw score with the current statistics; 0 when the window is empty. */
+  public double normalize(double raw) {
+    return size == 0 ? 0.0 : (raw - median) / scale;
+  }
+
+  /** Inverse of {@link #normalize}: the raw score that normalises to {@code z}. */
+  public double denormalize(double z) {
+    return size == 0 ? z : median + z * scale;
+  }
+
+  /** Adds a raw score, dropping the oldest when full, and refreshes median and MAD. */
+  public void add(double raw) {
+    if (size < window.length) {
+      window[(start + size) % window.length] = raw;
+      size++;
+    } else {
+      window[start] = raw;
+      start = (start + 1) % window.length;
+    }
+    refresh();
+  }
+
+  private void refresh() {
+    double[] v = values();
+    median = Vectors.median(v, size);
+    for (int i = 0; i < size; i++) {
+      v[i] = Math.abs(v[i] - median);
+    }
+    scale = Math.max(1.4826 * Vectors.median(v, size), epsilon);
+  }
+
+  /** The held raw scores, oldest first. */
+  public double[] values() {
+    double[] v = new double[size];
+    for (int i = 0; i < size; i++) {
+      v[i] = window[(start + i) % window.length];
+    }
+    return v;
+  }
+
+  /** Quantile (linear interpolation) of the normalised held scores; NaN when empty. */
+  public double normalizedQuantile(double q) {
+    if (size == 0) {
+      return Double.NaN;
+    }
+    double[] v = values();
+    for (int i = 0; i < size; i++) {
+      v[i] = normalize(v[i]);
+    }
+    java.util.Arrays.sort(v);
+    double pos = q * (size - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(size - 1, lo + 1);
+    return v[lo] + (pos - lo) * (v[hi] - v[lo]);
+  }
+
+  /** Writes the window (bit-exact). */
+  public void write(DataOutputStream out) throws IOException {
+    out.writeInt(window.length);
+    out.writeDouble(epsilon);
+    out.writeInt(size);
+    for (double v : values()) {
+      out.writeDouble(v);
+    }
+  }
+
+  /** Reads a normaliser written by {@link #write}. */
+  public static RobustNormalizer read(DataInputStream in) throws IOException {
+    RobustNormalizer n = new RobustNormalizer(in.readInt(), in.readDouble());
+    int s = in.readInt();
+    for (int i = 0; i < s; i++) {
+      n.window[i] = in.readDouble();
+    }
+    n.size = s;
+    if (s > 0) {
+      n.refresh();
+    }
+    return n;
+  }
+}

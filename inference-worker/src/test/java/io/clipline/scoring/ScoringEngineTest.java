@@ -1,0 +1,368 @@
+package io.clipline.scoring;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ScoringEngineTest {
+  private static final int ROWS = 4;
+  private static final int COLS = 4;
+  private static final int[] DIMS = {16, 12};
+  private static final int OUT = 16;
+
+  /** A line that shows one product: fixed per-patch pattern plus small noise. */
+  private static final class Line {
+    private final Random rnd;
+    private final float[][] base = new float[DIMS.length][];
+    private final float[][] defect = new float[DIMS.length][];
+
+    Line(long seed) {
+      rnd = new Random(seed);
+      for (int l = 0; l < DIMS.length; l++) {
+        base[l] = new float[ROWS * COLS * DIMS[l]];
+        for (int i = 0; i < base[l].length; i++) {
+          base[l][i] = (float) rnd.nextGaussian();
+        }
+        defect[l] = new float[DIMS[l]];
+        for (int i = 0; i < DIMS[l]; i++) {
+          defect[l][i] = (float) (3 * rnd.nextGaussian());
+        }
+      }
+    }
+
+    FrameFeatures normal() {
+      return frame(-1);
+    }
+
+    /** A frame whose patch {@code at} shows the line's defect (never seen in normal frames). */
+    FrameFeatures frame(int at) {
+      List<float[]> layers = new ArrayList<>();
+      for (int l = 0; l < DIMS.length; l++) {
+        float[] x = base[l].clone();
+        for (int i = 0; i < x.length; i++) {
+          x[i] += (float) (0.15 * rnd.nextGaussian());
+        }
+        if (at >= 0) {
+          for (int d = 0; d < DIMS[l]; d++) {
+            x[at * DIMS[l] + d] = defect[l][d] + (float) (0.15 * rnd.nextGaussian());
+          }
+        }
+        layers.add(x);
+      }
+      return FrameFeatures.ofPatches(ROWS, COLS, layers, OUT, OUT);
+    }
+  }
+
+  private static ScoringConfig config() {
+    return ScoringConfig.defaults().withWarmupFrames(5).withMemory(30, 3);
+  }
+
+  private static FrameFeatures scaled(FrameFeatures f, float c) {
+    List<float[]> layers = new ArrayList<>();
+    for (float[] x : f.layers()) {
+      float[] y = x.clone();
+      for (int i = 0; i < y.length; i++) {
+        y[i] *= c;
+      }
+      layers.add(y);
+    }
+    return FrameFeatures.ofPatches(f.rows(), f.cols(), layers, f.outputHeight(), f.outputWidth());
+  }
+
+  @Test
+  void shouldReportZeroRarityAndUnsureWhenFrameIsFirstOfScope() {
+    ScoringEngine e = new ScoringEngine(config());
+    FrameScore s = e.score("cam1", new Line(1).normal());
+    assertEquals(1, s.sequence());
+    assertTrue(s.warmingUp());
+    assertEquals(Verdict.UNSURE, s.verdict());
+    assertTrue(s.admitted());
+    assertEquals(0, s.rarity().memoryImages());
+    assertArrayEquals(new float[ROWS * COLS], s.patchMap(), 0f);
+    assertEquals(OUT * OUT, s.anomalyMap().length);
+    assertEquals(0.0, s.rawScore(), 0);
+    assertTrue(s.regions().isEmpty());
+    assertNull(s.text());
+  }
+
+  static Stream<Arguments> scales() {
+    return Stream.of(
+        // larger features
+        Arguments.of(3.7f),
+        // tiny features
+        Arguments.of(1e-3f),
+        // identity
+        Arguments.of(1f));
+  }
+
+  @ParameterizedTest
+  @MethodSource("scales")
+  void shouldGiveSameScoresWhenFeaturesAreScaledByConstant(float c) {
+    ScoringEngine a = new ScoringEngine(config());
+    ScoringEngine b = new ScoringEngine(config());
+    Line line = new Line(2);
+    for (int i = 0; i < 40; i++) {
+      FrameFeatures f = i % 9 == 8 ? line.frame(i % 16) : line.normal();
+      FrameScore sa = a.score("s", f);
+      FrameScore sb = b.score("s", scaled(f, c));
+      assertEquals(sa.rawScore(), sb.rawScore(), 1e-4, "raw score of frame " + i);
+      assertArrayEquals(sa.patchMap(), sb.patchMap(), 1e-4f, "patch map of frame " + i);
+    }
+  }
+
+  @Test
+  void shouldKeepMemoryWithinCapsWhenStreamIsLong() {
+    ScoringEngine e = new ScoringEngine(config());
+    Line line = new Line(3);
+    Random r = new Random(4);
+    for (int i = 0; i < 250; i++) {
+      e.score("s", r.nextInt(10) == 0 ? line.frame(r.nextInt(16)) : line.normal());
+      ScopeStats st = e.stats("s");
+      for (int b = 0; b < st.prototypes().length; b++) {
+        assertTrue(st.prototypes()[b] <= st.prototypeCap(), "prototypes, frame " + i);
+        assertTrue(st.imageRows()[b] <= st.maxImageRows(), "rows, frame " + i);
+      }
+      assertTrue(st.scoreHistory() <= config().normalizationWindow());
+    }
+    ScopeStats st = e.stats("s");
+    assertEquals(4, st.prototypes().length);
+    assertEquals(3 * ROWS * COLS, st.prototypes()[0]);
+    assertEquals(30, st.imageRows()[0]);
+  }
+
+  @Test
+  void shouldScoreIdenticallyWhenScopeIsRestoredFromSnapshot() {
+    ScoringEngine a = new ScoringEngine(config());
+    Line line = new Line(5);
+    for (int i = 0; i < 45; i++) {
+      a.score("s", i % 7 == 6 ? line.frame(3) : line.normal());
+    }
+    a.setThresholds("s", Thresholds.fixed(1.5, 2.5));
+    a.addDefectExample("s", "scratch", new float[] {1, 0, 0, 0, 0});
+    byte[] snap = a.snapshot("s");
+    ScoringEngine b = new ScoringEngine(config());
+    b.restore("s", snap);
+    assertArrayEquals(snap, b.snapshot("s"));
+    for (int i = 0; i < 25; i++) {
+      FrameFeatures f = i % 5 == 4 ? line.frame(i % 16) : line.normal();
+      FrameScore sa = a.score("s", f);
+      FrameScore sb = b.score("s", f);
+      assertEquals(sa.sequence(), sb.sequence());
+      assertEquals(sa.rawScore(), sb.rawScore(), 0.0);
+      assertEquals(sa.normalizedScore(), sb.normalizedScore(), 0.0);
+      assertEquals(sa.verdict(), sb.verdict());
+      assertArrayEquals(sa.anomalyMap(), sb.anomalyMap(), 0f);
+    }
+    assertEquals(Thresholds.fixed(1.5, 2.5), b.thresholds("s"));
+  }
+
+  @Test
+  void shouldRejectSnapshotWhenBytesAreNotASnapshot() {
+    ScoringEngine e = new ScoringEngine(config());
+    IllegalArgumentException x =
+        assertThrows(IllegalArgumentException.class, () -> e.restore("s", new byte[] {1, 2, 3, 4}));
+    assertTrue(x.getMessage().contains("not a Clipline scope snapshot"), x.getMessage());
+  }
+
+  @Test
+  void shouldJudgeOkWithZeroScoreWhenAllFeaturesAreEqual() {
+    ScoringEngine e = new ScoringEngine(config());
+    List<float[]> layers = new ArrayList<>();
+    for (int d : DIMS) {
+      float[] x = new float[ROWS * COLS * d];
+      java.util.Arrays.fill(x, 0.5f);
+      layers.add(x);
+    }
+    FrameFeatures f = FrameFeatures.ofPatches(ROWS, COLS, layers, OUT, OUT);
+    FrameScore s = null;
+    for (int i = 0; i < 8; i++) {
+      s = e.score("s", f);
+    }
+    assertEquals(0.0, s.rawScore(), 1e-6);
+    assertEquals(0.0, s.normalizedScore(), 1e-6);
+    assertEquals(Verdict.OK, s.verdict());
+  }
+
+  @Test
+  void shouldFlagDefectAndKeepItOutOfMemoryWhenFrameIsJudgedNg() {
+    ScoringEngine e = new ScoringEngine(config());
+    Line line = new Line(6);
+    for (int i = 0; i < 30; i++) {
+      e.score("s", line.normal());
+    }
+    int rowsBefore = e.stats("s").imageRows()[0];
+    FrameScore s = e.score("s", line.frame(1 * COLS + 2));
+    assertEquals(Verdict.NG, s.verdict());
+    assertFalse(s.admitted());
+    assertEquals(rowsBefore, e.stats("s").imageRows()[0]);
+    assertFalse(s.regions().isEmpty());
+    Region r = s.regions().get(0);
+    // patch (1, 2) covers map pixels rows 4..7, cols 8..11
+    assertTrue(r.top() <= 5 && r.bottom() >= 6 && r.left() <= 9 && r.right() >= 10, r.toString());
+    assertEquals(DIMS[1], r.feature().length);
+    assertNull(r.defectType());
+    FrameScore next = e.score("s", line.normal());
+    assertTrue(next.verdict() != Verdict.NG, next.verdict().toString());
+  }
+
+  @Test
+  void shouldForgetFrameWhenOperatorLabelsItNg() {
+    ScoringEngine e = new ScoringEngine(config());
+    Line line = new Line(7);
+    FrameScore first = null;
+    for (int i = 0; i < 10; i++) {
+      FrameScore s = e.score("s", line.normal());
+      first = first == null ? s : first;
+    }
+    assertEquals(10, e.stats("s").imageRows()[0]);
+    assertTrue(e.label("s", first.sequence(), Verdict.NG));
+    assertEquals(9, e.stats("s").imageRows()[0]);
+    assertFalse(e.label("s", first.sequence(), Verdict.OK));
+  }
+
+  @Test
+  void shouldProtectSeedPrototypesWhenSeedingWithKnownGoodImages() {
+    ScoringEngine e = new ScoringEngine(config());
+    Line line = new Line(8);
+    e.seed("s", line.normal());
+    for (int i = 0; i < 60; i++) {
+      e.score("s", line.normal());
+    }
+    ScopeStats st = e.stats("s");
+    assertEquals(ROWS * COLS, st.protectedPrototypes()[0]);
+    assertEquals(61, st.frames());
+  }
+
+  @Test
+  void shouldFollowNewThresholdsWhenChangedAtRunTime() {
+    ScoringEngine e = new ScoringEngine(config());
+    Line line = new Line(9);
+    for (int i = 0; i < 20; i++) {
+      e.score("s", line.normal());
+    }
+    e.setThresholds("s", Thresholds.fixed(-1e9, 1e9));
+    assertEquals(Verdict.UNSURE, e.score("s", line.normal()).verdict());
+    e.setThresholds("s", Thresholds.fixed(1e9, 1e9));
+    assertEquals(Verdict.OK, e.score("s", line.normal()).verdict());
+    e.setThresholds("s", Thresholds.fixed(-1e9, -1e9));
+    assertEquals(Verdict.NG, e.score("s", line.normal()).verdict());
+  }
+
+  @Test
+  void shouldRejectAboutTheTargetRateWhenThresholdFollowsFalseRejectRate() {
+    ScoringEngine e =
+        new ScoringEngine(
+            config()
+                .withNormalizationWindow(100)
+                .withThresholds(Thresholds.forFalseRejectRate(0.1, 0.5)));
+    Line line = new Line(10);
+    for (int i = 0; i < 100; i++) {
+      e.score("s", line.normal()); // past the early drift of a filling memory
+    }
+    int ng = 0;
+    int frames = 400;
+    for (int i = 0; i < frames; i++) {
+      if (e.score("s", line.normal()).verdict() == Verdict.NG) {
+        ng++;
+      }
+    }
+    assertTrue(ng > 0.05 * frames && ng < 0.15 * frames, "NG frames: " + ng);
+  }
+
+  @Test
+  void shouldKeepScopesApartWhenTwoProductsInterleave() {
+    ScoringEngine mixed = new ScoringEngine(config());
+    ScoringEngine alone = new ScoringEngine(config());
+    Line a = new Line(11);
+    Line b = new Line(12);
+    for (int i = 0; i < 20; i++) {
+      FrameFeatures fa = a.normal();
+      mixed.score("b", b.normal());
+      assertEquals(alone.score("a", fa).rawScore(), mixed.score("a", fa).rawScore(), 0.0);
+    }
+  }
+
+  @Test
+  void shouldFuseTextAndTypeRegionsWhenProfileHasThem() {
+    ScoringEngine e = new ScoringEngine(config());
+    float[] tn = new float[DIMS[1]];
+    float[] ta = new float[DIMS[1]];
+    tn[0] = 1;
+    ta[1] = 1;
+    e.configureScope(
+        "s",
+        new ScopeProfile(
+            new TextBranch(tn, ta, 1, null), DefectTypes.of(List.of("scratch", "dent"))));
+    Line line = new Line(13);
+    FrameScore first = e.score("s", line.normal());
+    assertTrue(Double.isNaN(first.text().imageProbability()));
+    assertArrayEquals(first.text().patchMap(), first.patchMap(), 0f); // frame 1: text only
+    for (int i = 0; i < 30; i++) {
+      e.score("s", line.normal());
+    }
+    FrameScore ng = e.score("s", line.frame(5));
+    assertEquals(Verdict.NG, ng.verdict());
+    float[] feature = ng.regions().get(0).feature();
+    e.addDefectExample("s", "dent", feature);
+    FrameScore again = e.score("s", line.frame(5));
+    Region r = again.regions().get(0);
+    assertEquals("dent", r.defectType());
+    assertEquals("scratch", r.runnerUp());
+    assertTrue(r.confidence() > 0.5 && r.confidence() + r.runnerUpConfidence() > 0.999);
+  }
+
+  static Stream<Arguments> invalidInputs() {
+    float[] ok = new float[16 * 3];
+    return Stream.of(
+        // no layers at all
+        Arguments.of((Supplier<Object>) () -> FrameFeatures.ofPatches(4, 4, List.of(), 8, 8), "FrameFeatures.layers must hold at least one"),
+        // empty layer
+        Arguments.of((Supplier<Object>) () -> FrameFeatures.ofPatches(4, 4, List.of(new float[0]), 8, 8), "got 0 values"),
+        // length not a multiple of the patch count
+        Arguments.of((Supplier<Object>) () -> FrameFeatures.ofPatches(4, 4, List.of(new float[17]), 8, 8), "rows*cols*dim"),
+        // empty grid
+        Arguments.of((Supplier<Object>) () -> FrameFeatures.ofPatches(0, 4, List.of(ok), 8, 8), "FrameFeatures.rows"),
+        // zero-size output map
+        Arguments.of((Supplier<Object>) () -> FrameFeatures.ofPatches(4, 4, List.of(ok), 0, 8), "outputHeight"),
+        // NaN feature value
+        Arguments.of((Supplier<Object>) () -> FrameFeatures.ofPatches(4, 4, List.of(nan(ok)), 8, 8), "must be finite"),
+        // blank scope
+        Arguments.of((Supplier<Object>) () -> new ScoringEngine(config()).score(" ", FrameFeatures.ofPatches(4, 4, List.of(ok), 8, 8)), "scope must be a non-blank"),
+        // unknown scope for a snapshot
+        Arguments.of((Supplier<Object>) () -> new ScoringEngine(config()).snapshot("nope"), "unknown scope 'nope'"),
+        // grid changes within a scope
+        Arguments.of((Supplier<Object>) () -> twoGrids(), "expects a 4x4 grid"));
+  }
+
+  private static float[] nan(float[] x) {
+    float[] y = x.clone();
+    y[5] = Float.NaN;
+    return y;
+  }
+
+  private static Object twoGrids() {
+    ScoringEngine e = new ScoringEngine(config());
+    e.score("s", FrameFeatures.ofPatches(4, 4, List.of(new float[16 * 3]), 8, 8));
+    return e.score("s", FrameFeatures.ofPatches(2, 8, List.of(new float[16 * 3]), 8, 8));
+  }
+
+  @ParameterizedTest
+  @MethodSource("invalidInputs")
+  void shouldRejectWithClearMessageWhenInputIsInvalid(Supplier<Object> call, String fragment) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::get);
+    assertTrue(e.getMessage().contains(fragment), e.getMessage());
+  }
+}

@@ -1,0 +1,37 @@
+package io.clipline.scoring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class VerdictDecisionTest {
+  static Stream<Arguments> cases() {
+    return Stream.of(
+        // well below OK
+        Arguments.of(-1.0, 2.0, 4.0, false, Verdict.OK),
+        // exactly on the OK threshold is no longer OK
+        Arguments.of(2.0, 2.0, 4.0, false, Verdict.UNSURE),
+        // between the thresholds
+        Arguments.of(3.0, 2.0, 4.0, false, Verdict.UNSURE),
+        // exactly on the NG threshold is NG
+        Arguments.of(4.0, 2.0, 4.0, false, Verdict.NG),
+        // far above
+        Arguments.of(40.0, 2.0, 4.0, false, Verdict.NG),
+        // warm-up overrides everything
+        Arguments.of(40.0, 2.0, 4.0, true, Verdict.UNSURE),
+        // equal thresholds: no UNSURE band
+        Arguments.of(2.999, 3.0, 3.0, false, Verdict.OK),
+        // NG threshold not derivable yet (rate mode without history)
+        Arguments.of(1.0, Double.NaN, Double.NaN, false, Verdict.UNSURE));
+  }
+
+  @ParameterizedTest
+  @MethodSource("cases")
+  void shouldDecideByTwoThresholdsWhenScoreIsNormalised(
+      double z, double ok, double ng, boolean warming, Verdict want) {
+    assertEquals(want, ScoringEngine.decide(z, ok, ng, warming));
+  }
+}

@@ -1,0 +1,72 @@
+package io.clipline.scoring.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class MapOpsTest {
+  private static final float TOL = 1e-5f;
+
+  static Stream<Arguments> resizes() {
+    return Stream.of(
+        // half-pixel centres, edges replicated: 1x2 -> 1x4
+        Arguments.of(new float[] {0, 1}, 1, 2, 1, 4, new float[] {0, 0.25f, 0.75f, 1}),
+        // same size is the identity
+        Arguments.of(new float[] {1, 2, 3, 4}, 2, 2, 2, 2, new float[] {1, 2, 3, 4}),
+        // a single patch fills the whole output
+        Arguments.of(new float[] {7}, 1, 1, 2, 3, new float[] {7, 7, 7, 7, 7, 7}),
+        // downsampling 1x4 -> 1x2 averages neighbours at the half-pixel centres
+        Arguments.of(new float[] {0, 1, 2, 3}, 1, 4, 1, 2, new float[] {0.5f, 2.5f}));
+  }
+
+  @ParameterizedTest
+  @MethodSource("resizes")
+  void shouldInterpolateBilinearlyWhenResizing(
+      float[] in, int rows, int cols, int h, int w, float[] want) {
+    assertArrayEquals(want, MapOps.resizeBilinear(in, rows, cols, h, w), TOL);
+  }
+
+  static Stream<Arguments> blurs() {
+    return Stream.of(
+        // all-equal map stays equal (edge replicated, kernel sums to 1)
+        Arguments.of(new float[] {3, 3, 3, 3, 3, 3, 3, 3, 3}, 1.5, new float[] {3, 3, 3, 3, 3, 3, 3, 3, 3}),
+        // sigma 0 is the identity
+        Arguments.of(new float[] {0, 0, 0, 0, 9, 0, 0, 0, 0}, 0.0, new float[] {0, 0, 0, 0, 9, 0, 0, 0, 0}));
+  }
+
+  @ParameterizedTest
+  @MethodSource("blurs")
+  void shouldKeepValuesWhenBlurCannotChangeThem(float[] in, double sigma, float[] want) {
+    assertArrayEquals(want, MapOps.gaussianBlur(in, 3, 3, sigma), TOL);
+  }
+
+  @Test
+  void shouldConserveMassAndSpreadSymmetricallyWhenImpulseIsInside() {
+    float[] m = new float[21 * 21];
+    m[10 * 21 + 10] = 1f;
+    float[] b = MapOps.gaussianBlur(m, 21, 21, 2.0);
+    float sum = 0;
+    for (float x : b) {
+      sum += x;
+    }
+    assertEquals(1f, sum, 1e-4f);
+    assertEquals(b[10 * 21 + 8], b[10 * 21 + 12], TOL);
+    assertEquals(b[8 * 21 + 10], b[10 * 21 + 8], TOL);
+    assertEquals(MapOps.max(b), b[10 * 21 + 10], 0f);
+  }
+
+  @Test
+  void shouldSumKernelToOneWhenSigmaIsPositive() {
+    float s = 0;
+    for (float x : MapOps.gaussianKernel(3.3)) {
+      s += x;
+    }
+    assertEquals(1f, s, 1e-5f);
+    assertEquals(2 * 10 + 1, MapOps.gaussianKernel(3.3).length);
+  }
+}
