@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Clipline.Version.class,
     description = "Streaming visual inspection for production lines.",
-    subcommands = {BrokerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, BrokerCommand.class, WorkerCommand.class, PipelineCommand.class,
+      CommandLine.HelpCommand.class})
 public final class Clipline {
 
   public static void main(String[] args) {

@@ -1,0 +1,94 @@
+package io.clipline.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clipline.imaging.DecodedFrame;
+import io.clipline.model.InferenceOptions;
+import io.clipline.model.ModelManifest;
+import io.clipline.scoring.ScoringConfig;
+import io.clipline.worker.FrameResult;
+import io.clipline.worker.ScorableFrame;
+import io.clipline.worker.ScoredBatch;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The product scorer end to end on the committed models. On tiny-clip-random the scores mean
+ * nothing (random weights); these tests check plumbing: shapes, scopes, coordinates, text path.
+ */
+class ModelFrameScorerTest {
+  private static final Path TINY = Path.of("..", "src", "models", "tiny-clip-random");
+  private static final Path TEXTURE = Path.of("..", "src", "models", "texture");
+
+  private static List<ScorableFrame> frames(int n, String camera, long seed) {
+    Random random = new Random(seed);
+    List<ScorableFrame> frames = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      byte[] pixels = new byte[120 * 90];
+      random.nextBytes(pixels);
+      frames.add(new ScorableFrame("f-" + i, camera, "tile", new DecodedFrame(120, 90, 1, pixels)));
+    }
+    return frames;
+  }
+
+  @Test
+  void shouldScoreEveryFrameOfABatchWithTheTextPathWhenTheModelHasATextTower() {
+    try (ModelFrameScorer scorer = ModelFrameScorer.open(
+        TINY, InferenceOptions.defaults(), ScoringConfig.defaults(), "object")) {
+      ScoredBatch batch = scorer.score(frames(3, "line-1/st-1/cam-1", 1));
+
+      assertEquals(3, batch.results().size());
+      ModelManifest manifest = ModelManifest.load(TINY);
+      for (FrameResult r : batch.results()) {
+        assertNotNull(r.textScore(), "tiny-clip-random has a text tower");
+        assertEquals("tile@line-1/st-1/cam-1", r.scope());
+        assertEquals(manifest.image().gridRows() * manifest.image().gridCols(),
+            r.map().values().length);
+        for (FrameResult.Region region : r.regions()) {
+          assertTrue(region.x() >= 0 && region.x() + region.width() <= 120 + 1, region.toString());
+          assertTrue(region.y() >= 0 && region.y() + region.height() <= 90 + 1, region.toString());
+        }
+      }
+      assertEquals("CPU", scorer.executionProvider());
+      assertTrue(batch.inferenceNanos() > 0 && batch.scoringNanos() > 0);
+    }
+  }
+
+  @Test
+  void shouldKeepOneMemoryPerCameraWhenFramesComeFromTwoCameras() {
+    try (ModelFrameScorer scorer = ModelFrameScorer.open(
+        TINY, InferenceOptions.defaults(), ScoringConfig.defaults(), "object")) {
+      List<ScorableFrame> mixed = new ArrayList<>(frames(2, "line-1/st-1/cam-1", 2));
+      mixed.addAll(frames(2, "line-1/st-1/cam-2", 3));
+
+      ScoredBatch batch = scorer.score(mixed);
+
+      assertEquals(2, scorer.engine().scopes().size());
+      // The first frame of each camera is the first its scope has scored.
+      assertEquals(1, batch.results().get(0).scopeFramesSeen());
+      assertEquals(2, batch.results().get(1).scopeFramesSeen());
+      assertEquals(1, batch.results().get(2).scopeFramesSeen());
+    }
+  }
+
+  @Test
+  void shouldScoreRarityOnlyWhenTheModelHasNoTextTower() {
+    Assumptions.assumeTrue(Files.isDirectory(TEXTURE),
+        "src/models/texture is missing: make it with /usr/bin/python3 src/models/make_texture_model.py");
+    try (ModelFrameScorer scorer = ModelFrameScorer.open(
+        TEXTURE, InferenceOptions.defaults(), ScoringConfig.defaults(), "object")) {
+      ScoredBatch batch = scorer.score(frames(2, "line-1/st-1/cam-1", 4));
+
+      assertEquals(2, batch.results().size());
+      assertNull(batch.results().get(0).textScore());
+    }
+  }
+}

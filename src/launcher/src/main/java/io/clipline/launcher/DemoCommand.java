@@ -1,0 +1,332 @@
+package io.clipline.launcher;
+
+import io.clipline.broker.BrokerSettings;
+import io.clipline.broker.BrokerStartException;
+import io.clipline.broker.CatalogTopics;
+import io.clipline.broker.KraftBroker;
+import io.clipline.camera.CameraSimulator;
+import io.clipline.camera.GroundTruthHeaders;
+import io.clipline.camera.SimulationSummary;
+import io.clipline.camera.SimulatorSettings;
+import io.clipline.inference.ModelFrameScorer;
+import io.clipline.model.ModelException;
+import io.clipline.schemas.CameraFrame;
+import io.clipline.schemas.FrameVerdict;
+import io.clipline.schemas.serde.AvroSerde;
+import io.clipline.schemas.topic.TopicCatalog;
+import io.clipline.observability.ObservabilityException;
+import io.clipline.pipeline.LineTopology;
+import io.clipline.pipeline.PipelineConfig;
+import io.clipline.worker.InferenceWorker;
+import io.clipline.worker.WorkerConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code clipline demo}: a real broker, a simulated line of cameras and one worker on the
+ * embedded default model, with live progress and a final summary.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Starts a single-node Kafka broker (KRaft) on free local ports, creates the topics, runs"
+          + " simulated cameras (procedural surfaces with injected defects, or --dataset) and one"
+          + " inference worker on the embedded texture model (CPU) and the pipeline, prints progress"
+          + " every two seconds and a summary with detection metrics. Ctrl-C stops everything"
+          + " cleanly."
+    })
+final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--frames", defaultValue = "360", description = "Frames to send (default: ${DEFAULT-VALUE}).")
+  long frames;
+
+  @Option(names = "--fps", defaultValue = "30", description = "Frames per second over all cameras (default: ${DEFAULT-VALUE}).")
+  double fps;
+
+  @Option(names = "--lines", defaultValue = "1", description = "Production lines (default: ${DEFAULT-VALUE}).")
+  int lines;
+
+  @Option(names = "--cameras", defaultValue = "2", description = "Cameras per line (default: ${DEFAULT-VALUE}).")
+  int cameras;
+
+  @Option(names = "--defect-rate", defaultValue = "0.1", description = "Share of defective frames (default: ${DEFAULT-VALUE}).")
+  double defectRate;
+
+  @Option(names = "--dataset", description = "Replay images from a folder (MVTec/VisA layout, flat, or a manifest CSV) instead of procedural surfaces.")
+  Path dataset;
+
+  @Option(names = "--model", defaultValue = "src/models/texture", description = "Model folder (default: ${DEFAULT-VALUE}).")
+  Path model;
+
+  @Option(names = "--metrics-port", defaultValue = "0", description = "Worker metrics port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(names = "--timeout", defaultValue = "PT3M", description = "Give up waiting for verdicts after this long (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Path dataDir = Files.createTempDirectory("clipline-demo-");
+    BrokerSettings settings =
+        new BrokerSettings(dataDir, "localhost", freePort(), freePort(), Map.of());
+    Map<String, Object> props = new HashMap<>();
+    props.put(WorkerConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers());
+    props.put(WorkerConfig.GROUP_ID, "clipline-demo");
+    props.put(WorkerConfig.WORKER_ID, "demo-worker-1");
+    props.put(WorkerConfig.MODEL_DIR, model.toString());
+    props.put(WorkerConfig.EXECUTION_PROVIDER, "CPU");
+    props.put(WorkerConfig.METRICS_PORT, metricsPort);
+    WorkerConfig config = new WorkerConfig(props);
+
+    VerdictTally tally = new VerdictTally();
+    WorkerProcess process;
+    try {
+      process = new WorkerProcess(config, tally);
+    } catch (ModelException | ObservabilityException e) {
+      err.println("clipline demo: " + e.getMessage());
+      return 2;
+    }
+    ModelFrameScorer scorer = process.scorer();
+    out.printf("Model %s (%s) on %s; metrics at %s/metrics%n", scorer.modelVersion(),
+        scorer.kind(), scorer.executionProvider(), process.metricsUri());
+    if (scorer.kind() == io.clipline.model.ModelManifest.Kind.CLIP_RANDOM) {
+      out.println("NOTE: this model has random weights; its scores mean nothing (plumbing only).");
+    }
+    out.printf("Starting Kafka broker (KRaft) at %s ...%n", settings.bootstrapServers());
+    out.flush();
+    long started = System.nanoTime();
+    KraftBroker broker;
+    try {
+      broker = KraftBroker.start(settings);
+    } catch (BrokerStartException e) {
+      process.close();
+      err.println("clipline demo: " + e.getMessage());
+      return 1;
+    }
+    CameraSimulator simulator = null;
+    PipelineProcess pipeline = null;
+    InferenceWorker worker = process.worker();
+    Thread hook = null;
+    try {
+      try (Admin admin = Admin.create(Map.<String, Object>copyOf(broker.adminConfig()))) {
+        new CatalogTopics(admin).create(TopicCatalog.all(), (short) 1);
+      }
+      simulator = new CameraSimulator(simulatorSettings(settings.bootstrapServers()));
+      pipeline = new PipelineProcess(pipelineConfig(settings.bootstrapServers(), dataDir),
+          lineTopology(simulator.cameraIds()));
+      InferenceWorker w = worker;
+      CameraSimulator s = simulator;
+      PipelineProcess p = pipeline;
+      hook = new Thread(() -> {
+        s.stop();
+        w.close();
+        p.close();
+      }, "clipline-demo-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      process.start();
+      pipeline.start();
+      out.printf("Broker, topics, pipeline and worker up in %.1f s; %d cameras send %d frames at %.0f fps%n",
+          (System.nanoTime() - started) / 1e9, simulator.cameraIds().size(), frames, fps);
+      out.flush();
+      CompletableFuture<SimulationSummary> sending = simulator.start();
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline && worker.state() == InferenceWorker.State.RUNNING) {
+        Thread.sleep(2_000);
+        out.println("  " + tally.progressLine());
+        out.flush();
+        if (sending.isDone() && tally.verdicts() + tally.deadLetters() >= sending.get().framesSent()) {
+          break;
+        }
+      }
+      SimulationSummary sent = sending.get(30, TimeUnit.SECONDS);
+      // Items wait up to the fusion deadline for missing views; give the pipeline that long.
+      Thread.sleep(FUSION_DEADLINE_MS + 2_000);
+      printSummary(out, sent, tally, groundTruth(settings.bootstrapServers()),
+          (System.nanoTime() - started) / 1e9);
+      out.printf("  pipeline        %s%n", pipelineOutputs(settings.bootstrapServers()));
+      out.flush();
+      return tally.verdicts() + tally.deadLetters() == sent.framesSent() ? 0 : 1;
+    } finally {
+      if (hook != null) {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      }
+      // Reverse order of start: the simulator and the worker talk to the broker.
+      if (simulator != null) {
+        simulator.close();
+      }
+      process.close();
+      if (pipeline != null) {
+        pipeline.close();
+      }
+      broker.close();
+      deleteRecursively(dataDir);
+    }
+  }
+
+  private static final long FUSION_DEADLINE_MS = 3_000;
+
+  private static PipelineConfig pipelineConfig(String bootstrap, Path dataDir) {
+    return new PipelineConfig(Map.of(
+        PipelineConfig.BOOTSTRAP_SERVERS, bootstrap,
+        PipelineConfig.APPLICATION_ID, "clipline-demo-pipeline",
+        PipelineConfig.STATE_DIR, dataDir.resolve("streams").toString(),
+        PipelineConfig.FUSION_DEADLINE_MS, Long.toString(FUSION_DEADLINE_MS),
+        PipelineConfig.METRICS_PORT, "0",
+        PipelineConfig.LINE_TOPOLOGY_TOPIC, ""));
+  }
+
+  /**
+   * The simulated line: every camera of a station views each item; one reject gate per
+   * station, 5 s of travel from the cameras to it.
+   */
+  private LineTopology lineTopology(List<String> cameraIds) {
+    long interval = Math.max(1, Math.round(cameraIds.size() * 1000 / fps));
+    Map<String, Map<String, List<LineTopology.Camera>>> byLine = new TreeMap<>();
+    for (String id : cameraIds) {
+      String[] parts = id.split("/");
+      byLine.computeIfAbsent(parts[0], k -> new TreeMap<>())
+          .computeIfAbsent(parts[1], k -> new ArrayList<>())
+          .add(new LineTopology.Camera(id, interval, true));
+    }
+    List<LineTopology.Line> lines = new ArrayList<>();
+    byLine.forEach((lineId, stations) -> {
+      List<LineTopology.Station> list = new ArrayList<>();
+      stations.forEach((stationId, cams) ->
+          list.add(new LineTopology.Station(stationId, "gate-" + stationId, 5_000, cams)));
+      lines.add(new LineTopology.Line(lineId, false, list));
+    });
+    return new LineTopology(lines);
+  }
+
+  /** Records the pipeline committed to its output topics. */
+  private static String pipelineOutputs(String bootstrap) {
+    Map<String, Integer> counts = new TreeMap<>();
+    List<String> topics = List.of(TopicCatalog.ITEMS.name(), TopicCatalog.REJECTS.name(),
+        TopicCatalog.LINE_STATS.name(), TopicCatalog.ALERTS.name());
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.GROUP_ID_CONFIG, "clipline-demo-outputs-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(topics);
+      int empty = 0;
+      while (empty < 5) {
+        var records = consumer.poll(Duration.ofMillis(400));
+        empty = records.isEmpty() ? empty + 1 : 0;
+        records.forEach(r -> counts.merge(r.topic(), 1, Integer::sum));
+      }
+    }
+    return String.format("items %d, reject commands %d, line-stats windows %d, alerts %d",
+        counts.getOrDefault(TopicCatalog.ITEMS.name(), 0),
+        counts.getOrDefault(TopicCatalog.REJECTS.name(), 0),
+        counts.getOrDefault(TopicCatalog.LINE_STATS.name(), 0),
+        counts.getOrDefault(TopicCatalog.ALERTS.name(), 0));
+  }
+
+  private SimulatorSettings simulatorSettings(String bootstrap) {
+    SimulatorSettings.Builder builder = SimulatorSettings.builder(bootstrap)
+        .lines(lines).camerasPerLine(cameras).camerasPerStation(cameras)
+        .framesPerSecond(fps).frameCount(frames).defectRate(defectRate);
+    if (dataset != null) {
+      builder.dataset(dataset);
+    }
+    return builder.build();
+  }
+
+  /** frameId → defective, read back from the ground-truth headers on the frames topic. */
+  private static Map<String, Boolean> groundTruth(String bootstrap) {
+    Map<String, Boolean> truth = new HashMap<>();
+    AvroSerde<CameraFrame> serde = AvroSerde.of(CameraFrame.class);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.GROUP_ID_CONFIG, "clipline-demo-truth-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicCatalog.MAX_FRAME_BYTES),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(TopicCatalog.FRAMES.name()));
+      int empty = 0;
+      while (empty < 5) {
+        var records = consumer.poll(Duration.ofMillis(400));
+        empty = records.isEmpty() ? empty + 1 : 0;
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+          Header label = r.headers().lastHeader(GroundTruthHeaders.LABEL);
+          if (label != null) {
+            truth.put(serde.decode(r.value()).getFrameId(),
+                "1".equals(new String(label.value(), StandardCharsets.UTF_8)));
+          }
+        }
+      }
+    }
+    return truth;
+  }
+
+  private static void printSummary(PrintWriter out, SimulationSummary sent, VerdictTally tally,
+      Map<String, Boolean> truth, double seconds) {
+    out.println();
+    out.println("Summary");
+    out.printf("  frames in       %d (%d defective by ground truth)%n", sent.framesSent(),
+        truth.values().stream().filter(b -> b).count());
+    out.printf("  verdicts out    %d  (OK %d, NG %d, UNSURE %d)%n", tally.verdicts(),
+        tally.count("OK"), tally.count("NG"), tally.count("UNSURE"));
+    out.printf("  dead letters    %d %s%n", tally.deadLetters(),
+        tally.deadLettersByReason().isEmpty() ? "" : tally.deadLettersByReason());
+    out.printf("  latency         p50 %s, p95 %s (capture to committed verdict)%n",
+        tally.quantileMs(0.5), tally.quantileMs(0.95));
+    out.printf("  wall time       %.1f s%n", seconds);
+    List<DetectionSummary.Scored> scored = new ArrayList<>();
+    for (FrameVerdict v : tally.verdictsByFrame().values()) {
+      Boolean defective = truth.get(v.getFrameId());
+      if (defective != null && !v.getWarmup()) {
+        scored.add(new DetectionSummary.Scored(
+            v.getImageScore(), "NG".equals(v.getVerdict().name()), defective));
+      }
+    }
+    out.println("  detection       " + DetectionSummary.of(scored).describe());
+    out.flush();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A leftover temp directory is harmless.
+    }
+  }
+}

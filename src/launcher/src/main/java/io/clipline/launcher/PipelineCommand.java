@@ -1,0 +1,61 @@
+package io.clipline.launcher;
+
+import io.clipline.observability.ObservabilityException;
+import io.clipline.pipeline.PipelineConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code clipline pipeline}: the Kafka Streams application, until Ctrl-C. */
+@Command(
+    name = "pipeline",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the pipeline: fuses frame verdicts into item verdicts, issues reject commands,"
+          + " windowed line statistics and alerts (exactly-once). Settings and the line topology"
+          + " file: see pipeline/README.md."
+    })
+final class PipelineCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", description = "Properties file with pipeline settings.")
+  Path configFile;
+
+  @Option(names = "--set", description = "A setting key=value; repeatable, wins over --config.")
+  Map<String, String> overrides = new HashMap<>();
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    PipelineProcess process;
+    try {
+      process = new PipelineProcess(
+          new PipelineConfig(WorkerCommand.settings(configFile, overrides)));
+    } catch (ConfigException | IOException | IllegalArgumentException | ObservabilityException e) {
+      err.println("clipline pipeline: " + e.getMessage());
+      return 2;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (process) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        process.close();
+        stopped.countDown();
+      }, "clipline-pipeline-shutdown"));
+      process.start();
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf("pipeline running; metrics at %s/metrics%n", process.metricsUri());
+      out.flush();
+      stopped.await();
+    }
+    return 0;
+  }
+}
