@@ -5,7 +5,6 @@ import static io.clipline.worker.metrics.SampleRecords.verdict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -107,15 +106,6 @@ class DeployedMetricNamesTest {
   }
 
   @Test
-  void shouldExportEveryPipelineMetricWhenThePipelineIsScraped() throws IOException {
-    Set<String> pipeline = new TreeSet<>();
-    queriedMetrics().keySet().stream().filter(DeployedMetricNamesTest::isPipelineMetric).forEach(pipeline::add);
-    assertFalse(pipeline.isEmpty(), "the dashboards should show pipeline metrics");
-    assumeTrue(false, "pipeline metric names not checked yet (no scrape of a running pipeline in this"
-        + " module); deploy/README.md lists them as 'pipeline metrics expected': " + pipeline);
-  }
-
-  @Test
   void shouldFindTheDeployFilesWhenRunFromTheModule() throws IOException {
     List<Query> queries = queries();
     assertTrue(queries.stream().anyMatch(q -> q.source().contains("line-overview.json")), "line overview");
@@ -123,6 +113,7 @@ class DeployedMetricNamesTest {
     assertTrue(queries.stream().anyMatch(q -> q.source().endsWith("clipline-alerts.yml")), "alert rules");
   }
 
+  /** Pipeline names are checked against the pipeline's own metrics in the pipeline module. */
   private static boolean isPipelineMetric(String name) {
     return name.startsWith("clipline_pipeline_") || name.startsWith("kafka_stream_");
   }
