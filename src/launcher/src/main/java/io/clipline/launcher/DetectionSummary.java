@@ -1,6 +1,7 @@
 package io.clipline.launcher;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -8,7 +9,14 @@ import java.util.Locale;
  * Detection quality of a run where ground truth is known: image AUROC of the scores and, at
  * the worker's verdicts, the false-reject rate on good parts and the escape rate on bad ones.
  */
-record DetectionSummary(int good, int bad, double auroc, double falseRejectRate, double escapeRate) {
+record DetectionSummary(
+    int good,
+    int bad,
+    double auroc,
+    double falseRejectRate,
+    double escapeRate,
+    double medianGoodScore,
+    double medianBadScore) {
 
   /** One scored frame: its score, whether the worker said NG, whether it truly is defective. */
   record Scored(double score, boolean rejected, boolean defective) {}
@@ -30,7 +38,17 @@ record DetectionSummary(int good, int bad, double auroc, double falseRejectRate,
     return new DetectionSummary(goodScores.size(), badScores.size(),
         auroc(goodScores, badScores),
         goodScores.isEmpty() ? Double.NaN : falseRejects / (double) goodScores.size(),
-        badScores.isEmpty() ? Double.NaN : escapes / (double) badScores.size());
+        badScores.isEmpty() ? Double.NaN : escapes / (double) badScores.size(),
+        median(goodScores), median(badScores));
+  }
+
+  private static double median(List<Double> values) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    return sorted.get(sorted.size() / 2);
   }
 
   /** Probability that a bad frame scores above a good one (ties count half). */
@@ -50,6 +68,7 @@ record DetectionSummary(int good, int bad, double auroc, double falseRejectRate,
   String describe() {
     return String.format(Locale.ROOT,
         "%d good / %d defective frames after warm-up: image AUROC %.3f, false-reject rate %.1f %%,"
-            + " escape rate %.1f %%", good, bad, auroc, 100 * falseRejectRate, 100 * escapeRate);
+            + " escape rate %.1f %%, median score good %.2f / defective %.2f", good, bad, auroc,
+        100 * falseRejectRate, 100 * escapeRate, medianGoodScore, medianBadScore);
   }
 }
