@@ -1,6 +1,7 @@
 package io.clipline.inference;
 
 import io.clipline.imaging.CropGeometry;
+import io.clipline.imaging.DecodedFrame;
 import io.clipline.imaging.Preprocessor;
 import io.clipline.model.ExecutionProvider;
 import io.clipline.model.ImageEncoder;
@@ -125,16 +126,11 @@ public final class ModelFrameScorer implements FrameScorer {
   @Override
   public ScoredBatch score(List<ScorableFrame> frames) {
     int n = frames.size();
-    int sample = preprocessor.sampleSize();
-    if (input.length < n * sample) {
-      input = new float[n * sample];
-    }
+    List<DecodedFrame> images = new ArrayList<>(n);
+    frames.forEach(f -> images.add(f.image()));
     CropGeometry[] crops = new CropGeometry[n];
-    for (int i = 0; i < n; i++) {
-      crops[i] = preprocessor.preprocess(frames.get(i).image(), input, i * sample);
-    }
     long inferenceStart = System.nanoTime();
-    ImageFeatures features = encoder.encode(input, n);
+    ImageFeatures features = encode(images, crops);
     long scoringStart = System.nanoTime();
     List<FrameResult> results = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -149,6 +145,44 @@ public final class ModelFrameScorer implements FrameScorer {
     }
     long done = System.nanoTime();
     return new ScoredBatch(results, scoringStart - inferenceStart, done - scoringStart);
+  }
+
+
+  /** One frame's full engine result and where the model input lies in the frame. */
+  public record DetailedScore(FrameScore score, CropGeometry crop) {}
+
+  /**
+   * Scores decoded frames of one scope in the given order, or with {@code seed} learns them as
+   * known-good k-shot frames ({@link ScoringEngine#seed}), and returns the engine's full results
+   * (the anomaly map at model-input resolution included). For offline evaluation; the features
+   * are built exactly as {@link #score} builds them.
+   */
+  public List<DetailedScore> scoreDetailed(String scope, List<DecodedFrame> images, boolean seed) {
+    int n = images.size();
+    CropGeometry[] crops = new CropGeometry[n];
+    ImageFeatures features = encode(images, crops);
+    if (configured.add(scope)) {
+      engine.configureScope(scope, profile);
+    }
+    List<DetailedScore> results = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      FrameFeatures f = featuresOf(features, i);
+      results.add(new DetailedScore(seed ? engine.seed(scope, f) : engine.score(scope, f), crops[i]));
+    }
+    return results;
+  }
+
+  /** Preprocesses the images into the reused input buffer and runs the image tower once. */
+  private ImageFeatures encode(List<DecodedFrame> images, CropGeometry[] crops) {
+    int n = images.size();
+    int sample = preprocessor.sampleSize();
+    if (input.length < n * sample) {
+      input = new float[n * sample];
+    }
+    for (int i = 0; i < n; i++) {
+      crops[i] = preprocessor.preprocess(images.get(i), input, i * sample);
+    }
+    return encoder.encode(input, n);
   }
 
   private FrameFeatures featuresOf(ImageFeatures features, int i) {

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = Clipline.Version.class,
     description = "Streaming visual inspection for production lines.",
     subcommands = {DemoCommand.class, BrokerCommand.class, WorkerCommand.class, PipelineCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class})
 public final class Clipline {
 

@@ -1,0 +1,66 @@
+package io.clipline.eval;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * What to evaluate and how.
+ *
+ * @param dataset manifest CSV or dataset folder
+ * @param model model folder (with {@code clipline-model.json})
+ * @param shuffles random stream orders, each scored from an empty memory (&gt;= 1)
+ * @param seed base seed of the stream orders
+ * @param kshot known-good images per scope seeded before the stream (excluded from the metrics)
+ * @param scopeRegex scope = first capture group (or whole match) of this regex on the image id;
+ *     null when not used
+ * @param scopeColumn scope = this manifest column; null when not used
+ * @param splitGroups {@code path,group} CSV for a grouped split; null for no split
+ * @param split the part of the split to evaluate (ignored without {@code splitGroups})
+ * @param out output folder
+ * @param limit evaluate at most this many images, evenly spread over the sorted ids (0 = all)
+ * @param batch frames per encoder call (order within a scope is kept)
+ * @param pixelStride normal pixels are sampled every {@code pixelStride} rows and columns
+ */
+public record EvalOptions(
+    Path dataset,
+    Path model,
+    int shuffles,
+    long seed,
+    int kshot,
+    Pattern scopeRegex,
+    String scopeColumn,
+    Path splitGroups,
+    GroupSplit.Part split,
+    Path out,
+    int limit,
+    int batch,
+    int pixelStride) {
+
+  public EvalOptions {
+    Objects.requireNonNull(dataset, "dataset");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(out, "out");
+    if (shuffles < 1) {
+      throw new EvalException("shuffles: expected >= 1, got " + shuffles);
+    }
+    if (kshot < 0) {
+      throw new EvalException("kshot: expected >= 0, got " + kshot);
+    }
+    if (limit < 0) {
+      throw new EvalException("limit: expected >= 0 (0 = all), got " + limit);
+    }
+    if (batch < 1) {
+      throw new EvalException("batch: expected >= 1, got " + batch);
+    }
+    if (pixelStride < 1) {
+      throw new EvalException("pixelStride: expected >= 1, got " + pixelStride);
+    }
+    if (scopeRegex != null && scopeColumn != null) {
+      throw new EvalException("scopeRegex and scopeColumn exclude each other: give one of them");
+    }
+    if (splitGroups != null && split == null) {
+      throw new EvalException("splitGroups needs split (tune or report)");
+    }
+  }
+}

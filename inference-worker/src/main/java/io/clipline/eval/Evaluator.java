@@ -1,0 +1,356 @@
+package io.clipline.eval;
+
+import io.clipline.imaging.CropGeometry;
+import io.clipline.imaging.DecodedFrame;
+import io.clipline.imaging.FrameDecoder;
+import io.clipline.imaging.FrameLimits;
+import io.clipline.imaging.PixelEncoding;
+import io.clipline.inference.ModelFrameScorer;
+import io.clipline.inference.ModelFrameScorer.DetailedScore;
+import io.clipline.model.InferenceOptions;
+import io.clipline.scoring.FrameScore;
+import io.clipline.scoring.ScoringConfig;
+import io.clipline.scoring.Thresholds;
+import io.clipline.scoring.Verdict;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+
+/**
+ * Replays a labelled dataset as streams through the real scorer ({@link ModelFrameScorer} and its
+ * {@link io.clipline.scoring.ScoringEngine}) and measures it.
+ *
+ * <p>Protocol: images are grouped into scopes (one rarity memory each); for each shuffle every
+ * scope's images are put in a seeded random order and scored one after another from an empty
+ * memory (or one seeded with {@code kshot} known-good images), so each image is judged only from
+ * the images before it in its scope. Labels are used for the metrics only, never by the scorer.
+ */
+public final class Evaluator {
+  /** Side of the downsampled maps kept from the first shuffle for the heatmap plot. */
+  static final int THUMB = 64;
+  private static final double MAX_FPR = 0.3;
+
+  private final EvalOptions options;
+  private final PrintStream progressOut;
+  private final FrameDecoder decoder = new FrameDecoder(FrameLimits.DEFAULT);
+
+  /** Evaluator that draws its progress bar on {@code progressOut} (null for none). */
+  public Evaluator(EvalOptions options, PrintStream progressOut) {
+    this.options = options;
+    this.progressOut = progressOut;
+  }
+
+  /** One scored frame of one shuffle. */
+  record Scored(int sample, String scope, double normalized, double raw, Verdict verdict,
+      boolean warmingUp) {}
+
+  /** A map kept for plotting: {@code THUMB × THUMB} over the model input, and its crop. */
+  record Thumb(float[] map, CropGeometry crop) {}
+
+  /** One shuffle's frames and metrics. */
+  record ShuffleRun(int index, List<Scored> frames, StreamMetrics all, StreamMetrics afterWarmup,
+      List<Metrics.RocPoint> roc, double seconds) {}
+
+  /** Everything the report needs. */
+  record Result(EvalOptions options, EvalDataset dataset, List<EvalSample> samples,
+      List<String> scopeOf, Map<String, Integer> scopeSizes, String modelName, String scopeRule,
+      List<ShuffleRun> runs, Map<Integer, Thumb> thumbs, int warmupFrames, String operatingPoint,
+      int pixelImages, int skippedEmptyMasks) {}
+
+  /** Runs the evaluation and writes the report into {@code options.out()}. */
+  public Result run() throws IOException {
+    EvalDataset dataset = DatasetReader.read(options.dataset());
+    List<EvalSample> samples = select(dataset.samples());
+    if (samples.isEmpty()) {
+      throw new EvalException("no images left to evaluate in " + options.dataset()
+          + (options.splitGroups() != null ? " after the " + options.split() + " split" : ""));
+    }
+    List<String> scopeOf = new ArrayList<>();
+    Map<String, List<Integer>> byScope = new TreeMap<>();
+    for (int i = 0; i < samples.size(); i++) {
+      String scope = scopeOf(samples.get(i));
+      scopeOf.add(scope);
+      byScope.computeIfAbsent(scope, k -> new ArrayList<>()).add(i);
+    }
+    Map<String, Integer> scopeSizes = new TreeMap<>();
+    byScope.forEach((k, v) -> scopeSizes.put(k, v.size()));
+
+    ScoringConfig config = ScoringConfig.defaults();
+    Progress progress = new Progress(progressOut, (long) samples.size() * options.shuffles());
+    List<ShuffleRun> runs = new ArrayList<>();
+    Map<Integer, Thumb> thumbs = new TreeMap<>();
+    int[] pixelStats = new int[2];
+    String modelName = null;
+    for (int s = 0; s < options.shuffles(); s++) {
+      long start = System.nanoTime();
+      PixelCollector pixelsAll = new PixelCollector(options.pixelStride());
+      PixelCollector pixelsLate = new PixelCollector(options.pixelStride());
+      List<Scored> frames = new ArrayList<>();
+      pixelStats[0] = 0;
+      pixelStats[1] = 0;
+      try (ModelFrameScorer scorer = ModelFrameScorer.open(
+          options.model(), InferenceOptions.defaults(), config, "object")) {
+        modelName = scorer.modelVersion();
+        for (Map.Entry<String, List<Integer>> scope : byScope.entrySet()) {
+          List<Integer> order = new ArrayList<>(scope.getValue());
+          Collections.shuffle(order, new Random(streamSeed(s, scope.getKey())));
+          List<Integer> seeds = new ArrayList<>();
+          for (int i = 0; i < order.size() && seeds.size() < options.kshot(); i++) {
+            if (!samples.get(order.get(i)).defective()) {
+              seeds.add(order.get(i));
+            }
+          }
+          order.removeAll(seeds);
+          for (int from = 0; from < seeds.size(); from += options.batch()) {
+            List<Integer> chunk = seeds.subList(from, Math.min(seeds.size(), from + options.batch()));
+            scorer.scoreDetailed(scope.getKey(), decodeAll(samples, chunk), true);
+            progress.advance(chunk.size());
+          }
+          for (int from = 0; from < order.size(); from += options.batch()) {
+            List<Integer> chunk = order.subList(from, Math.min(order.size(), from + options.batch()));
+            List<DetailedScore> scored = scorer.scoreDetailed(scope.getKey(), decodeAll(samples, chunk), false);
+            for (int j = 0; j < chunk.size(); j++) {
+              int sample = chunk.get(j);
+              FrameScore f = scored.get(j).score();
+              frames.add(new Scored(sample, scope.getKey(), f.normalizedScore(), f.rawScore(),
+                  f.verdict(), f.warmingUp()));
+              collectPixels(samples.get(sample), scored.get(j), f.warmingUp(), pixelsAll, pixelsLate,
+                  pixelStats);
+              if (s == 0) {
+                thumbs.put(sample, new Thumb(
+                    downsample(f.anomalyMap(), f.outputHeight(), f.outputWidth()), scored.get(j).crop()));
+              }
+            }
+            progress.advance(chunk.size());
+          }
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      StreamMetrics all = metrics(samples, frames, pixelsAll);
+      List<Scored> late = frames.stream().filter(f -> !f.warmingUp()).toList();
+      StreamMetrics afterWarmup = metrics(samples, late, pixelsLate);
+      runs.add(new ShuffleRun(s, frames, all, afterWarmup, roc(samples, frames), seconds));
+    }
+    progress.finish();
+    String rule = scopeRule(dataset);
+    Result result = new Result(options, dataset, samples, scopeOf, scopeSizes, modelName, rule, runs,
+        thumbs, config.warmupFrames(), operatingPoint(config.thresholds()), pixelStats[0],
+        pixelStats[1]);
+    Files.createDirectories(options.out());
+    ReportWriter.write(result, options.out());
+    return result;
+  }
+
+  /** Split, then the limit: evenly spread over the sorted ids so every class can appear. */
+  List<EvalSample> select(List<EvalSample> all) {
+    List<EvalSample> kept = all;
+    if (options.splitGroups() != null) {
+      GroupSplit split = GroupSplit.read(options.splitGroups());
+      kept = all.stream().filter(x -> split.partOf(x.id()) == options.split()).toList();
+    }
+    if (options.limit() > 0 && options.limit() < kept.size()) {
+      List<EvalSample> spread = new ArrayList<>();
+      for (int i = 0; i < options.limit(); i++) {
+        spread.add(kept.get((int) ((long) i * kept.size() / options.limit())));
+      }
+      kept = spread;
+    }
+    return kept;
+  }
+
+  String scopeOf(EvalSample sample) {
+    if (options.scopeRegex() != null) {
+      Matcher m = options.scopeRegex().matcher(sample.id());
+      if (!m.find()) {
+        throw new EvalException("--scope-regex '" + options.scopeRegex().pattern()
+            + "' does not match image '" + sample.id() + "'");
+      }
+      return m.groupCount() >= 1 && m.group(1) != null ? m.group(1) : m.group();
+    }
+    if (options.scopeColumn() != null) {
+      String value = sample.columns().get(options.scopeColumn());
+      if (value == null) {
+        throw new EvalException("--scope-column '" + options.scopeColumn()
+            + "' is not a manifest column; image '" + sample.id() + "' has columns "
+            + sample.columns().keySet());
+      }
+      return value;
+    }
+    return sample.category() == null ? "all" : sample.category();
+  }
+
+  private String scopeRule(EvalDataset dataset) {
+    if (options.scopeRegex() != null) {
+      return "regex `" + options.scopeRegex().pattern() + "` on the image path (first group)";
+    }
+    if (options.scopeColumn() != null) {
+      return "manifest column `" + options.scopeColumn() + "`";
+    }
+    return dataset.layout() == EvalDataset.Layout.MVTEC ? "one scope per category"
+        : "one scope per `category` column value, else one scope for the whole manifest"
+            + " (its `class` column is the defect type, not a product)";
+  }
+
+  private static String operatingPoint(Thresholds t) {
+    return t.rateBased()
+        ? String.format(Locale.ROOT, "rate-based: target false-reject rate %.4f, UNSURE band %.2f",
+            t.targetFalseRejectRate(), t.unsureBand())
+        : String.format(Locale.ROOT, "fixed on the robust z-score: OK < %.2f <= UNSURE < %.2f <= NG",
+            t.ok(), t.ng());
+  }
+
+  private long streamSeed(int shuffle, String scope) {
+    return options.seed() * 1_000_003L + shuffle * 7_919L + scope.hashCode();
+  }
+
+  private List<DecodedFrame> decodeAll(List<EvalSample> samples, List<Integer> indices)
+      throws IOException {
+    List<DecodedFrame> frames = new ArrayList<>(indices.size());
+    for (int i : indices) {
+      frames.add(decode(samples.get(i).image()));
+    }
+    return frames;
+  }
+
+  private DecodedFrame decode(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    PixelEncoding encoding = name.endsWith(".png") ? PixelEncoding.PNG : PixelEncoding.JPEG;
+    return decoder.decode(bytes, encoding, 0, 0);
+  }
+
+  /**
+   * Adds the frame's map to the pixel collectors: normal frames as all-normal, defective ones
+   * with their mask at map resolution; defective frames without a mask or with an empty one are
+   * left out of the pixel metrics (they stay in the image metrics).
+   */
+  private void collectPixels(EvalSample sample, DetailedScore scored, boolean warmingUp,
+      PixelCollector all, PixelCollector late, int[] stats) throws IOException {
+    FrameScore f = scored.score();
+    boolean[] truth = null;
+    if (sample.defective()) {
+      truth = sample.mask() == null ? null : truthAtMap(sample.mask(), scored.crop(),
+          f.outputHeight(), f.outputWidth());
+      boolean any = false;
+      if (truth != null) {
+        for (boolean b : truth) {
+          any |= b;
+        }
+      }
+      if (!any) {
+        stats[1]++;
+        return;
+      }
+    }
+    stats[0]++;
+    all.add(f.anomalyMap(), f.outputHeight(), f.outputWidth(), truth);
+    if (!warmingUp) {
+      late.add(f.anomalyMap(), f.outputHeight(), f.outputWidth(), truth);
+    }
+  }
+
+  /** The mask ({@code > 127}) sampled at each map pixel's centre, through the crop geometry. */
+  boolean[] truthAtMap(Path maskFile, CropGeometry crop, int height, int width) throws IOException {
+    DecodedFrame mask = decode(maskFile);
+    if (mask.width() != crop.sourceWidth() || mask.height() != crop.sourceHeight()) {
+      throw new EvalException("mask " + maskFile + " is " + mask.width() + " × " + mask.height()
+          + ", its image " + crop.sourceWidth() + " × " + crop.sourceHeight());
+    }
+    boolean[] truth = new boolean[height * width];
+    byte[] px = mask.pixels();
+    int ch = mask.channels();
+    for (int y = 0; y < height; y++) {
+      int sy = clamp((int) Math.floor(crop.toSourceY((y + 0.5) / height)), mask.height());
+      for (int x = 0; x < width; x++) {
+        int sx = clamp((int) Math.floor(crop.toSourceX((x + 0.5) / width)), mask.width());
+        truth[y * width + x] = (px[(sy * mask.width() + sx) * ch] & 0xff) > 127;
+      }
+    }
+    return truth;
+  }
+
+  private static int clamp(int v, int size) {
+    return Math.max(0, Math.min(size - 1, v));
+  }
+
+  /** Mean-pools a map to {@code THUMB × THUMB}. */
+  static float[] downsample(float[] map, int height, int width) {
+    float[] out = new float[THUMB * THUMB];
+    int[] counts = new int[THUMB * THUMB];
+    for (int y = 0; y < height; y++) {
+      int ty = y * THUMB / height;
+      for (int x = 0; x < width; x++) {
+        int t = ty * THUMB + x * THUMB / width;
+        out[t] += map[y * width + x];
+        counts[t]++;
+      }
+    }
+    for (int i = 0; i < out.length; i++) {
+      out[i] = counts[i] == 0 ? 0 : out[i] / counts[i];
+    }
+    return out;
+  }
+
+  static StreamMetrics metrics(List<EvalSample> samples, List<Scored> frames, PixelCollector pixels) {
+    int n = frames.size();
+    double[] z = new double[n];
+    double[] raw = new double[n];
+    boolean[] labels = new boolean[n];
+    int defective = 0;
+    int falseRejects = 0;
+    int escapes = 0;
+    int unsure = 0;
+    for (int i = 0; i < n; i++) {
+      Scored f = frames.get(i);
+      z[i] = f.normalized();
+      raw[i] = f.raw();
+      labels[i] = samples.get(f.sample()).defective();
+      defective += labels[i] ? 1 : 0;
+      boolean rejected = f.verdict() == Verdict.NG;
+      falseRejects += !labels[i] && rejected ? 1 : 0;
+      escapes += labels[i] && !rejected ? 1 : 0;
+      unsure += f.verdict() == Verdict.UNSURE ? 1 : 0;
+    }
+    Map<String, Double> perType = new TreeMap<>();
+    for (String type : new TreeSet<>(frames.stream()
+        .map(f -> samples.get(f.sample())).filter(EvalSample::defective)
+        .map(EvalSample::defectType).toList())) {
+      List<Scored> subset = frames.stream().filter(f -> {
+        EvalSample e = samples.get(f.sample());
+        return !e.defective() || e.defectType().equals(type);
+      }).toList();
+      double[] zs = subset.stream().mapToDouble(Scored::normalized).toArray();
+      boolean[] ls = new boolean[subset.size()];
+      for (int i = 0; i < ls.length; i++) {
+        ls[i] = samples.get(subset.get(i).sample()).defective();
+      }
+      perType.put(type, Metrics.auroc(zs, ls));
+    }
+    int normal = n - defective;
+    return new StreamMetrics(n, defective, Metrics.auroc(z, labels), Metrics.auroc(raw, labels),
+        pixels.auroc(), pixels.aupro(MAX_FPR),
+        defective == 0 ? Double.NaN : Metrics.f1Max(z, labels).f1(),
+        normal == 0 ? Double.NaN : falseRejects / (double) normal,
+        defective == 0 ? Double.NaN : escapes / (double) defective,
+        n == 0 ? Double.NaN : unsure / (double) n, perType);
+  }
+
+  private static List<Metrics.RocPoint> roc(List<EvalSample> samples, List<Scored> frames) {
+    double[] z = frames.stream().mapToDouble(Scored::normalized).toArray();
+    boolean[] labels = new boolean[frames.size()];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = samples.get(frames.get(i).sample()).defective();
+    }
+    return Metrics.rocCurve(z, labels);
+  }
+}

@@ -1,0 +1,210 @@
+package io.clipline.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.clipline.eval.Evaluator.Result;
+import io.clipline.eval.Evaluator.ShuffleRun;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
+
+/** Writes {@code report.json}, {@code report.md} and the plots of an evaluation. */
+final class ReportWriter {
+  /** The metrics of the tables, in order: key, title, getter. */
+  private record Column(String key, String title, ToDoubleFunction<StreamMetrics> get) {}
+
+  private static final List<Column> COLUMNS = List.of(
+      new Column("imageAuroc", "image AUROC", StreamMetrics::imageAuroc),
+      new Column("pixelAuroc", "pixel AUROC", StreamMetrics::pixelAuroc),
+      new Column("aupro30", "AUPRO@30%", StreamMetrics::aupro),
+      new Column("f1Max", "image F1-max", StreamMetrics::f1Max),
+      new Column("falseRejectRate", "false-reject rate (good → NG)", StreamMetrics::falseRejectRate),
+      new Column("escapeRate", "escape rate (defective → not NG)", StreamMetrics::escapeRate),
+      new Column("unsureRate", "UNSURE share", StreamMetrics::unsureRate),
+      new Column("imageAurocRaw", "image AUROC, raw score", StreamMetrics::imageAurocRaw));
+
+  private ReportWriter() {}
+
+  static void write(Result r, Path out) throws IOException {
+    Plots.roc(r, out.resolve("roc_image.png"));
+    Plots.heatmaps(r, out.resolve("heatmaps.png"));
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    json.writeValue(out.resolve("report.json").toFile(), json(r));
+    Files.writeString(out.resolve("report.md"), markdown(r), StandardCharsets.UTF_8);
+  }
+
+  private static Map<String, Object> json(Result r) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    EvalOptions o = r.options();
+    root.put("dataset", Map.of("location", o.dataset().toAbsolutePath().toString(),
+        "layout", r.dataset().layout().name(), "imagesInDataset", r.dataset().samples().size()));
+    Map<String, Object> opts = new LinkedHashMap<>();
+    opts.put("model", o.model().toAbsolutePath().toString());
+    opts.put("modelName", r.modelName());
+    opts.put("shuffles", o.shuffles());
+    opts.put("seed", o.seed());
+    opts.put("kshot", o.kshot());
+    opts.put("scopeRule", r.scopeRule());
+    opts.put("splitGroups", o.splitGroups() == null ? null : o.splitGroups().toString());
+    opts.put("split", o.splitGroups() == null ? null : o.split().name().toLowerCase(Locale.ROOT));
+    opts.put("limit", o.limit());
+    opts.put("batch", o.batch());
+    opts.put("pixelStride", o.pixelStride());
+    opts.put("warmupFrames", r.warmupFrames());
+    opts.put("operatingPoint", r.operatingPoint());
+    root.put("options", opts);
+    root.put("images", r.samples().size());
+    root.put("defective", r.samples().stream().filter(EvalSample::defective).count());
+    root.put("scopes", r.scopeSizes());
+    root.put("pixelMetricImages", r.pixelImages());
+    root.put("pixelMetricSkippedDefectiveWithoutMask", r.skippedEmptyMasks());
+    root.put("headline", "all frames (warm-up included), normalised image score");
+    root.put("summary", Map.of("all", summary(r, false), "afterWarmup", summary(r, true)));
+    List<Object> runs = new ArrayList<>();
+    for (ShuffleRun run : r.runs()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("shuffle", run.index());
+      m.put("seconds", run.seconds());
+      m.put("imagesPerSecond", run.frames().size() / run.seconds());
+      m.put("all", metrics(run.all()));
+      m.put("afterWarmup", metrics(run.afterWarmup()));
+      runs.add(m);
+    }
+    root.put("shuffles", runs);
+    return root;
+  }
+
+  private static Map<String, Object> summary(Result r, boolean late) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (Column c : COLUMNS) {
+      double[] v = values(r, late, c.get());
+      m.put(c.key(), meanStd(v));
+    }
+    Map<String, Object> types = new LinkedHashMap<>();
+    for (String type : types(r)) {
+      double[] v = values(r, late, s -> s.perTypeAuroc().getOrDefault(type, Double.NaN));
+      types.put(type, meanStd(v));
+    }
+    m.put("perTypeImageAuroc", types);
+    return m;
+  }
+
+  private static Map<String, Object> metrics(StreamMetrics s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("images", s.images());
+    m.put("defective", s.defective());
+    for (Column c : COLUMNS) {
+      m.put(c.key(), finite(c.get().applyAsDouble(s)));
+    }
+    Map<String, Object> types = new LinkedHashMap<>();
+    s.perTypeAuroc().forEach((k, v) -> types.put(k, finite(v)));
+    m.put("perTypeImageAuroc", types);
+    return m;
+  }
+
+  private static Map<String, Object> meanStd(double[] v) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("mean", finite(Metrics.mean(v)));
+    m.put("std", finite(Metrics.std(v)));
+    return m;
+  }
+
+  private static Object finite(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+
+  private static double[] values(Result r, boolean late, ToDoubleFunction<StreamMetrics> get) {
+    return r.runs().stream().mapToDouble(run -> get.applyAsDouble(late ? run.afterWarmup() : run.all()))
+        .toArray();
+  }
+
+  private static TreeSet<String> types(Result r) {
+    TreeSet<String> types = new TreeSet<>();
+    r.runs().forEach(run -> types.addAll(run.all().perTypeAuroc().keySet()));
+    return types;
+  }
+
+  private static String pm(double[] v) {
+    double m = Metrics.mean(v);
+    return Double.isNaN(m) ? "—" : String.format(Locale.ROOT, "%.3f ± %.3f", m, Metrics.std(v));
+  }
+
+  static String markdown(Result r) {
+    EvalOptions o = r.options();
+    StringBuilder md = new StringBuilder();
+    long defective = r.samples().stream().filter(EvalSample::defective).count();
+    double seconds = r.runs().stream().mapToDouble(ShuffleRun::seconds).sum();
+    long frames = r.runs().stream().mapToLong(run -> run.frames().size()).sum();
+    md.append("# Evaluation: ").append(r.dataset().name()).append(" / ").append(r.modelName())
+        .append("\n\n");
+    md.append("- dataset: `").append(o.dataset()).append("` (").append(r.dataset().layout())
+        .append(", ").append(r.dataset().samples().size()).append(" images)\n");
+    md.append("- evaluated: ").append(r.samples().size()).append(" images, ").append(defective)
+        .append(" defective");
+    if (o.splitGroups() != null) {
+      md.append("; split `").append(o.split().name().toLowerCase(Locale.ROOT))
+          .append("` of `").append(o.splitGroups()).append("` (md5(group) mod 10 < 4 = tune)");
+    }
+    if (o.limit() > 0) {
+      md.append("; **--limit ").append(o.limit()).append("** (evenly spread over sorted ids)");
+    }
+    if (o.kshot() > 0) {
+      md.append("; k-shot seeds excluded, ").append(r.runs().get(0).frames().size())
+          .append(" frames scored in shuffle 0");
+    }
+    md.append("\n- scopes: ").append(r.scopeRule()).append(": ").append(r.scopeSizes()).append('\n');
+    md.append("- stream: ").append(o.shuffles()).append(" shuffled orders (seed ").append(o.seed())
+        .append("), each scope from an empty memory").append(o.kshot() > 0
+            ? " seeded with " + o.kshot() + " known-good images (excluded from the metrics)" : "")
+        .append("; every frame scored only from the frames before it; labels unused by the scorer\n");
+    md.append(String.format(Locale.ROOT, "- speed: %.1f images/s (%d frames in %.0f s, batch %d)%n",
+        frames / seconds, frames, seconds, o.batch()));
+    md.append("- operating point (ScoringConfig.defaults() of this build): ").append(r.operatingPoint())
+        .append("; NG = reject, OK and UNSURE = pass\n");
+    md.append("- headline = **all frames, warm-up included** (the first ").append(r.warmupFrames())
+        .append(" frames of a scope are UNSURE by design); \"after warm-up\" leaves them out\n");
+    md.append("- pixel metrics over the model-input map (").append(r.pixelImages())
+        .append(" images); normal pixels sampled every ").append(o.pixelStride())
+        .append(" rows and columns, every defective pixel kept; ").append(r.skippedEmptyMasks())
+        .append(" defective images without a (non-empty) mask left out of pixel metrics only;"
+            + " maps are the engine's raw (un-normalised) anomaly maps\n\n");
+
+    md.append("## Summary (mean ± std over shuffles)\n\n| metric | all frames (headline) | after warm-up |\n")
+        .append("| --- | --- | --- |\n");
+    for (Column c : COLUMNS) {
+      md.append("| ").append(c.title()).append(" | ").append(pm(values(r, false, c.get())))
+          .append(" | ").append(pm(values(r, true, c.get()))).append(" |\n");
+    }
+    md.append("\n## Image AUROC per defect type (type vs all good)\n\n")
+        .append("| type | images | all frames | after warm-up |\n| --- | --- | --- | --- |\n");
+    for (String type : types(r)) {
+      long count = r.samples().stream().filter(x -> x.defective() && x.defectType().equals(type)).count();
+      md.append("| ").append(type).append(" | ").append(count).append(" | ")
+          .append(pm(values(r, false, s -> s.perTypeAuroc().getOrDefault(type, Double.NaN))))
+          .append(" | ")
+          .append(pm(values(r, true, s -> s.perTypeAuroc().getOrDefault(type, Double.NaN))))
+          .append(" |\n");
+    }
+    md.append("\n## Per shuffle (all frames)\n\n| shuffle | image AUROC | pixel AUROC | AUPRO@30% | F1-max"
+        + " | FRR | escape | s |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    for (ShuffleRun run : r.runs()) {
+      StreamMetrics s = run.all();
+      md.append(String.format(Locale.ROOT, "| %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.0f |%n",
+          run.index(), s.imageAuroc(), s.pixelAuroc(), s.aupro(), s.f1Max(), s.falseRejectRate(),
+          s.escapeRate(), run.seconds()));
+    }
+    md.append("\n![ROC](roc_image.png)\n\n![heatmaps](heatmaps.png)\n\n"
+        + "Heatmaps (shuffle 0): top row the highest-scored defective images, middle row the"
+        + " lowest-scored defective ones (misses), bottom row the highest-scored good ones (false"
+        + " alarms); green = ground truth mask; one colour scale for all tiles.\n");
+    return md.toString();
+  }
+}

@@ -1,0 +1,54 @@
+package io.clipline.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A small real run: 20 Magnetic Tile images (from the project's shared folder beside the
+ * repository) through the embedded texture model. Skipped when the shared folder is absent.
+ */
+class EvalEndToEndTest {
+  @TempDir Path out;
+
+  /** Walks up from the working directory (module or repository root) to find {@code relative}. */
+  private static Path findUpwards(Path relative) {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.exists(dir.resolve(relative))) {
+        return dir.resolve(relative);
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void shouldWriteReportWhenRunOnTwentyRealImages() throws IOException {
+    Path manifest = findUpwards(Path.of("shared", "datasets", "magnetic_tile", "manifest.csv"));
+    assumeTrue(manifest != null,
+        "shared/datasets/magnetic_tile not found beside the repository: skipping the real-data run");
+    Path model = findUpwards(Path.of("src", "models", "texture", "clipline-model.json"));
+    assumeTrue(model != null, "src/models/texture not found above " + Path.of("").toAbsolutePath());
+
+    EvalOptions options = new EvalOptions(manifest, model.getParent(), 1, 1L, 0,
+        Pattern.compile("(exp\\d+)"), null, null, null, out, 20, 4, 4);
+    new Evaluator(options, null).run();
+
+    JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    assertEquals(20, report.get("images").asInt());
+    assertTrue(report.get("defective").asInt() > 0, "the evenly spread limit keeps defective images");
+    double auroc = report.at("/shuffles/0/all/imageAuroc").asDouble(Double.NaN);
+    assertTrue(auroc >= 0 && auroc <= 1, "image AUROC in [0, 1], got " + auroc);
+    for (String file : new String[] {"report.md", "roc_image.png", "heatmaps.png"}) {
+      assertTrue(Files.size(out.resolve(file)) > 0, file);
+    }
+  }
+}

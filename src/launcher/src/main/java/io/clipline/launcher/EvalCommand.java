@@ -1,0 +1,124 @@
+package io.clipline.launcher;
+
+import io.clipline.eval.EvalException;
+import io.clipline.eval.EvalOptions;
+import io.clipline.eval.Evaluator;
+import io.clipline.eval.GroupSplit;
+import io.clipline.model.ModelException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code clipline eval}: replays a labelled dataset through the real scorer as shuffled streams
+ * and writes image / pixel metrics, a Markdown and JSON report and plots (issue #4).
+ */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Scores a labelled dataset (manifest CSV, MVTec AD or VisA folder) as streams, one scoring"
+          + " scope per group of images, each image judged only from the images before it in its"
+          + " scope; reports image AUROC, pixel AUROC, AUPRO@30%%, F1-max, false-reject and escape"
+          + " rates at the engine's operating point, mean ± std over shuffled orders."
+    })
+final class EvalCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--dataset", required = true, description = "Manifest CSV, folder with manifest.csv, or MVTec AD / VisA folder.")
+  Path dataset;
+
+  @Option(names = "--model", defaultValue = "src/models/texture", description = "Model folder (default: ${DEFAULT-VALUE}).")
+  Path model;
+
+  @Option(names = "--shuffles", defaultValue = "5", description = "Random stream orders (default: ${DEFAULT-VALUE}).")
+  int shuffles;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed of the stream orders (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--kshot", defaultValue = "0", description = "Known-good images seeded per scope before the stream, excluded from the metrics (default: ${DEFAULT-VALUE}).")
+  int kshot;
+
+  @ArgGroup(exclusive = true)
+  ScopeChoice scope;
+
+  static final class ScopeChoice {
+    @Option(names = "--scope-regex", description = "Scope = first capture group of this regex on the image path, e.g. '(exp\\d+)'.")
+    String regex;
+
+    @Option(names = "--scope-column", description = "Scope = this manifest column.")
+    String column;
+  }
+
+  @Option(names = "--split-groups", description = "path,group CSV for a grouped split (md5(group) mod 10 < 4 = tune, else report).")
+  Path splitGroups;
+
+  @Option(names = "--split", description = "Part of the grouped split to evaluate: tune or report.")
+  String split;
+
+  @Option(names = "--out", description = "Output folder (default: target/eval/<dataset>-<model>-<timestamp>).")
+  Path out;
+
+  @Option(names = "--limit", defaultValue = "0", description = "Evaluate at most N images, evenly spread (default: all).")
+  int limit;
+
+  @Option(names = "--batch", defaultValue = "8", description = "Frames per encoder call (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--pixel-stride", defaultValue = "4", description = "Sample normal pixels every N rows and columns for pixel metrics (default: ${DEFAULT-VALUE}).")
+  int pixelStride;
+
+  @Override
+  public Integer call() throws Exception {
+    GroupSplit.Part part = null;
+    if (split != null) {
+      try {
+        part = GroupSplit.Part.valueOf(split.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--split: expected tune or report, got '" + split + "'");
+      }
+    }
+    if ((splitGroups == null) != (split == null)) {
+      throw new ParameterException(spec.commandLine(), "--split-groups and --split go together: give both or neither");
+    }
+    Pattern regex = null;
+    if (scope != null && scope.regex != null) {
+      try {
+        regex = Pattern.compile(scope.regex);
+      } catch (PatternSyntaxException e) {
+        throw new ParameterException(spec.commandLine(), "--scope-regex: " + e.getDescription() + " in '" + scope.regex + "'");
+      }
+    }
+    Path output = out != null ? out : Path.of("target", "eval", nameOf(dataset) + "-" + nameOf(model) + "-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    try {
+      EvalOptions options = new EvalOptions(dataset, model, shuffles, seed, kshot, regex,
+          scope == null ? null : scope.column, splitGroups, part, output, limit, batch, pixelStride);
+      new Evaluator(options, System.err).run();
+    } catch (EvalException | ModelException e) {
+      spec.commandLine().getErr().println("clipline eval: " + e.getMessage());
+      return 2;
+    }
+    System.out.println(Files.readString(output.resolve("report.md")));
+    System.out.println("report: " + output.toAbsolutePath().resolve("report.md"));
+    return 0;
+  }
+
+  private static String nameOf(Path p) {
+    Path abs = p.toAbsolutePath().normalize();
+    String name = abs.getFileName() == null ? "dataset" : abs.getFileName().toString();
+    return name.endsWith(".csv") && abs.getParent() != null ? abs.getParent().getFileName().toString() : name;
+  }
+}
