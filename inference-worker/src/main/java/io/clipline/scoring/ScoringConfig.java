@@ -17,7 +17,9 @@ package io.clipline.scoring;
  * @param warmupFrames frames per scope reported UNSURE while statistics build up (20)
  * @param blurSigmaAt518 Gaussian sigma in pixels for a 518-pixel map, scaled to the output (4)
  * @param normalizationWindow recent image scores kept for median / MAD (500)
- * @param normalizationEpsilon floor of the robust scale (1e-6)
+ * @param normalizationEpsilon floor of the robust scale, in raw-score units (0.01: raw scores
+ *     lie around [0, 2], and in a scope's first frames the spread is about 0, which gave
+ *     z-scores of 10^5 with a floor of 1e-6)
  * @param thresholds default decision thresholds of a new scope
  * @param learnFromUnsure whether UNSURE frames enter the memory (true); NG frames never do
  * @param maxRegions regions reported per frame, largest peak first (16)
@@ -100,7 +102,7 @@ public record ScoringConfig(
   /** The published defaults. */
   public static ScoringConfig defaults() {
     return new ScoringConfig(
-        3, 0.99, 0.30, 200, 3, 1, 4, 2.0 / 3, 2.0 / 3, 4.0 / 3, 1.0 / 3, 20, 4.0, 500, 1e-6,
+        3, 0.99, 0.30, 200, 3, 1, 4, 2.0 / 3, 2.0 / 3, 4.0 / 3, 1.0 / 3, 20, 4.0, 500, 0.01,
         // Shewhart-style limits on the robust z-score: OK below 2 sigma, NG from 3 sigma on,
         // UNSURE (review) between; lines calibrate their own with setThresholds.
         Thresholds.fixed(2.0, 3.0), true, 16, 100.0, 32.0, 0.11, 500);
