@@ -1,6 +1,7 @@
 package io.clipline.broker;
 
 import io.clipline.schemas.topic.TopicSpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ public final class CatalogTopics {
   /** One topic as the cluster reports it. */
   public record Listing(String name, int partitions, int replicas, Map<String, String> config) {}
 
+  private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(30);
+
   private final Admin admin;
 
   public CatalogTopics(Admin admin) {
@@ -33,7 +36,10 @@ public final class CatalogTopics {
   }
 
   /**
-   * Creates each topic that does not exist yet.
+   * Creates each topic that does not exist yet and waits until every partition of the given
+   * topics has a leader, so that the first produce does not bounce off a partition still
+   * electing one (a producer retrying those bounces was seen to fail with out-of-order
+   * sequence errors on a loaded machine).
    *
    * @param replicationFactor replicas per partition; 1 on a single-node broker
    * @return the names of the topics this call created
@@ -60,7 +66,29 @@ public final class CatalogTopics {
         }
       }
     }
+    awaitLeaders(topics.stream().map(TopicSpec::name).collect(Collectors.toList()));
     return created;
+  }
+
+  private void awaitLeaders(List<String> names) throws InterruptedException {
+    long deadline = System.nanoTime() + LEADER_TIMEOUT.toNanos();
+    while (true) {
+      try {
+        boolean ready = admin.describeTopics(names).allTopicNames().get().values().stream()
+            .flatMap(d -> d.partitions().stream())
+            .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        if (ready) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        // Metadata not propagated yet: ask again.
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "topics still without partition leaders after " + LEADER_TIMEOUT + ": " + names);
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** Describes the given topics as the cluster holds them, with the catalog's config keys. */

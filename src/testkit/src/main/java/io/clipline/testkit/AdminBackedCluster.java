@@ -3,12 +3,9 @@ package io.clipline.testkit;
 import io.clipline.broker.CatalogTopics;
 import io.clipline.schemas.topic.TopicSpec;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -43,31 +40,11 @@ abstract class AdminBackedCluster implements KafkaCluster {
     }
     try {
       new CatalogTopics(admin).create(renamed, (short) 1);
-      awaitLeaders(names.values());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
     }
     return names;
-  }
-
-  /** Waits until every partition has a leader, so the first produce does not bounce. */
-  private void awaitLeaders(Collection<String> topics) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      try {
-        boolean ready = admin.describeTopics(topics).allTopicNames().get().values().stream()
-            .flatMap(d -> d.partitions().stream())
-            .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-        if (ready) {
-          return;
-        }
-      } catch (ExecutionException e) {
-        // Metadata not propagated yet: ask again.
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("topics without leaders after 30 s: " + topics);
   }
 
   protected synchronized void closeAdmin() {
