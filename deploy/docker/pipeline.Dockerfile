@@ -21,6 +21,7 @@ RUN apt-get update \
  && mkdir -p /var/lib/clipline/state && chown 10001 /var/lib/clipline/state
 COPY --from=build /opt/clipline/lib /opt/clipline/lib
 COPY deploy/compose/config/pipeline.properties /etc/clipline/pipeline.properties
+COPY deploy/compose/config/line.json /etc/clipline/line.json
 USER 10001
 WORKDIR /var/lib/clipline
 VOLUME /var/lib/clipline/state
