@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -113,7 +114,7 @@ public final class ModelFrameScorer implements FrameScorer {
         config.getString(WorkerConfig.PRODUCT_NOUN));
   }
 
-  /** Prototypes held per scope (all banks), as of each scope's last scored frame. */
+  /** Prototypes held per scope (all banks), as of each scope's last scored batch. */
   public Map<String, Integer> prototypesByScope() {
     return Map.copyOf(prototypesByScope);
   }
@@ -133,6 +134,7 @@ public final class ModelFrameScorer implements FrameScorer {
     ImageFeatures features = encode(images, crops);
     long scoringStart = System.nanoTime();
     List<FrameResult> results = new ArrayList<>(n);
+    Set<String> touched = new LinkedHashSet<>();
     for (int i = 0; i < n; i++) {
       ScorableFrame frame = frames.get(i);
       String scope = scopeOf(frame);
@@ -141,6 +143,10 @@ public final class ModelFrameScorer implements FrameScorer {
       }
       FrameScore score = engine.score(scope, featuresOf(features, i));
       results.add(resultOf(scope, score, crops[i]));
+      touched.add(scope);
+    }
+    // Bank sizes are for metrics: once per scope and batch, not per frame.
+    for (String scope : touched) {
       prototypesByScope.put(scope, IntStream.of(engine.stats(scope).prototypes()).sum());
     }
     long done = System.nanoTime();
