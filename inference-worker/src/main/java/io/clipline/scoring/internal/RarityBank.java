@@ -210,12 +210,7 @@ public final class RarityBank {
       for (int r = 0; r < t; r++) {
         column[r] = p[r * patches + n];
       }
-      Arrays.sort(column);
-      double s = 0;
-      for (int r = t - keep; r < t; r++) {
-        s += column[r];
-      }
-      rarity[n] = clamp01((float) (1.0 - s / keep));
+      rarity[n] = clamp01((float) (1.0 - Vectors.sumOfLargest(column, t, keep) / keep));
     }
     return new Assessment(features, patches, sim, p, q, modCount, token, rarity);
   }

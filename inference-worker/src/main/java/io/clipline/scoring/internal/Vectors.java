@@ -79,12 +79,79 @@ public final class Vectors {
       return Double.NaN;
     }
     float[] s = java.util.Arrays.copyOf(v, n);
-    java.util.Arrays.sort(s);
     double pos = q * (n - 1);
     int lo = (int) Math.floor(pos);
     int hi = Math.min(n - 1, lo + 1);
     double w = pos - lo;
-    return s[lo] + w * (s[hi] - s[lo]);
+    float atLo = select(s, n, lo);
+    float atHi = atLo;
+    if (hi != lo) {
+      // After select, everything right of lo is >= s[lo]; the next order statistic is their min.
+      atHi = s[hi];
+      for (int i = hi + 1; i < n; i++) {
+        atHi = Math.min(atHi, s[i]);
+      }
+    }
+    return atLo + w * (atHi - atLo);
+  }
+
+  /**
+   * Sum of the {@code keep} largest of the first n values of v, reordering v (a partial sort: linear
+   * time, unlike a full sort).
+   */
+  public static double sumOfLargest(float[] v, int n, int keep) {
+    if (keep <= 0) {
+      return 0.0;
+    }
+    if (keep < n) {
+      select(v, n, n - keep);
+    }
+    double s = 0;
+    for (int i = Math.max(0, n - keep); i < n; i++) {
+      s += v[i];
+    }
+    return s;
+  }
+
+  /**
+   * Quickselect: reorders the first n values of v so that v[kth] holds the value a full sort would
+   * put there, nothing left of it is larger and nothing right of it is smaller; returns v[kth].
+   * Three-way partitioning keeps runs of equal values (common after clipping) linear.
+   */
+  static float select(float[] v, int n, int kth) {
+    int lo = 0;
+    int hi = n - 1;
+    while (hi > lo) {
+      int mid = (lo + hi) >>> 1;
+      float pivot = medianOf3(v[lo], v[mid], v[hi]);
+      int lt = lo;
+      int gt = hi;
+      int i = lo;
+      while (i <= gt) {
+        float x = v[i];
+        if (x < pivot) {
+          v[i++] = v[lt];
+          v[lt++] = x;
+        } else if (x > pivot) {
+          v[i] = v[gt];
+          v[gt--] = x;
+        } else {
+          i++;
+        }
+      }
+      if (kth < lt) {
+        hi = lt - 1;
+      } else if (kth > gt) {
+        lo = gt + 1;
+      } else {
+        return v[kth];
+      }
+    }
+    return v[kth];
+  }
+
+  private static float medianOf3(float a, float b, float c) {
+    return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
   }
 
   /** Median of the first n values (percentile 0.5). */
