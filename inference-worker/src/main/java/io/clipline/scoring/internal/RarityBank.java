@@ -12,8 +12,10 @@ import java.util.Arrays;
  * <p>Scoring is split in two steps so that the caller can gate learning: {@link #assess} computes
  * the rarity of each patch and keeps the intermediate similarities in an {@link Assessment}; {@link
  * #admit} then learns from it (or the caller drops it). Eviction is incremental: every prototype
- * keeps its maximum similarity to earlier prototypes and which prototype that was, so only
- * prototypes whose nearest earlier prototype is evicted are recomputed.
+ * keeps its {@value #NEAREST} most similar earlier prototypes, best first. The earlier
+ * prototypes of a prototype only ever leave (newer ones are never earlier), so when the best one
+ * is evicted the next living entry of the list is exact; the full O(M) recomputation runs only
+ * when a list runs dry.
  *
  * <p>Only the latest assessment can be admitted: the N x M similarity buffer is reused between
  * frames to keep the hot path free of large allocations.
@@ -23,7 +25,9 @@ import java.util.Arrays;
  * column. Not thread-safe.
  */
 public final class RarityBank {
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
+  /** Earlier prototypes remembered per prototype for eviction repair. */
+  static final int NEAREST = 4;
 
   private final int dim;
   private final int cap;
@@ -37,8 +41,16 @@ public final class RarityBank {
   private long[] stamp; // insertion order
   private long[] source; // image sequence the prototype came from
   private boolean[] protect;
-  private float[] maxSimEarlier;
-  private long[] nearestEarlier; // stamp of the earlier prototype giving maxSimEarlier, -1 none
+  private float[] maxSimEarlier; // similarity of the nearest living earlier prototype
+  private long[] nearestEarlier; // its stamp, -1 none
+  // Per slot, up to NEAREST (similarity, stamp) of earlier prototypes, best first; entries of
+  // evicted prototypes are skipped lazily when they reach the head.
+  private float[] earlierSim;
+  private long[] earlierStamp;
+  private byte[] earlierHead;
+  private byte[] earlierEnd;
+  // Stamps of the living prototypes, ascending (stamps only grow, so adding appends).
+  private long[] living;
   private float[] presence;
   private int count;
 
@@ -77,6 +89,17 @@ public final class RarityBank {
         maxSimEarlier == null ? new float[newSlots] : Arrays.copyOf(maxSimEarlier, newSlots);
     nearestEarlier =
         nearestEarlier == null ? new long[newSlots] : Arrays.copyOf(nearestEarlier, newSlots);
+    earlierSim =
+        earlierSim == null
+            ? new float[newSlots * NEAREST]
+            : Arrays.copyOf(earlierSim, newSlots * NEAREST);
+    earlierStamp =
+        earlierStamp == null
+            ? new long[newSlots * NEAREST]
+            : Arrays.copyOf(earlierStamp, newSlots * NEAREST);
+    earlierHead = earlierHead == null ? new byte[newSlots] : Arrays.copyOf(earlierHead, newSlots);
+    earlierEnd = earlierEnd == null ? new byte[newSlots] : Arrays.copyOf(earlierEnd, newSlots);
+    living = living == null ? new long[newSlots] : Arrays.copyOf(living, newSlots);
     presence =
         presence == null
             ? new float[newSlots * maxRows]
@@ -320,24 +343,16 @@ public final class RarityBank {
       for (int r = 0; r < t; r++) {
         presence[col + physical(r)] = a.presenceOfPatch.length == 0 ? 0f : a.presenceOfPatch[r * n + i];
       }
-      float best = Float.NEGATIVE_INFINITY;
-      long bestStamp = -1;
+      earlierHead[slot] = 0;
+      earlierEnd[slot] = 0;
       for (int j = 0; j < m; j++) {
-        float s = a.sim[i * m + j];
-        if (s > best || (s == best && stamp[j] > bestStamp)) {
-          best = s;
-          bestStamp = stamp[j];
-        }
+        offerEarlier(slot, a.sim[i * m + j], stamp[j]);
       }
       for (int e = 0; e < i; e++) {
-        float s = Vectors.dot(a.features, i * dim, a.features, e * dim, dim);
-        if (s > best || (s == best && stamp[m + e] > bestStamp)) {
-          best = s;
-          bestStamp = stamp[m + e];
-        }
+        offerEarlier(slot, Vectors.dot(a.features, i * dim, a.features, e * dim, dim), stamp[m + e]);
       }
-      maxSimEarlier[slot] = best;
-      nearestEarlier[slot] = bestStamp;
+      living[m + i] = stamp[slot];
+      syncNearest(slot);
     }
     count = m + n;
     // Append the current row, dropping the oldest when full.
@@ -380,9 +395,53 @@ public final class RarityBank {
     return best;
   }
 
+  /**
+   * Inserts (sim, stamp) into the slot's list of nearest earlier prototypes if it belongs to the
+   * best {@link #NEAREST}; order: higher similarity first, later stamp first on ties. Only used
+   * while the list is built, when its head is 0.
+   */
+  private void offerEarlier(int slot, float sim, long earlierStamp) {
+    int base = slot * NEAREST;
+    int end = earlierEnd[slot];
+    if (end == NEAREST && !before(sim, earlierStamp, earlierSim[base + end - 1],
+        this.earlierStamp[base + end - 1])) {
+      return;
+    }
+    int pos = end == NEAREST ? end - 1 : end;
+    while (pos > 0 && before(sim, earlierStamp, earlierSim[base + pos - 1],
+        this.earlierStamp[base + pos - 1])) {
+      earlierSim[base + pos] = earlierSim[base + pos - 1];
+      this.earlierStamp[base + pos] = this.earlierStamp[base + pos - 1];
+      pos--;
+    }
+    earlierSim[base + pos] = sim;
+    this.earlierStamp[base + pos] = earlierStamp;
+    if (end < NEAREST) {
+      earlierEnd[slot] = (byte) (end + 1);
+    }
+  }
+
+  private static boolean before(float sim, long stamp, float otherSim, long otherStamp) {
+    return sim > otherSim || (sim == otherSim && stamp > otherStamp);
+  }
+
+  /** Sets maxSimEarlier / nearestEarlier from the head of the slot's list (none when empty). */
+  private void syncNearest(int slot) {
+    int h = earlierHead[slot];
+    if (h < earlierEnd[slot]) {
+      maxSimEarlier[slot] = earlierSim[slot * NEAREST + h];
+      nearestEarlier[slot] = earlierStamp[slot * NEAREST + h];
+    } else {
+      maxSimEarlier[slot] = Float.NEGATIVE_INFINITY;
+      nearestEarlier[slot] = -1;
+    }
+  }
+
   /** Removes the prototype in {@code slot}, repairing the prototypes that pointed at it. */
   private void evict(int slot) {
     long gone = stamp[slot];
+    int at = Arrays.binarySearch(living, 0, count, gone);
+    System.arraycopy(living, at + 1, living, at, count - at - 1);
     int last = count - 1;
     if (slot != last) {
       moveSlot(last, slot);
@@ -390,8 +449,24 @@ public final class RarityBank {
     count--;
     for (int i = 0; i < count; i++) {
       if (nearestEarlier[i] == gone) {
-        recomputeNearestEarlier(i);
+        repairNearestEarlier(i);
       }
+    }
+  }
+
+  /** Advances the slot's list past evicted entries; recomputes it only when it runs dry. */
+  private void repairNearestEarlier(int i) {
+    int base = i * NEAREST;
+    int h = earlierHead[i];
+    int end = earlierEnd[i];
+    while (h < end && Arrays.binarySearch(living, 0, count, earlierStamp[base + h]) < 0) {
+      h++;
+    }
+    earlierHead[i] = (byte) h;
+    if (h == end) {
+      recomputeNearestEarlier(i);
+    } else {
+      syncNearest(i);
     }
   }
 
@@ -403,22 +478,21 @@ public final class RarityBank {
     protect[to] = protect[from];
     maxSimEarlier[to] = maxSimEarlier[from];
     nearestEarlier[to] = nearestEarlier[from];
+    System.arraycopy(earlierSim, from * NEAREST, earlierSim, to * NEAREST, NEAREST);
+    System.arraycopy(earlierStamp, from * NEAREST, earlierStamp, to * NEAREST, NEAREST);
+    earlierHead[to] = earlierHead[from];
+    earlierEnd[to] = earlierEnd[from];
   }
 
   private void recomputeNearestEarlier(int i) {
-    float best = Float.NEGATIVE_INFINITY;
-    long bestStamp = -1;
+    earlierHead[i] = 0;
+    earlierEnd[i] = 0;
     for (int j = 0; j < count; j++) {
       if (stamp[j] < stamp[i]) {
-        float s = Vectors.dot(protos, i * dim, protos, j * dim, dim);
-        if (s > best || (s == best && stamp[j] > bestStamp)) {
-          best = s;
-          bestStamp = stamp[j];
-        }
+        offerEarlier(i, Vectors.dot(protos, i * dim, protos, j * dim, dim), stamp[j]);
       }
     }
-    maxSimEarlier[i] = best;
-    nearestEarlier[i] = bestStamp;
+    syncNearest(i);
   }
 
   /**
@@ -492,8 +566,13 @@ public final class RarityBank {
       out.writeLong(stamp[i]);
       out.writeLong(source[i]);
       out.writeBoolean(protect[i]);
-      out.writeFloat(maxSimEarlier[i]);
-      out.writeLong(nearestEarlier[i]);
+      int h = earlierHead[i];
+      int end = earlierEnd[i];
+      out.writeByte(end - h);
+      for (int e = h; e < end; e++) {
+        out.writeFloat(earlierSim[i * NEAREST + e]);
+        out.writeLong(earlierStamp[i * NEAREST + e]);
+      }
       for (int r = 0; r < maxRows; r++) {
         out.writeFloat(presence[i * maxRows + r]);
       }
@@ -503,10 +582,13 @@ public final class RarityBank {
     }
   }
 
-  /** Reads a bank written by {@link #write}. */
+  /**
+   * Reads a bank written by {@link #write}, or by format 1 (which kept only the nearest earlier
+   * prototype; the lists are then rebuilt from the prototypes).
+   */
   public static RarityBank read(DataInputStream in) throws IOException {
     int format = in.readInt();
-    if (format != FORMAT) {
+    if (format != FORMAT && format != 1) {
       throw new IOException("unsupported rarity bank format " + format + ", expected " + FORMAT);
     }
     RarityBank b =
@@ -528,14 +610,36 @@ public final class RarityBank {
       b.stamp[i] = in.readLong();
       b.source[i] = in.readLong();
       b.protect[i] = in.readBoolean();
-      b.maxSimEarlier[i] = in.readFloat();
-      b.nearestEarlier[i] = in.readLong();
+      if (format == 1) {
+        in.readFloat();
+        in.readLong();
+      } else {
+        int listed = in.readByte();
+        if (listed < 0 || listed > NEAREST) {
+          throw new IOException("corrupt rarity bank: " + listed + " nearest earlier entries");
+        }
+        b.earlierHead[i] = 0;
+        b.earlierEnd[i] = (byte) listed;
+        for (int e = 0; e < listed; e++) {
+          b.earlierSim[i * NEAREST + e] = in.readFloat();
+          b.earlierStamp[i * NEAREST + e] = in.readLong();
+        }
+      }
       for (int r = 0; r < b.maxRows; r++) {
         b.presence[i * b.maxRows + r] = in.readFloat();
       }
     }
     for (int r = 0; r < b.maxRows; r++) {
       b.rowSource[r] = in.readLong();
+    }
+    System.arraycopy(b.stamp, 0, b.living, 0, c);
+    Arrays.sort(b.living, 0, c);
+    for (int i = 0; i < c; i++) {
+      if (format == 1) {
+        b.recomputeNearestEarlier(i);
+      } else {
+        b.syncNearest(i);
+      }
     }
     return b;
   }
