@@ -238,18 +238,68 @@ public final class RarityBank {
     return new Assessment(features, patches, sim, p, q, modCount, token, rarity);
   }
 
-  /** Similarity of N patches x M prototypes, four prototypes per pass over a patch row. */
+  /**
+   * Similarity of N patches x M prototypes: a 2 x 4 register tile (two patches against four
+   * prototypes per pass over the dimensions), each dot product summed in dimension order.
+   */
   private void similarities(float[] f, int n, float[] out) {
     int m = count;
-    for (int i = 0; i < n; i++) {
-      int fo = i * dim;
-      int o = i * m;
+    int i = 0;
+    for (; i + 1 < n; i += 2) {
+      int fa = i * dim;
+      int fb = fa + dim;
+      int oa = i * m;
+      int ob = oa + m;
       int j = 0;
       for (; j + 3 < m; j += 4) {
         int p0 = j * dim;
         int p1 = p0 + dim;
         int p2 = p1 + dim;
         int p3 = p2 + dim;
+        float a0 = 0f;
+        float a1 = 0f;
+        float a2 = 0f;
+        float a3 = 0f;
+        float b0 = 0f;
+        float b1 = 0f;
+        float b2 = 0f;
+        float b3 = 0f;
+        for (int d = 0; d < dim; d++) {
+          float x = f[fa + d];
+          float y = f[fb + d];
+          float q0 = protos[p0 + d];
+          float q1 = protos[p1 + d];
+          float q2 = protos[p2 + d];
+          float q3 = protos[p3 + d];
+          a0 += x * q0;
+          a1 += x * q1;
+          a2 += x * q2;
+          a3 += x * q3;
+          b0 += y * q0;
+          b1 += y * q1;
+          b2 += y * q2;
+          b3 += y * q3;
+        }
+        out[oa + j] = a0;
+        out[oa + j + 1] = a1;
+        out[oa + j + 2] = a2;
+        out[oa + j + 3] = a3;
+        out[ob + j] = b0;
+        out[ob + j + 1] = b1;
+        out[ob + j + 2] = b2;
+        out[ob + j + 3] = b3;
+      }
+      for (; j < m; j++) {
+        out[oa + j] = Vectors.dot(f, fa, protos, j * dim, dim);
+        out[ob + j] = Vectors.dot(f, fb, protos, j * dim, dim);
+      }
+    }
+    for (; i < n; i++) {
+      int fo = i * dim;
+      int o = i * m;
+      int j = 0;
+      for (; j + 3 < m; j += 4) {
+        int p0 = j * dim;
         float s0 = 0f;
         float s1 = 0f;
         float s2 = 0f;
@@ -257,9 +307,9 @@ public final class RarityBank {
         for (int d = 0; d < dim; d++) {
           float x = f[fo + d];
           s0 += x * protos[p0 + d];
-          s1 += x * protos[p1 + d];
-          s2 += x * protos[p2 + d];
-          s3 += x * protos[p3 + d];
+          s1 += x * protos[p0 + dim + d];
+          s2 += x * protos[p0 + 2 * dim + d];
+          s3 += x * protos[p0 + 3 * dim + d];
         }
         out[o + j] = s0;
         out[o + j + 1] = s1;
