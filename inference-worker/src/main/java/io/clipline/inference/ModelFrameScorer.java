@@ -21,6 +21,7 @@ import io.clipline.scoring.TextBranch;
 import io.clipline.scoring.Thresholds;
 import io.clipline.worker.FrameResult;
 import io.clipline.worker.FrameScorer;
+import io.clipline.worker.InferredBatch;
 import io.clipline.worker.ScorableFrame;
 import io.clipline.worker.ScoredBatch;
 import io.clipline.worker.WorkerConfig;
@@ -126,12 +127,31 @@ public final class ModelFrameScorer implements FrameScorer {
 
   @Override
   public ScoredBatch score(List<ScorableFrame> frames) {
+    return score(infer(frames));
+  }
+
+  /** Runs the image tower; touches only the encoder and its input buffer, never the engine. */
+  @Override
+  public InferredBatch infer(List<ScorableFrame> frames) {
     int n = frames.size();
     List<DecodedFrame> images = new ArrayList<>(n);
     frames.forEach(f -> images.add(f.image()));
     CropGeometry[] crops = new CropGeometry[n];
-    long inferenceStart = System.nanoTime();
+    long start = System.nanoTime();
     ImageFeatures features = encode(images, crops);
+    return new InferredBatch(frames, new ModelOutput(features, crops), System.nanoTime() - start);
+  }
+
+  /** Scores a batch {@link #infer} produced; touches only the engine. */
+  @Override
+  public ScoredBatch score(InferredBatch batch) {
+    if (!(batch.modelOutput() instanceof ModelOutput)) {
+      throw new IllegalArgumentException("batch was not inferred by this scorer: "
+          + batch.modelOutput());
+    }
+    ModelOutput output = (ModelOutput) batch.modelOutput();
+    List<ScorableFrame> frames = batch.frames();
+    int n = frames.size();
     long scoringStart = System.nanoTime();
     List<FrameResult> results = new ArrayList<>(n);
     Set<String> touched = new LinkedHashSet<>();
@@ -141,18 +161,19 @@ public final class ModelFrameScorer implements FrameScorer {
       if (configured.add(scope)) {
         engine.configureScope(scope, profile);
       }
-      FrameScore score = engine.score(scope, featuresOf(features, i));
-      results.add(resultOf(scope, score, crops[i]));
+      FrameScore score = engine.score(scope, featuresOf(output.features(), i));
+      results.add(resultOf(scope, score, output.crops()[i]));
       touched.add(scope);
     }
     // Bank sizes are for metrics: once per scope and batch, not per frame.
     for (String scope : touched) {
       prototypesByScope.put(scope, IntStream.of(engine.stats(scope).prototypes()).sum());
     }
-    long done = System.nanoTime();
-    return new ScoredBatch(results, scoringStart - inferenceStart, done - scoringStart);
+    return new ScoredBatch(results, batch.inferenceNanos(), System.nanoTime() - scoringStart);
   }
 
+  /** What {@link #infer} hands to {@link #score(InferredBatch)}. */
+  private record ModelOutput(ImageFeatures features, CropGeometry[] crops) {}
 
   /** One frame's full engine result and where the model input lies in the frame. */
   public record DetailedScore(FrameScore score, CropGeometry crop) {}

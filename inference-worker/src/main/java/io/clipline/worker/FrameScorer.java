@@ -6,19 +6,46 @@ import java.util.List;
  * Scores a micro-batch of decoded frames: the one boundary between the Kafka loop and the
  * model and scoring engine.
  *
- * <p>Called from a single thread, one batch at a time, in the order frames arrived per camera.
- * Implementations may keep per-scope state between calls. A failure of the whole batch (for
- * example the model running out of memory) is reported by throwing; the worker then retries
- * at half the batch size and finally frame by frame, dead-lettering frames that still fail.
+ * <p>Scoring has two stages so that the model can work on the next batch while the scoring
+ * engine judges the current one: {@link #infer} runs the model, {@link #score(InferredBatch)}
+ * turns its output into verdicts. The worker calls {@code infer} on its model thread, one batch
+ * at a time, and {@code score} on its scoring thread, one batch at a time in the order the
+ * batches were inferred; the two may run at the same time on different batches, so whatever
+ * they share must be thread-safe. Implementations may keep per-scope state in the scoring
+ * stage. A scorer without a separate model stage implements only {@link #score(List)}.
+ *
+ * <p>A failure of the whole batch (for example the model running out of memory) is reported by
+ * throwing; the worker then retries at half the batch size and finally frame by frame,
+ * dead-lettering frames that still fail.
  */
 public interface FrameScorer extends AutoCloseable {
 
   /**
-   * Scores {@code frames}; the result has one entry per input, in input order.
+   * Both stages at once: scores {@code frames}; the result has one entry per input, in input
+   * order.
    *
    * @throws RuntimeException when the batch as a whole cannot be scored
    */
   ScoredBatch score(List<ScorableFrame> frames);
+
+  /**
+   * Stage one, the model: by default nothing, leaving all work to {@link #score(InferredBatch)}.
+   *
+   * @throws RuntimeException when the model fails on the batch as a whole
+   */
+  default InferredBatch infer(List<ScorableFrame> frames) {
+    return new InferredBatch(frames, null, 0L);
+  }
+
+  /**
+   * Stage two, the judgement of a batch {@link #infer} returned; by default {@link
+   * #score(List)} on its frames.
+   *
+   * @throws RuntimeException when the batch as a whole cannot be scored
+   */
+  default ScoredBatch score(InferredBatch batch) {
+    return score(batch.frames());
+  }
 
   /** Model name and version, written into every verdict. */
   String modelVersion();

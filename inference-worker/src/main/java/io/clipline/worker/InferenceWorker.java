@@ -62,10 +62,12 @@ import org.slf4j.LoggerFactory;
  * batch and writes verdicts, defect events and dead letters, committing the consumed offsets
  * only together with (or, without exactly-once, after) what it wrote.
  *
- * <p>Two threads: the consumer thread owns the {@link KafkaConsumer} and keeps polling while a
- * batch is scored, pausing its partitions when too many frames are in flight; the inference
- * thread takes batches, scores them and owns the transaction. Decoding runs on a small pool as
- * soon as a frame is polled, so decoding of the next batch overlaps scoring of this one.
+ * <p>Three threads: the consumer thread owns the {@link KafkaConsumer} and keeps polling while a
+ * batch is scored, pausing its partitions when too many frames are in flight; the scoring
+ * thread takes batches, judges them and owns the transaction; the model thread runs the model
+ * stage ({@link FrameScorer#infer}) of the next batch while the scoring thread judges the
+ * current one, so model and scoring engine (GPU and CPU on a GPU machine) work at the same time.
+ * Decoding runs on a small pool as soon as a frame is polled.
  *
  * <pre>{@code
  * try (InferenceWorker worker = new InferenceWorker(config, scorer, listener)) {
@@ -111,6 +113,8 @@ public final class InferenceWorker implements AutoCloseable {
   private final VerdictRecords records;
   private final FrameBatcher<Pending> batcher;
   private final ExecutorService decodePool;
+  /** Runs {@link FrameScorer#infer}, one batch at a time, ahead of the scoring thread. */
+  private final ExecutorService modelThread;
   private final Queue<Consumer<KafkaConsumer<byte[], byte[]>>> consumerTasks =
       new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -160,6 +164,11 @@ public final class InferenceWorker implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.modelThread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "clipline-model");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** Connects to Kafka and starts consuming; returns at once. */
@@ -171,7 +180,7 @@ public final class InferenceWorker implements AutoCloseable {
     running = true;
     transition(State.RUNNING);
     Thread consumerThread = new Thread(this::consumeLoop, "clipline-consumer");
-    Thread inferenceThread = new Thread(this::inferenceLoop, "clipline-inference");
+    Thread inferenceThread = new Thread(this::inferenceLoop, "clipline-scoring");
     consumerThread.start();
     inferenceThread.start();
   }
@@ -202,6 +211,7 @@ public final class InferenceWorker implements AutoCloseable {
     if (state.get() == State.CREATED) {
       transition(State.STOPPED);
       decodePool.shutdownNow();
+      modelThread.shutdownNow();
       return;
     }
     if (state.get() == State.RUNNING) {
@@ -225,6 +235,7 @@ public final class InferenceWorker implements AutoCloseable {
       }
     }
     decodePool.shutdownNow();
+    modelThread.shutdownNow();
     if (state.get() == State.STOPPING) {
       transition(State.STOPPED);
     }
@@ -334,8 +345,21 @@ public final class InferenceWorker implements AutoCloseable {
           long wait = open == null ? POLL.toMillis()
               : Math.max(0, Math.min(POLL.toMillis(), commitIntervalMs - open.ageMillis()));
           List<Pending> batch = batcher.nextBatch(wait);
-          if (!batch.isEmpty()) {
-            process(batch);
+          Future<Staged> current = batch.isEmpty() ? null : modelThread.submit(() -> stage(batch));
+          while (current != null) {
+            Staged staged = await(current);
+            // Pipeline: the model starts on the next ready batch while this one is judged. Every
+            // batch taken is written before the lock is let go, so a revocation or a commit
+            // never finds a batch half way through.
+            current = null;
+            if (running && !revocationPending
+                && (open == null || open.ageMillis() < commitIntervalMs)) {
+              List<Pending> next = batcher.readyBatch();
+              if (!next.isEmpty()) {
+                current = modelThread.submit(() -> stage(next));
+              }
+            }
+            write(staged);
           }
           // Commit when idle (low latency at low load), when the interval is up (amortised
           // transactions under load), or before partitions are taken away.
@@ -356,25 +380,108 @@ public final class InferenceWorker implements AutoCloseable {
     }
   }
 
-  private void process(List<Pending> batch) throws InterruptedException {
+  /** A batch after decoding and the model stage, on its way to the scoring thread. */
+  private record Staged(
+      List<Pending> batch,
+      List<FrameIntake.Prepared> ready,
+      List<Pending> readyPending,
+      List<Pending> refused,
+      List<FrameRejectedException> refusals,
+      InferredBatch inferred,
+      RuntimeException modelFailure,
+      long stagedNanos) {}
+
+  /** Model thread: waits for the batch's decodes, then runs the model stage on what decoded. */
+  private Staged stage(List<Pending> batch) throws InterruptedException {
     List<FrameIntake.Prepared> ready = new ArrayList<>();
     List<Pending> readyPending = new ArrayList<>();
-    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
-    List<FrameVerdict> verdicts = new ArrayList<>();
-    List<DeadLetter> letters = new ArrayList<>();
+    List<Pending> refused = new ArrayList<>();
+    List<FrameRejectedException> refusals = new ArrayList<>();
     for (Pending pending : batch) {
       try {
         ready.add(pending.prepared().get());
         readyPending.add(pending);
       } catch (ExecutionException e) {
-        reject(pending, asRejection(e.getCause()), out, letters);
+        refused.add(pending);
+        refusals.add(asRejection(e.getCause()));
       }
     }
-    long scoringStart = System.nanoTime();
+    long stagedNanos = System.nanoTime();
+    InferredBatch inferred = null;
+    RuntimeException modelFailure = null;
+    if (!ready.isEmpty()) {
+      try {
+        inferred = scorer.infer(frames(ready));
+      } catch (RuntimeException e) {
+        modelFailure = e;
+      }
+    }
+    return new Staged(batch, ready, readyPending, refused, refusals, inferred, modelFailure,
+        stagedNanos);
+  }
+
+  private static List<ScorableFrame> frames(List<FrameIntake.Prepared> prepared) {
+    List<ScorableFrame> frames = new ArrayList<>(prepared.size());
+    prepared.forEach(p -> frames.add(p.frame()));
+    return frames;
+  }
+
+  private static <T> T await(Future<T> future) throws InterruptedException {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException("model stage failed", cause);
+    }
+  }
+
+  /** Scoring thread: judges a staged batch (falling back as needed) and writes its records. */
+  private void write(Staged staged) throws InterruptedException {
+    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+    List<FrameVerdict> verdicts = new ArrayList<>();
+    List<DeadLetter> letters = new ArrayList<>();
+    for (int i = 0; i < staged.refused().size(); i++) {
+      reject(staged.refused().get(i), staged.refusals().get(i), out, letters);
+    }
+    List<FrameIntake.Prepared> ready = staged.ready();
+    List<Pending> readyPending = staged.readyPending();
+    long scoringStart = staged.stagedNanos();
     List<FrameResult> results = new ArrayList<>();
     List<FrameRejectedException> failures = new ArrayList<>();
     long[] stageNanos = new long[2];
-    scoreWithFallback(ready, 0, results, failures, stageNanos);
+    if (!ready.isEmpty()) {
+      ScoredBatch scored = null;
+      RuntimeException failure = staged.modelFailure();
+      if (failure == null) {
+        try {
+          scored = checked(scorer.score(staged.inferred()), ready.size());
+        } catch (RuntimeException e) {
+          failure = e;
+        }
+      }
+      if (scored != null) {
+        stageNanos[0] += scored.inferenceNanos();
+        stageNanos[1] += scored.scoringNanos();
+        for (FrameResult r : scored.results()) {
+          results.add(r);
+          failures.add(null);
+        }
+      } else if (ready.size() == 1) {
+        refuseScoring(ready.get(0), failure, results, failures);
+      } else {
+        LOG.warn("batch of {} failed scoring ({}); retrying at half size", ready.size(),
+            failure.toString());
+        int half = ready.size() / 2;
+        scoreWithFallback(ready.subList(0, half), results, failures, stageNanos);
+        scoreWithFallback(ready.subList(half, ready.size()), results, failures, stageNanos);
+      }
+    }
     long scoringNanos = System.nanoTime() - scoringStart;
     float frames = Math.max(1, ready.size());
     float inferenceMs = stageNanos[0] / 1e6f / frames;
@@ -408,28 +515,33 @@ public final class InferenceWorker implements AutoCloseable {
       }
     }
     out.forEach(producer::send);
-    open.add(batch, verdicts, letters);
-    listener.onBatchWritten(batch.size(), scoringNanos);
+    open.add(staged.batch(), verdicts, letters);
+    listener.onBatchWritten(staged.batch().size(), scoringNanos);
+  }
+
+  private static ScoredBatch checked(ScoredBatch scored, int frames) {
+    if (scored.results().size() != frames) {
+      throw new IllegalStateException("scorer returned " + scored.results().size()
+          + " results for " + frames + " frames");
+    }
+    return scored;
   }
 
   /**
-   * Scores the whole batch; if that fails, each half once; if a half fails, frame by frame.
-   * A frame that fails alone is refused at the INFERENCE stage. Never loops.
+   * The fallback after a failed batch, called once per half: scores {@code frames} with both
+   * stages (the model stage still on the model thread); if that fails, frame by frame. A frame
+   * that fails alone is refused at the INFERENCE stage. Never loops.
    */
   private void scoreWithFallback(
-      List<FrameIntake.Prepared> frames, int depth, List<FrameResult> results,
-      List<FrameRejectedException> failures, long[] stageNanos) {
+      List<FrameIntake.Prepared> frames, List<FrameResult> results,
+      List<FrameRejectedException> failures, long[] stageNanos) throws InterruptedException {
     if (frames.isEmpty()) {
       return;
     }
-    List<ScorableFrame> input = new ArrayList<>(frames.size());
-    frames.forEach(f -> input.add(f.frame()));
+    List<ScorableFrame> input = frames(frames);
     try {
-      ScoredBatch scored = scorer.score(input);
-      if (scored.results().size() != input.size()) {
-        throw new IllegalStateException("scorer returned " + scored.results().size()
-            + " results for " + input.size() + " frames");
-      }
+      InferredBatch inferred = await(modelThread.submit(() -> scorer.infer(input)));
+      ScoredBatch scored = checked(scorer.score(inferred), input.size());
       stageNanos[0] += scored.inferenceNanos();
       stageNanos[1] += scored.scoringNanos();
       for (FrameResult r : scored.results()) {
@@ -438,24 +550,23 @@ public final class InferenceWorker implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       if (frames.size() == 1) {
-        LOG.warn("frame {} failed scoring: {}", input.get(0).frameId(), e.toString());
-        results.add(null);
-        failures.add(new FrameRejectedException(FrameRejectedException.Stage.INFERENCE,
-            "inference.failed", "scoring failed: " + e, e));
+        refuseScoring(frames.get(0), e, results, failures);
         return;
       }
-      if (depth == 0) {
-        LOG.warn("batch of {} failed scoring ({}); retrying at half size", frames.size(), e.toString());
-        int half = frames.size() / 2;
-        scoreWithFallback(frames.subList(0, half), 1, results, failures, stageNanos);
-        scoreWithFallback(frames.subList(half, frames.size()), 1, results, failures, stageNanos);
-      } else {
-        LOG.warn("half batch of {} failed scoring ({}); scoring frame by frame", frames.size(), e.toString());
-        for (FrameIntake.Prepared frame : frames) {
-          scoreWithFallback(List.of(frame), 2, results, failures, stageNanos);
-        }
+      LOG.warn("half batch of {} failed scoring ({}); scoring frame by frame", frames.size(),
+          e.toString());
+      for (FrameIntake.Prepared frame : frames) {
+        scoreWithFallback(List.of(frame), results, failures, stageNanos);
       }
     }
+  }
+
+  private static void refuseScoring(FrameIntake.Prepared frame, RuntimeException e,
+      List<FrameResult> results, List<FrameRejectedException> failures) {
+    LOG.warn("frame {} failed scoring: {}", frame.frame().frameId(), e.toString());
+    results.add(null);
+    failures.add(new FrameRejectedException(FrameRejectedException.Stage.INFERENCE,
+        "inference.failed", "scoring failed: " + e, e));
   }
 
   private void reject(Pending pending, FrameRejectedException reason,

@@ -1,16 +1,23 @@
 package io.clipline.worker;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * A test scorer for the Kafka loop: NG when a frame's mean brightness is above 200, else OK.
  * It stands in for model and scoring engine, which have their own tests; it is not a product
- * scorer. It can be told to fail every batch larger than a size, to exercise the fallback.
+ * scorer. Like the real scorer it has two stages: {@link #infer} measures the brightness (the
+ * "model"), {@link #score(InferredBatch)} judges it; both record the thread and batch they ran
+ * on. It can be told to fail every batch larger than a size in the model stage, and fails any
+ * batch holding a frame named {@code poison-*}, to exercise the fallback.
  */
 final class BrightnessScorer implements FrameScorer {
   private final int failAbove;
-  final List<Integer> batchSizes = new ArrayList<>();
+  final List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
+  /** "thread:firstFrameId" per call of each stage, in call order. */
+  final List<String> inferCalls = Collections.synchronizedList(new ArrayList<>());
+  final List<String> scoreCalls = Collections.synchronizedList(new ArrayList<>());
 
   BrightnessScorer() {
     this(Integer.MAX_VALUE);
@@ -21,27 +28,46 @@ final class BrightnessScorer implements FrameScorer {
   }
 
   @Override
-  public synchronized ScoredBatch score(List<ScorableFrame> frames) {
+  public ScoredBatch score(List<ScorableFrame> frames) {
+    return score(infer(frames));
+  }
+
+  @Override
+  public InferredBatch infer(List<ScorableFrame> frames) {
+    inferCalls.add(Thread.currentThread().getName() + ":" + frames.get(0).frameId());
     batchSizes.add(frames.size());
     if (frames.size() > failAbove) {
       throw new IllegalStateException("simulated out of memory at batch size " + frames.size());
     }
-    List<FrameResult> results = new ArrayList<>();
-    for (ScorableFrame frame : frames) {
-      if (frame.frameId().startsWith("poison")) {
-        throw new IllegalStateException("simulated model failure on " + frame.frameId());
-      }
-      byte[] pixels = frame.image().pixels();
+    float[] means = new float[frames.size()];
+    for (int i = 0; i < means.length; i++) {
+      byte[] pixels = frames.get(i).image().pixels();
       long sum = 0;
       for (byte b : pixels) {
         sum += b & 0xFF;
       }
-      float mean = sum / (float) pixels.length / 255f;
+      means[i] = sum / (float) pixels.length / 255f;
+    }
+    return new InferredBatch(frames, means, 1_000);
+  }
+
+  @Override
+  public ScoredBatch score(InferredBatch batch) {
+    List<ScorableFrame> frames = batch.frames();
+    scoreCalls.add(Thread.currentThread().getName() + ":" + frames.get(0).frameId());
+    float[] means = (float[]) batch.modelOutput();
+    List<FrameResult> results = new ArrayList<>();
+    for (int i = 0; i < frames.size(); i++) {
+      ScorableFrame frame = frames.get(i);
+      if (frame.frameId().startsWith("poison")) {
+        throw new IllegalStateException("simulated scoring failure on " + frame.frameId());
+      }
+      float mean = means[i];
       results.add(new FrameResult(mean > 200 / 255f ? "NG" : "OK", mean, mean, 0.5f, 200 / 255f,
           "test", null, mean, frame.cameraId(), false, 0,
           new FrameResult.AnomalyGrid(1, 2, new float[] {0f, mean}), List.of()));
     }
-    return new ScoredBatch(results, 1_000, 1_000);
+    return new ScoredBatch(results, batch.inferenceNanos(), 1_000);
   }
 
   @Override

@@ -85,6 +85,18 @@ class WorkerIntegrationTest {
       assertEquals(20, out.stream().filter(v -> v.getVerdict().name().equals("NG")).count());
       assertEquals(InferenceWorker.State.RUNNING, worker.state());
       assertTrue(scorer.batchSizes.stream().allMatch(n -> n <= 8), "batch sizes " + scorer.batchSizes);
+      // Two stages on two threads, every batch judged once and in the order it was inferred.
+      assertTrue(scorer.inferCalls.stream().allMatch(c -> c.startsWith("clipline-model:")),
+          "model stage threads " + scorer.inferCalls);
+      assertTrue(scorer.scoreCalls.stream().allMatch(c -> c.startsWith("clipline-scoring:")),
+          "scoring stage threads " + scorer.scoreCalls);
+      assertEquals(strip(scorer.inferCalls), strip(scorer.scoreCalls));
+    }
+  }
+
+  private static List<String> strip(List<String> calls) {
+    synchronized (calls) {
+      return calls.stream().map(c -> c.substring(c.indexOf(':') + 1)).collect(Collectors.toList());
     }
   }
 

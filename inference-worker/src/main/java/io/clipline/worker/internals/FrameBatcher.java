@@ -77,6 +77,24 @@ public final class FrameBatcher<T> {
   }
 
   /**
+   * The next batch if one is ready now (full, or the linger of its first frame ran out), else an
+   * empty list; never waits.
+   */
+  public List<T> readyBatch() {
+    lock.lock();
+    try {
+      if (queue.isEmpty()
+          || (queue.size() < maxBatch
+              && System.nanoTime() - queue.peekFirst().arrivedNanos() < lingerNanos)) {
+        return List.of();
+      }
+      return take();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Waits up to {@code maxWaitMillis} for a first frame, then until the batch is full or its
    * linger ran out.
    *
@@ -100,13 +118,17 @@ public final class FrameBatcher<T> {
         }
         changed.awaitNanos(left);
       }
-      List<T> batch = new ArrayList<>(Math.min(maxBatch, queue.size()));
-      while (batch.size() < maxBatch && !queue.isEmpty()) {
-        batch.add(queue.pollFirst().item());
-      }
-      return batch;
+      return take();
     } finally {
       lock.unlock();
     }
+  }
+
+  private List<T> take() {
+    List<T> batch = new ArrayList<>(Math.min(maxBatch, queue.size()));
+    while (batch.size() < maxBatch && !queue.isEmpty()) {
+      batch.add(queue.pollFirst().item());
+    }
+    return batch;
   }
 }
