@@ -54,7 +54,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * infers, scores and commits verdicts; timed from the first committed verdict to the last, so
  * start-up and the first batch are not counted.
  *
- * <p>Usage: {@code WorkerThroughputBench [modelDir] [frames] [batch] [size]}.
+ * <p>Usage: {@code WorkerThroughputBench [modelDir] [frames] [batch] [size] [threads]}; threads
+ * are ONNX Runtime's intra-op threads in both measurements (0, the default, lets ONNX Runtime
+ * choose: one per core).
  */
 public final class WorkerThroughputBench {
   private WorkerThroughputBench() {}
@@ -64,18 +66,22 @@ public final class WorkerThroughputBench {
     int frames = args.length > 1 ? Integer.parseInt(args[1]) : 400;
     int batch = args.length > 2 ? Integer.parseInt(args[2]) : 8;
     int size = args.length > 3 ? Integer.parseInt(args[3]) : 256;
+    int threads = args.length > 4 ? Integer.parseInt(args[4]) : 0;
     List<byte[]> jpegs = syntheticJpegs(Math.min(frames, 64), size);
-    System.out.printf(Locale.ROOT, "model %s, %d frames of %dx%d JPEG, batch %d, %d cores%n",
-        model, frames, size, size, batch, Runtime.getRuntime().availableProcessors());
+    System.out.printf(Locale.ROOT,
+        "model %s, %d frames of %dx%d JPEG, batch %d, %d cores, ONNX Runtime threads %s%n",
+        model, frames, size, size, batch, Runtime.getRuntime().availableProcessors(),
+        threads == 0 ? "default" : threads);
 
-    double bare = bareOnnxRuntime(model, jpegs, frames, batch);
+    double bare = bareOnnxRuntime(model, jpegs, frames, batch, threads);
     System.out.printf(Locale.ROOT, "bare ONNX Runtime: %.1f frames/s%n", bare);
-    double worker = wholeWorker(model, jpegs, frames, batch);
+    double worker = wholeWorker(model, jpegs, frames, batch, threads);
     System.out.printf(Locale.ROOT, "whole worker:      %.1f frames/s%n", worker);
     System.out.printf(Locale.ROOT, "ratio worker/bare: %.2f%n", worker / bare);
   }
 
-  static double bareOnnxRuntime(Path model, List<byte[]> jpegs, int frames, int batch) {
+  static double bareOnnxRuntime(
+      Path model, List<byte[]> jpegs, int frames, int batch, int threads) {
     ModelManifest manifest = ModelManifest.load(model);
     Preprocessor preprocessor = new Preprocessor(manifest.image());
     FrameDecoder decoder = new FrameDecoder(FrameLimits.DEFAULT);
@@ -85,7 +91,10 @@ public final class WorkerThroughputBench {
       DecodedFrame frame = decoder.decode(jpegs.get(i % jpegs.size()), PixelEncoding.JPEG, 0, 0);
       preprocessor.preprocess(frame, input, i * sample);
     }
-    try (ImageEncoder encoder = ImageEncoder.open(manifest, InferenceOptions.defaults())) {
+    InferenceOptions d = InferenceOptions.defaults();
+    InferenceOptions options = new InferenceOptions(
+        d.provider(), d.requireGpu(), threads, d.deviceId(), d.preferFp16(), d.optimisation());
+    try (ImageEncoder encoder = ImageEncoder.open(manifest, options)) {
       for (int warm = 0; warm < 3; warm++) {
         encoder.encode(input, batch);
       }
@@ -98,7 +107,7 @@ public final class WorkerThroughputBench {
     }
   }
 
-  static double wholeWorker(Path model, List<byte[]> jpegs, int frames, int batch)
+  static double wholeWorker(Path model, List<byte[]> jpegs, int frames, int batch, int threads)
       throws Exception {
     Path dataDir = Files.createTempDirectory("clipline-bench-");
     BrokerSettings settings = new BrokerSettings(dataDir, "localhost", freePort(), freePort(), Map.of());
@@ -112,6 +121,7 @@ public final class WorkerThroughputBench {
       props.put(WorkerConfig.WORKER_ID, "bench");
       props.put(WorkerConfig.MODEL_DIR, model.toString());
       props.put(WorkerConfig.BATCH_MAX_FRAMES, batch);
+      props.put(WorkerConfig.INFERENCE_THREADS, threads);
       props.put(WorkerConfig.INFLIGHT_MAX_FRAMES, Math.max(64, 4 * batch));
       WorkerConfig config = new WorkerConfig(props);
       CountDownLatch done = new CountDownLatch(frames);
@@ -146,7 +156,7 @@ public final class WorkerThroughputBench {
         }
       }
       double seconds = (last.get() - start.get()) / 1e9;
-      System.out.printf(Locale.ROOT, "worker: %d batches, mean %.1f frames/batch, model+scoring"
+      System.out.printf(Locale.ROOT, "worker: %d batches, mean %.1f frames/batch, model+scoring latency"
           + " %.1f ms/batch, wall %.1f ms/batch%n", batches.get(), frames / (double) batches.get(),
           scoring.get() / 1e6 / batches.get(), seconds * 1e3 / (batches.get() - 1));
       return (frames - firstBatchFrames.get()) / seconds;
