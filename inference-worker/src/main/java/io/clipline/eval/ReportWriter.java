@@ -300,9 +300,9 @@ final class ReportWriter {
     TypeAccuracy t = r.defectTypes();
     md.append("\n## Defect types, few-shot (").append(t.shots())
         .append(" labelled regions per type)\n\n").append(TYPE_PROTOCOL).append('\n');
-    md.append("\n- ").append(withoutMask(r))
-        .append(" defective images without a non-empty mask left out; labelled regions per type: ")
-        .append(t.regionsPerType()).append('\n');
+    md.append("\n- labelled regions per type: ").append(t.regionsPerType())
+        .append("; defective images without a non-empty mask, left out: ").append(withoutMask(r))
+        .append('\n');
     List<String> leftOut = t.regionsPerType().keySet().stream()
         .filter(type -> !t.types().contains(type)).toList();
     if (!leftOut.isEmpty()) {
