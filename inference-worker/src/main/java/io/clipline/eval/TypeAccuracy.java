@@ -113,6 +113,10 @@ record TypeAccuracy(
         types.add(type);
       }
     });
+    if ((long) shots * types.size() > config.maxFewShotExamples()) {
+      throw new EvalException(shots + " examples for each of " + types.size() + " types exceed the"
+          + " engine's few-shot cache of " + config.maxFewShotExamples() + " examples per scope");
+    }
     List<TypeShuffle> runs = new ArrayList<>();
     if (!types.isEmpty()) {
       for (int s = 0; s < shuffles; s++) {

@@ -120,6 +120,20 @@ class EvalTypeAccuracyTest {
   }
 
   @Test
+  void shouldRefuseWhenExamplesWouldOverflowTheFewShotCache() {
+    // 2 types x 5 shots = 10 examples > a cache of 8: the oldest would be dropped silently
+    ScoringConfig small = new ScoringConfig(
+        CONFIG.k(), CONFIG.calibrationPercentile(), CONFIG.topFraction(), CONFIG.maxImageRows(),
+        CONFIG.prototypesPerPatch(), CONFIG.textOnlyFrames(), CONFIG.earlyFrames(),
+        CONFIG.earlyRarityWeight(), CONFIG.earlyTextWeight(), CONFIG.lateRarityWeight(),
+        CONFIG.lateTextWeight(), CONFIG.warmupFrames(), CONFIG.blurSigmaAt518(),
+        CONFIG.normalizationWindow(), CONFIG.normalizationEpsilon(), CONFIG.thresholds(),
+        CONFIG.learnFromUnsure(), CONFIG.maxRegions(), CONFIG.typeTemperature(),
+        CONFIG.fewShotBeta(), CONFIG.fewShotTemperature(), 8);
+    assertThrows(EvalException.class, () -> TypeAccuracy.measure(separable(), 5, 1, 1, small));
+  }
+
+  @Test
   void shouldRefuseWhenShotsAreZero() {
     assertThrows(IllegalArgumentException.class,
         () -> TypeAccuracy.measure(separable(), 0, 1, 1, CONFIG));
