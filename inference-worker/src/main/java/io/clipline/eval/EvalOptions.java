@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  * @param shuffles random stream orders, each scored from an empty memory (&gt;= 1)
  * @param seed base seed of the stream orders
  * @param kshot known-good images per scope seeded before the stream (excluded from the metrics)
+ * @param typeShots labelled regions per defect type given as few-shot examples when measuring
+ *     defect-type accuracy ({@link TypeAccuracy}); 0 = not measured
  * @param scopeRegex scope = first capture group (or whole match) of this regex on the image id;
  *     null when not used
  * @param scopeColumn scope = this manifest column; null when not used
@@ -28,6 +30,7 @@ public record EvalOptions(
     int shuffles,
     long seed,
     int kshot,
+    int typeShots,
     Pattern scopeRegex,
     String scopeColumn,
     Path splitGroups,
@@ -46,6 +49,9 @@ public record EvalOptions(
     }
     if (kshot < 0) {
       throw new EvalException("kshot: expected >= 0, got " + kshot);
+    }
+    if (typeShots < 0) {
+      throw new EvalException("typeShots: expected >= 0 (0 = off), got " + typeShots);
     }
     if (limit < 0) {
       throw new EvalException("limit: expected >= 0 (0 = all), got " + limit);

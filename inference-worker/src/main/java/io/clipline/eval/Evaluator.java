@@ -7,9 +7,12 @@ import io.clipline.imaging.FrameLimits;
 import io.clipline.imaging.PixelEncoding;
 import io.clipline.inference.ModelFrameScorer;
 import io.clipline.inference.ModelFrameScorer.DetailedScore;
+import io.clipline.inference.ModelFrameScorer.EncodedFrame;
 import io.clipline.model.InferenceOptions;
+import io.clipline.scoring.FrameFeatures;
 import io.clipline.scoring.FrameScore;
 import io.clipline.scoring.ScoringConfig;
+import io.clipline.scoring.ScoringEngine;
 import io.clipline.scoring.Thresholds;
 import io.clipline.scoring.Verdict;
 import java.io.IOException;
@@ -28,12 +31,14 @@ import java.util.regex.Matcher;
 
 /**
  * Replays a labelled dataset as streams through the real scorer ({@link ModelFrameScorer} and its
- * {@link io.clipline.scoring.ScoringEngine}) and measures it.
+ * {@link ScoringEngine}) and measures it.
  *
  * <p>Protocol: images are grouped into scopes (one rarity memory each); for each shuffle every
  * scope's images are put in a seeded random order and scored one after another from an empty
  * memory (or one seeded with {@code kshot} known-good images), so each image is judged only from
  * the images before it in its scope. Labels are used for the metrics only, never by the scorer.
+ * With {@code typeShots}, defect-type accuracy is measured apart from the streams on the
+ * ground-truth regions ({@link TypeAccuracy}); there the labelled examples are the point.
  */
 public final class Evaluator {
   /** Side of the downsampled maps kept from the first shuffle for the heatmap plot. */
@@ -65,7 +70,7 @@ public final class Evaluator {
   record Result(EvalOptions options, EvalDataset dataset, List<EvalSample> samples,
       List<String> scopeOf, Map<String, Integer> scopeSizes, String modelName, String scopeRule,
       List<ShuffleRun> runs, Map<Integer, Thumb> thumbs, int warmupFrames, String operatingPoint,
-      int pixelImages, int skippedEmptyMasks) {}
+      int pixelImages, int skippedEmptyMasks, TypeAccuracy defectTypes) {}
 
   /** Runs the evaluation and writes the report into {@code options.out()}. */
   public Result run() throws IOException {
@@ -86,7 +91,9 @@ public final class Evaluator {
     byScope.forEach((k, v) -> scopeSizes.put(k, v.size()));
 
     ScoringConfig config = ScoringConfig.defaults();
-    Progress progress = new Progress(progressOut, (long) samples.size() * options.shuffles());
+    long typed = options.typeShots() == 0 ? 0
+        : samples.stream().filter(x -> x.defective() && x.mask() != null).count();
+    Progress progress = new Progress(progressOut, (long) samples.size() * options.shuffles() + typed);
     List<ShuffleRun> runs = new ArrayList<>();
     Map<Integer, Thumb> thumbs = new TreeMap<>();
     int[] pixelStats = new int[2];
@@ -141,14 +148,56 @@ public final class Evaluator {
       StreamMetrics afterWarmup = metrics(samples, late, pixelsLate);
       runs.add(new ShuffleRun(s, frames, all, afterWarmup, roc(samples, frames), seconds));
     }
+    TypeAccuracy defectTypes = options.typeShots() == 0 ? null
+        : TypeAccuracy.measure(labelledRegions(samples, config, progress), options.typeShots(),
+            options.shuffles(), options.seed(), config);
     progress.finish();
     String rule = scopeRule(dataset);
     Result result = new Result(options, dataset, samples, scopeOf, scopeSizes, modelName, rule, runs,
         thumbs, config.warmupFrames(), operatingPoint(config.thresholds()), pixelStats[0],
-        pixelStats[1]);
+        pixelStats[1], defectTypes);
     Files.createDirectories(options.out());
     ReportWriter.write(result, options.out());
     return result;
+  }
+
+  /**
+   * The ground-truth region of every defective image with a non-empty mask (the whole mask,
+   * sampled at the model-input map as for the pixel metrics), pooled by the engine as it pools a
+   * detected region; each image is encoded once.
+   */
+  private List<TypeAccuracy.LabelledRegion> labelledRegions(List<EvalSample> samples,
+      ScoringConfig config, Progress progress) throws IOException {
+    List<Integer> masked = new ArrayList<>();
+    for (int i = 0; i < samples.size(); i++) {
+      if (samples.get(i).defective() && samples.get(i).mask() != null) {
+        masked.add(i);
+      }
+    }
+    List<TypeAccuracy.LabelledRegion> regions = new ArrayList<>();
+    try (ModelFrameScorer scorer = ModelFrameScorer.open(
+        options.model(), InferenceOptions.defaults(), config, "object")) {
+      for (int from = 0; from < masked.size(); from += options.batch()) {
+        List<Integer> chunk = masked.subList(from, Math.min(masked.size(), from + options.batch()));
+        List<EncodedFrame> encoded = scorer.encodeDetailed(decodeAll(samples, chunk));
+        for (int j = 0; j < chunk.size(); j++) {
+          EvalSample sample = samples.get(chunk.get(j));
+          FrameFeatures f = encoded.get(j).features();
+          boolean[] truth = truthAtMap(sample.mask(), encoded.get(j).crop(), f.outputHeight(),
+              f.outputWidth());
+          boolean any = false;
+          for (boolean b : truth) {
+            any |= b;
+          }
+          if (any) {
+            regions.add(new TypeAccuracy.LabelledRegion(chunk.get(j), sample.defectType(),
+                ScoringEngine.regionFeature(f, truth)));
+          }
+        }
+        progress.advance(chunk.size());
+      }
+    }
+    return regions;
   }
 
   /** Split, then the limit: evenly spread over the sorted ids so every class can appear. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.clipline.eval.Evaluator.Result;
 import io.clipline.eval.Evaluator.ShuffleRun;
+import io.clipline.eval.TypeAccuracy.TypeShuffle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +32,16 @@ final class ReportWriter {
       new Column("unsureRate", "UNSURE share", StreamMetrics::unsureRate),
       new Column("imageAurocRaw", "image AUROC, raw score", StreamMetrics::imageAurocRaw));
 
+  static final String TYPE_PROTOCOL = "Per shuffle, K labelled regions per defect type are drawn at"
+      + " random (seeded) and added as few-shot examples to a fresh engine scope"
+      + " (ScoringEngine.addDefectExample, Tip-Adapter cache, ScoringConfig.defaults()); every other"
+      + " labelled region is typed by ScoringEngine.classifyRegion among the evaluated types. A"
+      + " labelled region is the whole ground-truth mask of a defective image (mask > 127 sampled"
+      + " on the model-input map) and its feature is the engine's region feature"
+      + " (ScoringEngine.regionFeature: mean of the last layer's L2-normalised patch features under"
+      + " it). Types with no more than K regions are left out. Each image is encoded once; the"
+      + " detection streams are not involved.";
+
   private ReportWriter() {}
 
   static void write(Result r, Path out) throws IOException {
@@ -41,7 +52,7 @@ final class ReportWriter {
     Files.writeString(out.resolve("report.md"), markdown(r), StandardCharsets.UTF_8);
   }
 
-  private static Map<String, Object> json(Result r) {
+  static Map<String, Object> json(Result r) {
     Map<String, Object> root = new LinkedHashMap<>();
     EvalOptions o = r.options();
     root.put("dataset", Map.of("location", o.dataset().toAbsolutePath().toString(),
@@ -52,6 +63,7 @@ final class ReportWriter {
     opts.put("shuffles", o.shuffles());
     opts.put("seed", o.seed());
     opts.put("kshot", o.kshot());
+    opts.put("typeShots", o.typeShots());
     opts.put("scopeRule", r.scopeRule());
     opts.put("splitGroups", o.splitGroups() == null ? null : o.splitGroups().toString());
     opts.put("split", o.splitGroups() == null ? null : o.split().name().toLowerCase(Locale.ROOT));
@@ -79,7 +91,80 @@ final class ReportWriter {
       runs.add(m);
     }
     root.put("shuffles", runs);
+    if (r.defectTypes() != null) {
+      root.put("defectTypes", defectTypesJson(r));
+    }
     return root;
+  }
+
+  private static Map<String, Object> defectTypesJson(Result r) {
+    TypeAccuracy t = r.defectTypes();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("protocol", TYPE_PROTOCOL);
+    m.put("shots", t.shots());
+    m.put("types", t.types());
+    m.put("regionsPerType", t.regionsPerType());
+    m.put("defectiveWithoutMask", withoutMask(r));
+    m.put("chance", finite(t.chance()));
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("accuracy", meanStd(typeValues(t, TypeShuffle::accuracy)));
+    summary.put("meanTypeAccuracy", meanStd(typeValues(t, TypeShuffle::meanTypeAccuracy)));
+    Map<String, Object> perType = new LinkedHashMap<>();
+    for (int i = 0; i < t.types().size(); i++) {
+      int type = i;
+      perType.put(t.types().get(i), meanStd(typeValues(t, s -> s.typeAccuracy(type))));
+    }
+    summary.put("perTypeAccuracy", perType);
+    m.put("summary", summary);
+    Map<String, Object> confusion = new LinkedHashMap<>();
+    int[][] total = confusionTotal(t);
+    for (int i = 0; i < total.length; i++) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      for (int j = 0; j < total.length; j++) {
+        row.put(t.types().get(j), total[i][j]);
+      }
+      confusion.put(t.types().get(i), row);
+    }
+    m.put("confusionSummedOverShuffles", confusion);
+    List<Object> runs = new ArrayList<>();
+    for (TypeShuffle s : t.shuffles()) {
+      Map<String, Object> run = new LinkedHashMap<>();
+      run.put("shuffle", s.index());
+      run.put("regionsTyped", s.queries());
+      run.put("accuracy", finite(s.accuracy()));
+      run.put("meanTypeAccuracy", finite(s.meanTypeAccuracy()));
+      Map<String, Object> types = new LinkedHashMap<>();
+      for (int i = 0; i < t.types().size(); i++) {
+        types.put(t.types().get(i), finite(s.typeAccuracy(i)));
+      }
+      run.put("perTypeAccuracy", types);
+      runs.add(run);
+    }
+    m.put("shuffles", runs);
+    return m;
+  }
+
+  private static double[] typeValues(TypeAccuracy t, ToDoubleFunction<TypeShuffle> get) {
+    return t.shuffles().stream().mapToDouble(get).toArray();
+  }
+
+  private static int[][] confusionTotal(TypeAccuracy t) {
+    int n = t.types().size();
+    int[][] total = new int[n][n];
+    for (TypeShuffle s : t.shuffles()) {
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          total[i][j] += s.confusion()[i][j];
+        }
+      }
+    }
+    return total;
+  }
+
+  /** Defective images of the evaluated set that gave no labelled region. */
+  private static long withoutMask(Result r) {
+    long defective = r.samples().stream().filter(EvalSample::defective).count();
+    return defective - r.defectTypes().regionsPerType().values().stream().mapToInt(i -> i).sum();
   }
 
   private static Map<String, Object> summary(Result r, boolean late) {
@@ -201,10 +286,60 @@ final class ReportWriter {
           run.index(), s.imageAuroc(), s.pixelAuroc(), s.aupro(), s.f1Max(), s.falseRejectRate(),
           s.escapeRate(), run.seconds()));
     }
+    if (r.defectTypes() != null) {
+      defectTypesMarkdown(r, md);
+    }
     md.append("\n![ROC](roc_image.png)\n\n![heatmaps](heatmaps.png)\n\n"
         + "Heatmaps (shuffle 0): top row the highest-scored defective images, middle row the"
         + " lowest-scored defective ones (misses), bottom row the highest-scored good ones (false"
         + " alarms); green = ground truth mask; one colour scale for all tiles.\n");
     return md.toString();
+  }
+
+  private static void defectTypesMarkdown(Result r, StringBuilder md) {
+    TypeAccuracy t = r.defectTypes();
+    md.append("\n## Defect types, few-shot (").append(t.shots())
+        .append(" labelled regions per type)\n\n").append(TYPE_PROTOCOL).append('\n');
+    md.append("\n- labelled regions per type: ").append(t.regionsPerType())
+        .append("; defective images without a non-empty mask, left out: ").append(withoutMask(r))
+        .append('\n');
+    List<String> leftOut = t.regionsPerType().keySet().stream()
+        .filter(type -> !t.types().contains(type)).toList();
+    if (!leftOut.isEmpty()) {
+      md.append("- left out, no more than ").append(t.shots()).append(" regions: ").append(leftOut)
+          .append('\n');
+    }
+    if (t.shuffles().isEmpty()) {
+      md.append("- no type has more than ").append(t.shots())
+          .append(" labelled regions: nothing to type\n");
+      return;
+    }
+    md.append(String.format(Locale.ROOT, "- %d types, %d regions typed per shuffle, %d shuffles"
+        + " (seed %d); chance (1 / types) **%.3f**%n%n", t.types().size(),
+        t.shuffles().get(0).queries(), t.shuffles().size(), r.options().seed(), t.chance()));
+    md.append("| metric (mean ± std over shuffles) | value |\n| --- | --- |\n")
+        .append("| accuracy, all regions | **").append(pm(typeValues(t, TypeShuffle::accuracy)))
+        .append("** |\n| mean per-type accuracy (balanced) | ")
+        .append(pm(typeValues(t, TypeShuffle::meanTypeAccuracy))).append(" |\n")
+        .append(String.format(Locale.ROOT, "| chance | %.3f |%n", t.chance()));
+    md.append("\n| type | regions | accuracy |\n| --- | --- | --- |\n");
+    for (int i = 0; i < t.types().size(); i++) {
+      int type = i;
+      md.append("| ").append(t.types().get(i)).append(" | ")
+          .append(t.regionsPerType().get(t.types().get(i))).append(" | ")
+          .append(pm(typeValues(t, s -> s.typeAccuracy(type)))).append(" |\n");
+    }
+    md.append("\nConfusion (rows = true type, columns = guess; counts summed over the shuffles):\n\n")
+        .append("| true \\ guess |");
+    t.types().forEach(type -> md.append(' ').append(type).append(" |"));
+    md.append("\n| --- |").append(" --- |".repeat(t.types().size())).append('\n');
+    int[][] total = confusionTotal(t);
+    for (int i = 0; i < total.length; i++) {
+      md.append("| ").append(t.types().get(i)).append(" |");
+      for (int c : total[i]) {
+        md.append(' ').append(c).append(" |");
+      }
+      md.append('\n');
+    }
   }
 }

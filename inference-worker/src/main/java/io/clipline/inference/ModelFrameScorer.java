@@ -185,18 +185,33 @@ public final class ModelFrameScorer implements FrameScorer {
    * are built exactly as {@link #score} builds them.
    */
   public List<DetailedScore> scoreDetailed(String scope, List<DecodedFrame> images, boolean seed) {
-    int n = images.size();
-    CropGeometry[] crops = new CropGeometry[n];
-    ImageFeatures features = encode(images, crops);
     if (configured.add(scope)) {
       engine.configureScope(scope, profile);
     }
-    List<DetailedScore> results = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      FrameFeatures f = featuresOf(features, i);
-      results.add(new DetailedScore(seed ? engine.seed(scope, f) : engine.score(scope, f), crops[i]));
+    List<DetailedScore> results = new ArrayList<>(images.size());
+    for (EncodedFrame e : encodeDetailed(images)) {
+      FrameFeatures f = e.features();
+      results.add(new DetailedScore(seed ? engine.seed(scope, f) : engine.score(scope, f), e.crop()));
     }
     return results;
+  }
+
+  /** One frame's features as the engine receives them and where the model input lies in the frame. */
+  public record EncodedFrame(FrameFeatures features, CropGeometry crop) {}
+
+  /**
+   * Preprocesses and encodes decoded frames exactly as {@link #score} does, without scoring them.
+   * For offline evaluation.
+   */
+  public List<EncodedFrame> encodeDetailed(List<DecodedFrame> images) {
+    int n = images.size();
+    CropGeometry[] crops = new CropGeometry[n];
+    ImageFeatures features = encode(images, crops);
+    List<EncodedFrame> encoded = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      encoded.add(new EncodedFrame(featuresOf(features, i), crops[i]));
+    }
+    return encoded;
   }
 
   /** Preprocesses the images into the reused input buffer and runs the image tower once. */

@@ -8,6 +8,7 @@ import io.clipline.scoring.internal.RobustNormalizer;
 import io.clipline.scoring.internal.ScopeState;
 import io.clipline.scoring.internal.Vectors;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -96,6 +97,49 @@ public final class ScoringEngine {
       throw new IllegalArgumentException("defect example needs a type and a non-empty feature");
     }
     s.fewShot.add(type, regionFeature);
+  }
+
+  /**
+   * Types a region feature as the scope's regions are typed: by its profile's defect types, their
+   * zero-shot prototypes and the scope's few-shot examples. Null when the profile has no defect
+   * types or neither source applies.
+   */
+  public DefectTypeGuess classifyRegion(String scope, float[] regionFeature) {
+    ScopeState s = existing(scope);
+    if (regionFeature == null || regionFeature.length == 0) {
+      throw new IllegalArgumentException("region feature of scope '" + scope + "' is empty");
+    }
+    return typeOf(regionFeature, s, profiles.getOrDefault(scope, ScopeProfile.rarityOnly()));
+  }
+
+  /**
+   * The feature the engine gives a region covering {@code mask} (the frame's {@code outputHeight x
+   * outputWidth} map, row-major), as in {@link Region#feature()}: the L2-normalised mean of the
+   * last layer's L2-normalised patch features under the mask, each patch counted once.
+   */
+  public static float[] regionFeature(FrameFeatures f, boolean[] mask) {
+    int h = f.outputHeight();
+    int w = f.outputWidth();
+    if (mask == null || mask.length != h * w) {
+      throw new IllegalArgumentException(
+          "mask must cover the " + h + "x" + w + " output map, got "
+              + (mask == null ? "null" : mask.length + " values"));
+    }
+    int[] pixels = new int[mask.length];
+    int n = 0;
+    for (int px = 0; px < mask.length; px++) {
+      if (mask[px]) {
+        pixels[n++] = px;
+      }
+    }
+    if (n == 0) {
+      throw new IllegalArgumentException("mask is empty: a region needs at least one pixel");
+    }
+    int last = f.layers().size() - 1;
+    int d = f.dim(last);
+    float[] patches = f.layers().get(last).clone();
+    Vectors.normalizeRows(patches, f.patches(), d);
+    return pooledFeature(Arrays.copyOf(pixels, n), h, w, f.rows(), f.cols(), patches, d);
   }
 
   /** Changes a scope's thresholds at run time (also before its first frame). */
@@ -296,38 +340,34 @@ public final class ScoringEngine {
     List<Region> out = new ArrayList<>(blobs.size());
     int d = s.dims[s.dims.length - 1];
     for (Components.Blob b : blobs) {
-      float[] feature = pooledFeature(b, h, w, f.rows(), f.cols(), lastLayer, d);
-      String type = null;
-      String runner = null;
-      double conf = Double.NaN;
-      double runnerConf = Double.NaN;
-      DefectTypes types = profile.defectTypes();
-      if (types != null) {
-        FewShotTypeCache.TypeGuess g =
-            s.fewShot.classify(
-                feature, types.names(), types.zeroShotPrototypes(), config.typeTemperature(),
-                config.fewShotBeta(), config.fewShotTemperature());
-        if (g != null) {
-          type = g.type();
-          conf = g.confidence();
-          runner = g.runnerUp();
-          runnerConf = g.runnerUpConfidence();
-        }
-      }
+      float[] feature = pooledFeature(b.pixels(), h, w, f.rows(), f.cols(), lastLayer, d);
+      DefectTypeGuess g = typeOf(feature, s, profile);
       out.add(
           new Region(
               b.top(), b.left(), b.bottom(), b.right(), b.area(), b.peak(), b.mean(), feature,
-              type, conf, runner, runnerConf));
+              g == null ? null : g.type(), g == null ? Double.NaN : g.confidence(),
+              g == null ? null : g.runnerUp(), g == null ? Double.NaN : g.runnerUpConfidence()));
     }
     return out;
   }
 
-  /** Mean of the normalised patch features under a blob (each patch counted once). */
+  /** Few-shot (and zero-shot) type of a region feature; null without types or sources. */
+  private DefectTypeGuess typeOf(float[] feature, ScopeState s, ScopeProfile profile) {
+    DefectTypes types = profile.defectTypes();
+    if (types == null) {
+      return null;
+    }
+    return s.fewShot.classify(
+        feature, types.names(), types.zeroShotPrototypes(), config.typeTemperature(),
+        config.fewShotBeta(), config.fewShotTemperature());
+  }
+
+  /** Mean of the normalised patch features under map pixels {@code y * w + x} (each patch once). */
   private static float[] pooledFeature(
-      Components.Blob b, int h, int w, int rows, int cols, float[] patches, int d) {
+      int[] pixels, int h, int w, int rows, int cols, float[] patches, int d) {
     boolean[] used = new boolean[rows * cols];
     float[] sum = new float[d];
-    for (int px : b.pixels()) {
+    for (int px : pixels) {
       int y = px / w;
       int x = px % w;
       int n = (int) ((long) y * rows / h) * cols + (int) ((long) x * cols / w);

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A small real run: 20 Magnetic Tile images (from the project's shared folder beside the
- * repository) through the embedded texture model. Skipped when the shared folder is absent.
+ * repository) through the embedded texture model, defect types with one labelled region per type
+ * included. Skipped when the shared folder is absent.
  */
 class EvalEndToEndTest {
   @TempDir Path out;
@@ -38,7 +39,7 @@ class EvalEndToEndTest {
     Path model = findUpwards(Path.of("src", "models", "texture", "clipline-model.json"));
     assumeTrue(model != null, "src/models/texture not found above " + Path.of("").toAbsolutePath());
 
-    EvalOptions options = new EvalOptions(manifest, model.getParent(), 1, 1L, 0,
+    EvalOptions options = new EvalOptions(manifest, model.getParent(), 1, 1L, 0, 1,
         Pattern.compile("(exp\\d+)"), null, null, null, out, 20, 4, 4);
     new Evaluator(options, null).run();
 
@@ -47,6 +48,13 @@ class EvalEndToEndTest {
     assertTrue(report.get("defective").asInt() > 0, "the evenly spread limit keeps defective images");
     double auroc = report.at("/shuffles/0/all/imageAuroc").asDouble(Double.NaN);
     assertTrue(auroc >= 0 && auroc <= 1, "image AUROC in [0, 1], got " + auroc);
+    JsonNode types = report.get("defectTypes");
+    assertEquals(1, types.get("shots").asInt());
+    assertTrue(types.get("regionsPerType").size() > 0, "masked defective images give regions");
+    for (JsonNode shuffle : types.get("shuffles")) {
+      double accuracy = shuffle.get("accuracy").asDouble();
+      assertTrue(accuracy >= 0 && accuracy <= 1, "type accuracy in [0, 1], got " + accuracy);
+    }
     for (String file : new String[] {"report.md", "roc_image.png", "heatmaps.png"}) {
       assertTrue(Files.size(out.resolve(file)) > 0, file);
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -322,6 +323,70 @@ class ScoringEngineTest {
     assertEquals("dent", r.defectType());
     assertEquals("scratch", r.runnerUp());
     assertTrue(r.confidence() > 0.5 && r.confidence() + r.runnerUpConfidence() > 0.999);
+  }
+
+  @Test
+  void shouldPoolNormalisedLastLayerPatchesWhenGivenARegionMask() {
+    FrameFeatures f = new Line(14).normal();
+    float[] last = f.layers().get(1);
+    int d = DIMS[1];
+    boolean[] onePatch = new boolean[OUT * OUT];
+    boolean[] twoPatches = new boolean[OUT * OUT];
+    for (int y = 4; y < 8; y++) {
+      for (int x = 8; x < 12; x++) {
+        onePatch[y * OUT + x] = true; // patch (1, 2) only, all 16 of its pixels
+      }
+    }
+    twoPatches[0] = true; // patch (0, 0)
+    twoPatches[4] = true; // patch (0, 1)
+    twoPatches[5] = true; // patch (0, 1) again: counted once
+    float[] p12 = unit(last, (1 * COLS + 2) * d, d);
+    float[] p00 = unit(last, 0, d);
+    float[] p01 = unit(last, d, d);
+    float[] sum = new float[d];
+    for (int i = 0; i < d; i++) {
+      sum[i] = p00[i] + p01[i];
+    }
+    assertArrayEquals(p12, ScoringEngine.regionFeature(f, onePatch), 1e-6f);
+    assertArrayEquals(unit(sum, 0, d), ScoringEngine.regionFeature(f, twoPatches), 1e-6f);
+  }
+
+  @Test
+  void shouldRefuseRegionFeatureWhenMaskIsEmptyOrMisshaped() {
+    FrameFeatures f = new Line(15).normal();
+    assertThrows(IllegalArgumentException.class,
+        () -> ScoringEngine.regionFeature(f, new boolean[OUT * OUT]));
+    assertThrows(IllegalArgumentException.class,
+        () -> ScoringEngine.regionFeature(f, new boolean[OUT]));
+  }
+
+  @Test
+  void shouldTypeAFeatureAsItsRegionWasTypedWhenClassifiedDirectly() {
+    ScoringEngine e = new ScoringEngine(config());
+    e.configureScope("s", new ScopeProfile(null, DefectTypes.of(List.of("scratch", "dent"))));
+    Line line = new Line(16);
+    for (int i = 0; i < 30; i++) {
+      e.score("s", line.normal());
+    }
+    e.addDefectExample("s", "dent", e.score("s", line.frame(5)).regions().get(0).feature());
+    e.addDefectExample("s", "scratch", unit(line.normal().layers().get(1), 0, DIMS[1]));
+    Region r = e.score("s", line.frame(5)).regions().get(0);
+    DefectTypeGuess g = e.classifyRegion("s", r.feature());
+    assertEquals(new DefectTypeGuess(r.defectType(), r.confidence(), r.runnerUp(),
+        r.runnerUpConfidence()), g);
+    assertEquals("dent", g.type());
+  }
+
+  private static float[] unit(float[] x, int offset, int dim) {
+    float[] v = Arrays.copyOfRange(x, offset, offset + dim);
+    double ss = 0;
+    for (float a : v) {
+      ss += a * a;
+    }
+    for (int i = 0; i < dim; i++) {
+      v[i] /= (float) Math.sqrt(ss);
+    }
+    return v;
   }
 
   static Stream<Arguments> invalidInputs() {

@@ -1,5 +1,6 @@
 package io.clipline.scoring.internal;
 
+import io.clipline.scoring.DefectTypeGuess;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -36,15 +37,12 @@ public final class FewShotTypeCache {
     }
   }
 
-  /** Classification result: best and runner-up type with their probabilities. */
-  public record TypeGuess(String type, double confidence, String runnerUp, double runnerUpConfidence) {}
-
   /**
    * Softmax over {@code names} of zero-shot logits (temperature x cosine, used only when every type
    * has a prototype of the query's dimension) plus few-shot logits {@code sum exp(-beta(1 - q.k)) /
    * fewShotTemperature} per type; null when neither source applies.
    */
-  public TypeGuess classify(
+  public DefectTypeGuess classify(
       float[] query,
       List<String> names,
       Map<String, float[]> zeroShot,
@@ -100,7 +98,7 @@ public final class FewShotTypeCache {
         second = i;
       }
     }
-    return new TypeGuess(
+    return new DefectTypeGuess(
         names.get(best), p[best] / sum,
         second < 0 ? null : names.get(second), second < 0 ? Double.NaN : p[second] / sum);
   }

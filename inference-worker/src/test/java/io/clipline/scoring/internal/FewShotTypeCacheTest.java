@@ -3,6 +3,7 @@ package io.clipline.scoring.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.clipline.scoring.DefectTypeGuess;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class FewShotTypeCacheTest {
     FewShotTypeCache c = new FewShotTypeCache(10);
     c.add("crack", new float[] {1, 0});
     c.add("blowhole", new float[] {0, 1});
-    FewShotTypeCache.TypeGuess g =
+    DefectTypeGuess g =
         c.classify(new float[] {1, 0}, List.of("crack", "blowhole"), Map.of(), 100, 32, 0.11);
     // logits: crack exp(0)/0.11 = 9.09, blowhole exp(-32)/0.11 ~ 0
     double p = 1 / (1 + Math.exp(-(1 / 0.11 - Math.exp(-32) / 0.11)));
@@ -26,7 +27,7 @@ class FewShotTypeCacheTest {
   @Test
   void shouldUseZeroShotPrototypesWhenNoExamplesExist() {
     FewShotTypeCache c = new FewShotTypeCache(10);
-    FewShotTypeCache.TypeGuess g =
+    DefectTypeGuess g =
         c.classify(
             new float[] {0.6f, 0.8f}, List.of("a", "b"),
             Map.of("a", new float[] {1, 0}, "b", new float[] {0, 1}), 10, 32, 0.11);

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
       "Scores a labelled dataset (manifest CSV, MVTec AD or VisA folder) as streams, one scoring"
           + " scope per group of images, each image judged only from the images before it in its"
           + " scope; reports image AUROC, pixel AUROC, AUPRO@30%%, F1-max, false-reject and escape"
-          + " rates at the engine's operating point, mean ± std over shuffled orders."
+          + " rates at the engine's operating point, mean ± std over shuffled orders; with"
+          + " --type-shots, few-shot defect-type accuracy on the ground-truth regions."
     })
 final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -50,6 +51,9 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--kshot", defaultValue = "0", description = "Known-good images seeded per scope before the stream, excluded from the metrics (default: ${DEFAULT-VALUE}).")
   int kshot;
+
+  @Option(names = "--type-shots", defaultValue = "0", description = "Also measure defect-type accuracy with K labelled ground-truth regions per type as few-shot examples, the other regions typed (default: ${DEFAULT-VALUE} = off).")
+  int typeShots;
 
   @ArgGroup(exclusive = true)
   ScopeChoice scope;
@@ -104,7 +108,7 @@ final class EvalCommand implements Callable<Integer> {
     Path output = out != null ? out : Path.of("target", "eval", nameOf(dataset) + "-" + nameOf(model) + "-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     try {
-      EvalOptions options = new EvalOptions(dataset, model, shuffles, seed, kshot, regex,
+      EvalOptions options = new EvalOptions(dataset, model, shuffles, seed, kshot, typeShots, regex,
           scope == null ? null : scope.column, splitGroups, part, output, limit, batch, pixelStride);
       new Evaluator(options, System.err).run();
     } catch (EvalException | ModelException e) {
