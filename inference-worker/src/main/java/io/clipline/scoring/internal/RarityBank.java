@@ -61,6 +61,7 @@ public final class RarityBank {
   private long modCount;
   private long assessments; // token: only the latest assessment may be admitted
   private float[] simScratch = new float[0]; // reused N x M similarity buffer (hot path)
+  private float[] selfScratch = new float[0]; // reused N x N buffer of admit
 
   /** Creates an empty bank; all arguments are validated by the caller's config. */
   public RarityBank(
@@ -238,88 +239,9 @@ public final class RarityBank {
     return new Assessment(features, patches, sim, p, q, modCount, token, rarity);
   }
 
-  /**
-   * Similarity of N patches x M prototypes: a 2 x 4 register tile (two patches against four
-   * prototypes per pass over the dimensions), each dot product summed in dimension order.
-   */
+  /** Similarity of N patches x M prototypes. */
   private void similarities(float[] f, int n, float[] out) {
-    int m = count;
-    int i = 0;
-    for (; i + 1 < n; i += 2) {
-      int fa = i * dim;
-      int fb = fa + dim;
-      int oa = i * m;
-      int ob = oa + m;
-      int j = 0;
-      for (; j + 3 < m; j += 4) {
-        int p0 = j * dim;
-        int p1 = p0 + dim;
-        int p2 = p1 + dim;
-        int p3 = p2 + dim;
-        float a0 = 0f;
-        float a1 = 0f;
-        float a2 = 0f;
-        float a3 = 0f;
-        float b0 = 0f;
-        float b1 = 0f;
-        float b2 = 0f;
-        float b3 = 0f;
-        for (int d = 0; d < dim; d++) {
-          float x = f[fa + d];
-          float y = f[fb + d];
-          float q0 = protos[p0 + d];
-          float q1 = protos[p1 + d];
-          float q2 = protos[p2 + d];
-          float q3 = protos[p3 + d];
-          a0 += x * q0;
-          a1 += x * q1;
-          a2 += x * q2;
-          a3 += x * q3;
-          b0 += y * q0;
-          b1 += y * q1;
-          b2 += y * q2;
-          b3 += y * q3;
-        }
-        out[oa + j] = a0;
-        out[oa + j + 1] = a1;
-        out[oa + j + 2] = a2;
-        out[oa + j + 3] = a3;
-        out[ob + j] = b0;
-        out[ob + j + 1] = b1;
-        out[ob + j + 2] = b2;
-        out[ob + j + 3] = b3;
-      }
-      for (; j < m; j++) {
-        out[oa + j] = Vectors.dot(f, fa, protos, j * dim, dim);
-        out[ob + j] = Vectors.dot(f, fb, protos, j * dim, dim);
-      }
-    }
-    for (; i < n; i++) {
-      int fo = i * dim;
-      int o = i * m;
-      int j = 0;
-      for (; j + 3 < m; j += 4) {
-        int p0 = j * dim;
-        float s0 = 0f;
-        float s1 = 0f;
-        float s2 = 0f;
-        float s3 = 0f;
-        for (int d = 0; d < dim; d++) {
-          float x = f[fo + d];
-          s0 += x * protos[p0 + d];
-          s1 += x * protos[p0 + dim + d];
-          s2 += x * protos[p0 + 2 * dim + d];
-          s3 += x * protos[p0 + 3 * dim + d];
-        }
-        out[o + j] = s0;
-        out[o + j + 1] = s1;
-        out[o + j + 2] = s2;
-        out[o + j + 3] = s3;
-      }
-      for (; j < m; j++) {
-        out[o + j] = Vectors.dot(f, fo, protos, j * dim, dim);
-      }
-    }
+    Vectors.multiplyTransposed(f, n, protos, count, dim, out);
   }
 
   private static void topK(
@@ -381,6 +303,12 @@ public final class RarityBank {
       }
     }
     int t = rowCount;
+    // Similarities among the new prototypes, for their nearest earlier prototypes.
+    if (selfScratch.length < n * n) {
+      selfScratch = new float[n * n];
+    }
+    float[] self = selfScratch;
+    Vectors.multiplyTransposed(a.features, n, a.features, n, dim, self);
     // New prototypes: their column is P for past rows.
     for (int i = 0; i < n; i++) {
       int slot = m + i;
@@ -399,7 +327,7 @@ public final class RarityBank {
         offerEarlier(slot, a.sim[i * m + j], stamp[j]);
       }
       for (int e = 0; e < i; e++) {
-        offerEarlier(slot, Vectors.dot(a.features, i * dim, a.features, e * dim, dim), stamp[m + e]);
+        offerEarlier(slot, self[i * n + e], stamp[m + e]);
       }
       living[m + i] = stamp[slot];
       syncNearest(slot);

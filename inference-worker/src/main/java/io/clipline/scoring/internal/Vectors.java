@@ -4,19 +4,81 @@ package io.clipline.scoring.internal;
 public final class Vectors {
   private Vectors() {}
 
-  /** Dot product of row {@code a} of {@code x} and row {@code b} of {@code y}, both of width dim. */
+  /**
+   * Dot product of the dim values of {@code x} from {@code xOff} and of {@code y} from {@code
+   * yOff}, summed in dimension order: the same value {@link #multiplyTransposed} gives for the
+   * pair, bit for bit.
+   */
   public static float dot(float[] x, int xOff, float[] y, int yOff, int dim) {
-    float s0 = 0f;
-    float s1 = 0f;
-    int d = 0;
-    for (; d + 1 < dim; d += 2) {
-      s0 += x[xOff + d] * y[yOff + d];
-      s1 += x[xOff + d + 1] * y[yOff + d + 1];
+    float s = 0f;
+    for (int d = 0; d < dim; d++) {
+      s += x[xOff + d] * y[yOff + d];
     }
-    if (d < dim) {
-      s0 += x[xOff + d] * y[yOff + d];
+    return s;
+  }
+
+  /**
+   * {@code out[i * m + j] = dot(a row i, b row j)} for n rows of {@code a} and m rows of {@code
+   * b}, both row-major of width dim: a 2 x 4 register tile (each row of {@code b} is loaded once
+   * for two rows of {@code a}), every dot product summed in dimension order as {@link #dot} does.
+   */
+  public static void multiplyTransposed(
+      float[] a, int n, float[] b, int m, int dim, float[] out) {
+    int i = 0;
+    for (; i + 1 < n; i += 2) {
+      int fa = i * dim;
+      int fb = fa + dim;
+      int oa = i * m;
+      int ob = oa + m;
+      int j = 0;
+      for (; j + 3 < m; j += 4) {
+        int p0 = j * dim;
+        int p1 = p0 + dim;
+        int p2 = p1 + dim;
+        int p3 = p2 + dim;
+        float a0 = 0f;
+        float a1 = 0f;
+        float a2 = 0f;
+        float a3 = 0f;
+        float b0 = 0f;
+        float b1 = 0f;
+        float b2 = 0f;
+        float b3 = 0f;
+        for (int d = 0; d < dim; d++) {
+          float x = a[fa + d];
+          float y = a[fb + d];
+          float q0 = b[p0 + d];
+          float q1 = b[p1 + d];
+          float q2 = b[p2 + d];
+          float q3 = b[p3 + d];
+          a0 += x * q0;
+          a1 += x * q1;
+          a2 += x * q2;
+          a3 += x * q3;
+          b0 += y * q0;
+          b1 += y * q1;
+          b2 += y * q2;
+          b3 += y * q3;
+        }
+        out[oa + j] = a0;
+        out[oa + j + 1] = a1;
+        out[oa + j + 2] = a2;
+        out[oa + j + 3] = a3;
+        out[ob + j] = b0;
+        out[ob + j + 1] = b1;
+        out[ob + j + 2] = b2;
+        out[ob + j + 3] = b3;
+      }
+      for (; j < m; j++) {
+        out[oa + j] = dot(a, fa, b, j * dim, dim);
+        out[ob + j] = dot(a, fb, b, j * dim, dim);
+      }
     }
-    return s0 + s1;
+    for (; i < n; i++) {
+      for (int j = 0; j < m; j++) {
+        out[i * m + j] = dot(a, i * dim, b, j * dim, dim);
+      }
+    }
   }
 
   /** L2-normalises every row of width dim in place; zero rows stay zero. */

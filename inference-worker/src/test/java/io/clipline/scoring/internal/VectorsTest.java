@@ -65,4 +65,29 @@ class VectorsTest {
     assertEquals(5.0, Vectors.percentile(v, 5, 1.0), 1e-9);
     assertEquals(5f, v[0], "the input is not modified");
   }
+
+  @Test
+  void shouldMultiplyByTheTransposeExactlyAsPairwiseDotProducts() {
+    Random random = new Random(13);
+    for (int[] shape : new int[][] {{1, 1, 1}, {2, 4, 3}, {3, 5, 22}, {7, 9, 64}, {5, 3, 2}}) {
+      int n = shape[0];
+      int m = shape[1];
+      int dim = shape[2];
+      float[] a = sample(random, n * dim, false);
+      float[] b = sample(random, m * dim, false);
+      float[] out = new float[n * m];
+      Vectors.multiplyTransposed(a, n, b, m, dim, out);
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < m; j++) {
+          double want = 0;
+          for (int d = 0; d < dim; d++) {
+            want += (double) a[i * dim + d] * b[j * dim + d];
+          }
+          assertEquals(want, out[i * m + j], 1e-4, "out[" + i + "][" + j + "]");
+          // Bit for bit the dot product: eviction repair and assessment must agree.
+          assertEquals(Vectors.dot(a, i * dim, b, j * dim, dim), out[i * m + j]);
+        }
+      }
+    }
+  }
 }
