@@ -27,7 +27,7 @@ import java.util.Arrays;
 public final class RarityBank {
   private static final int FORMAT = 2;
   /** Earlier prototypes remembered per prototype for eviction repair. */
-  static final int NEAREST = 4;
+  static final int NEAREST = 8;
 
   private final int dim;
   private final int cap;
@@ -144,7 +144,7 @@ public final class RarityBank {
     final float[] features;
     final int patches;
     final float[] sim; // patches x count, as of assessment
-    final float[] presenceOfPatch; // rowCount x patches, logical row order
+    final float[] presenceOfPatch; // patches x rowCount, logical row order
     final double calibration;
     final long modCount;
     final long token;
@@ -215,7 +215,9 @@ public final class RarityBank {
       topSim[i] = clamp01(topSim[i] * inv);
     }
     int t = rowCount;
-    float[] p = new float[t * patches];
+    float[] p = new float[patches * t];
+    // The ring of rows as two contiguous runs: logical [0, first) then [first, t).
+    int first = Math.min(t, maxRows - rowStart);
     for (int n = 0; n < patches; n++) {
       for (int j = 0; j < kk; j++) {
         float w = topSim[n * kk + j] / kk;
@@ -223,17 +225,21 @@ public final class RarityBank {
           continue;
         }
         int col = topIdx[n * kk + j] * maxRows;
-        for (int r = 0; r < t; r++) {
-          p[r * patches + n] += w * presence[col + physical(r)];
+        int o = n * t;
+        int c = col + rowStart;
+        for (int r = 0; r < first; r++) {
+          p[o + r] += w * presence[c + r];
+        }
+        c = col - first;
+        for (int r = first; r < t; r++) {
+          p[o + r] += w * presence[c + r];
         }
       }
     }
     int keep = Math.max(1, (int) Math.ceil(topFraction * t - 1e-9));
     float[] column = new float[t];
     for (int n = 0; n < patches; n++) {
-      for (int r = 0; r < t; r++) {
-        column[r] = p[r * patches + n];
-      }
+      System.arraycopy(p, n * t, column, 0, t);
       rarity[n] = clamp01((float) (1.0 - Vectors.sumOfLargest(column, t, keep) / keep));
     }
     return new Assessment(features, patches, sim, p, q, modCount, token, rarity);
@@ -297,9 +303,7 @@ public final class RarityBank {
     for (int i = 0; i < n; i++) {
       int o = i * m;
       for (int j = 0; j < m; j++) {
-        if (a.sim[o + j] > cur[j]) {
-          cur[j] = a.sim[o + j];
-        }
+        cur[j] = Math.max(cur[j], a.sim[o + j]);
       }
     }
     int t = rowCount;
@@ -319,7 +323,7 @@ public final class RarityBank {
       int col = slot * maxRows;
       Arrays.fill(presence, col, col + maxRows, 0f);
       for (int r = 0; r < t; r++) {
-        presence[col + physical(r)] = a.presenceOfPatch.length == 0 ? 0f : a.presenceOfPatch[r * n + i];
+        presence[col + physical(r)] = a.presenceOfPatch.length == 0 ? 0f : a.presenceOfPatch[i * t + r];
       }
       earlierHead[slot] = 0;
       earlierEnd[slot] = 0;
