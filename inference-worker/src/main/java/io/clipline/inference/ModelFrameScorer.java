@@ -107,12 +107,21 @@ public final class ModelFrameScorer implements FrameScorer {
     InferenceOptions options = new InferenceOptions(
         ExecutionProvider.valueOf(config.getString(WorkerConfig.EXECUTION_PROVIDER)),
         config.getBoolean(WorkerConfig.REQUIRE_GPU),
-        config.getInt(WorkerConfig.INFERENCE_THREADS),
+        modelThreads(config.getInt(WorkerConfig.INFERENCE_THREADS),
+            Runtime.getRuntime().availableProcessors()),
         config.getInt(WorkerConfig.DEVICE_ID),
         config.getBoolean(WorkerConfig.MODEL_FP16),
         InferenceOptions.defaults().optimisation());
     return open(Path.of(config.getString(WorkerConfig.MODEL_DIR)), options, scoring,
         config.getString(WorkerConfig.PRODUCT_NOUN));
+  }
+
+  /**
+   * ONNX Runtime's intra-op threads in the worker: as configured, or for 0 one per core less the
+   * core the scoring thread needs while the model works on the next batch (at least one).
+   */
+  static int modelThreads(int configured, int cores) {
+    return configured > 0 ? configured : Math.max(1, cores - 1);
   }
 
   /** Prototypes held per scope (all banks), as of each scope's last scored batch. */

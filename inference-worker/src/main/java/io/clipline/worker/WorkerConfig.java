@@ -114,7 +114,8 @@ public final class WorkerConfig extends AbstractConfig {
           .define(REQUIRE_GPU, Type.BOOLEAN, false, Importance.MEDIUM,
               "Fail start-up instead of falling back to CPU when the GPU provider is missing.")
           .define(INFERENCE_THREADS, Type.INT, 0, Range.between(0, 256), Importance.LOW,
-              "ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose.")
+              "ONNX Runtime intra-op threads; 0: one per core less one, which the scoring engine uses"
+                  + " while the model works on the next batch.")
           .define(DEVICE_ID, Type.INT, 0, Range.between(0, 64), Importance.LOW,
               "GPU device id for CUDA / TensorRT.")
           .define(MODEL_FP16, Type.BOOLEAN, false, Importance.LOW,

@@ -91,4 +91,12 @@ class ModelFrameScorerTest {
       assertNull(batch.results().get(0).textScore());
     }
   }
+
+  @Test
+  void shouldLeaveTheScoringThreadACoreWhenModelThreadsAreLeftToTheWorker() {
+    assertEquals(1, ModelFrameScorer.modelThreads(0, 1), "never fewer than one");
+    assertEquals(1, ModelFrameScorer.modelThreads(0, 2));
+    assertEquals(15, ModelFrameScorer.modelThreads(0, 16));
+    assertEquals(4, ModelFrameScorer.modelThreads(4, 2), "a configured count is kept");
+  }
 }
