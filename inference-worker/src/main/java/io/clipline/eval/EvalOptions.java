@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * @param limit evaluate at most this many images, evenly spread over the sorted ids (0 = all)
  * @param batch frames per encoder call (order within a scope is kept)
  * @param pixelStride normal pixels are sampled every {@code pixelStride} rows and columns
+ * @param imageRarityWeight the engine's {@link io.clipline.scoring.ScoringConfig#imageRarityWeight}
+ *     (its default unless an ablation changes it)
  */
 public record EvalOptions(
     Path dataset,
@@ -38,7 +40,8 @@ public record EvalOptions(
     Path out,
     int limit,
     int batch,
-    int pixelStride) {
+    int pixelStride,
+    double imageRarityWeight) {
 
   public EvalOptions {
     Objects.requireNonNull(dataset, "dataset");
@@ -61,6 +64,10 @@ public record EvalOptions(
     }
     if (pixelStride < 1) {
       throw new EvalException("pixelStride: expected >= 1, got " + pixelStride);
+    }
+    if (!(imageRarityWeight >= 0) || Double.isInfinite(imageRarityWeight)) {
+      throw new EvalException("imageRarityWeight: expected finite and >= 0, got "
+          + imageRarityWeight);
     }
     if (scopeRegex != null && scopeColumn != null) {
       throw new EvalException("scopeRegex and scopeColumn exclude each other: give one of them");

@@ -90,7 +90,8 @@ public final class Evaluator {
     Map<String, Integer> scopeSizes = new TreeMap<>();
     byScope.forEach((k, v) -> scopeSizes.put(k, v.size()));
 
-    ScoringConfig config = ScoringConfig.defaults();
+    ScoringConfig config =
+        ScoringConfig.defaults().withImageRarityWeight(options.imageRarityWeight());
     long typed = options.typeShots() == 0 ? 0
         : samples.stream().filter(x -> x.defective() && x.mask() != null).count();
     Progress progress = new Progress(progressOut, (long) samples.size() * options.shuffles() + typed);

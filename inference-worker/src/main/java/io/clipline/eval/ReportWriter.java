@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.clipline.eval.Evaluator.Result;
 import io.clipline.eval.Evaluator.ShuffleRun;
 import io.clipline.eval.TypeAccuracy.TypeShuffle;
+import io.clipline.scoring.ScoringConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,6 +65,7 @@ final class ReportWriter {
     opts.put("seed", o.seed());
     opts.put("kshot", o.kshot());
     opts.put("typeShots", o.typeShots());
+    opts.put("imageRarityWeight", o.imageRarityWeight());
     opts.put("scopeRule", r.scopeRule());
     opts.put("splitGroups", o.splitGroups() == null ? null : o.splitGroups().toString());
     opts.put("split", o.splitGroups() == null ? null : o.split().name().toLowerCase(Locale.ROOT));
@@ -254,6 +256,10 @@ final class ReportWriter {
         frames / seconds, frames, seconds, o.batch()));
     md.append("- operating point (ScoringConfig.defaults() of this build): ").append(r.operatingPoint())
         .append("; NG = reject, OK and UNSURE = pass\n");
+    md.append("- image-level rarity weight: ").append(o.imageRarityWeight())
+        .append(o.imageRarityWeight() == ScoringConfig.defaults().imageRarityWeight()
+            ? " (the engine's default)\n" : " (ablation; the engine's default is "
+                + ScoringConfig.defaults().imageRarityWeight() + ")\n");
     md.append("- headline = **all frames, warm-up included** (the first ").append(r.warmupFrames())
         .append(" frames of a scope are UNSURE by design); \"after warm-up\" leaves them out\n");
     md.append("- pixel metrics over the model-input map (").append(r.pixelImages())

@@ -27,6 +27,8 @@ package io.clipline.scoring;
  * @param fewShotBeta Tip-Adapter sharpness beta (32)
  * @param fewShotTemperature Tip-Adapter logit temperature (0.11)
  * @param maxFewShotExamples labelled regions kept per scope, oldest dropped first (500)
+ * @param imageRarityWeight weight of the image-level rarity (the foreground mean feature against
+ *     those of past images) added to the image score (1; 0 turns it off)
  */
 public record ScoringConfig(
     int k,
@@ -50,7 +52,8 @@ public record ScoringConfig(
     double typeTemperature,
     double fewShotBeta,
     double fewShotTemperature,
-    int maxFewShotExamples) {
+    int maxFewShotExamples,
+    double imageRarityWeight) {
 
   /** Validates every field; messages name the field. */
   public ScoringConfig {
@@ -97,6 +100,7 @@ public record ScoringConfig(
       throw bad("fewShotTemperature", "finite and > 0", fewShotTemperature);
     }
     positive("maxFewShotExamples", maxFewShotExamples);
+    nonNegative("imageRarityWeight", imageRarityWeight);
   }
 
   /** The published defaults. */
@@ -105,7 +109,7 @@ public record ScoringConfig(
         3, 0.99, 0.30, 200, 3, 1, 4, 2.0 / 3, 2.0 / 3, 4.0 / 3, 1.0 / 3, 20, 4.0, 500, 0.01,
         // Shewhart-style limits on the robust z-score: OK below 2 sigma, NG from 3 sigma on,
         // UNSURE (review) between; lines calibrate their own with setThresholds.
-        Thresholds.fixed(2.0, 3.0), true, 16, 100.0, 32.0, 0.11, 500);
+        Thresholds.fixed(2.0, 3.0), true, 16, 100.0, 32.0, 0.11, 500, 1.0);
   }
 
   /** Prototype cap C_F for images of {@code patches} patches. */
@@ -125,7 +129,7 @@ public record ScoringConfig(
         earlyFrames, earlyRarityWeight, earlyTextWeight, lateRarityWeight, lateTextWeight,
         warmupFrames, blurSigmaAt518, normalizationWindow, normalizationEpsilon, t,
         learnFromUnsure, maxRegions, typeTemperature, fewShotBeta, fewShotTemperature,
-        maxFewShotExamples);
+        maxFewShotExamples, imageRarityWeight);
   }
 
   /** Copy with another warm-up length. */
@@ -135,7 +139,7 @@ public record ScoringConfig(
         earlyFrames, earlyRarityWeight, earlyTextWeight, lateRarityWeight, lateTextWeight,
         frames, blurSigmaAt518, normalizationWindow, normalizationEpsilon, thresholds,
         learnFromUnsure, maxRegions, typeTemperature, fewShotBeta, fewShotTemperature,
-        maxFewShotExamples);
+        maxFewShotExamples, imageRarityWeight);
   }
 
   /** Copy with another normalisation window. */
@@ -145,7 +149,7 @@ public record ScoringConfig(
         earlyFrames, earlyRarityWeight, earlyTextWeight, lateRarityWeight, lateTextWeight,
         warmupFrames, blurSigmaAt518, window, normalizationEpsilon, thresholds,
         learnFromUnsure, maxRegions, typeTemperature, fewShotBeta, fewShotTemperature,
-        maxFewShotExamples);
+        maxFewShotExamples, imageRarityWeight);
   }
 
   /** Copy with other memory sizes (rows of M_S and the prototype multiple of C_F). */
@@ -155,7 +159,17 @@ public record ScoringConfig(
         earlyFrames, earlyRarityWeight, earlyTextWeight, lateRarityWeight, lateTextWeight,
         warmupFrames, blurSigmaAt518, normalizationWindow, normalizationEpsilon, thresholds,
         learnFromUnsure, maxRegions, typeTemperature, fewShotBeta, fewShotTemperature,
-        maxFewShotExamples);
+        maxFewShotExamples, imageRarityWeight);
+  }
+
+  /** Copy with another image-level rarity weight (0 turns the term off). */
+  public ScoringConfig withImageRarityWeight(double weight) {
+    return new ScoringConfig(
+        k, calibrationPercentile, topFraction, maxImageRows, prototypesPerPatch, textOnlyFrames,
+        earlyFrames, earlyRarityWeight, earlyTextWeight, lateRarityWeight, lateTextWeight,
+        warmupFrames, blurSigmaAt518, normalizationWindow, normalizationEpsilon, thresholds,
+        learnFromUnsure, maxRegions, typeTemperature, fewShotBeta, fewShotTemperature,
+        maxFewShotExamples, weight);
   }
 
   private static void positive(String field, int v) {

@@ -87,6 +87,9 @@ public final class ScoringEngine {
     for (RarityBank b : s.banks) {
       removed |= b.forget(sequence);
     }
+    for (RarityBank b : s.imageBanks) {
+      removed |= b.forget(sequence);
+    }
     return removed;
   }
 
@@ -214,11 +217,24 @@ public final class ScoringEngine {
     int p = f.patches();
     int layers = f.layers().size();
 
-    // Rarity per bank: (layer, patch scale) and (layer, 3x3 mean scale).
+    // Text term.
+    TextPart text = null;
+    double imageProbability = Double.NaN;
+    float[] textMap = null;
+    if (profile.text() != null) {
+      imageProbability = profile.text().imageProbability(f.embedding());
+      textMap = profile.text().patchProbabilities(f);
+      text = new TextPart(imageProbability, textMap);
+    }
+    boolean[] foreground = foreground(textMap, p);
+
+    // Rarity per bank: (layer, patch scale) and (layer, 3x3 mean scale); image level per layer.
     int memoryImages = s.banks.get(0).rowCount();
     List<RarityBank.Assessment> assessments = new ArrayList<>(2 * layers);
+    List<RarityBank.Assessment> imageAssessments = new ArrayList<>(layers);
     float[] rarity = new float[p];
     double calibration = 0;
+    double imageRarity = 0;
     float[] lastLayer = null;
     for (int l = 0; l < layers; l++) {
       int d = s.dims[l];
@@ -228,6 +244,10 @@ public final class ScoringEngine {
       float[] mean = Vectors.neighbourhoodMean(raw, f.rows(), f.cols(), d);
       Vectors.normalizeRows(mean, p, d);
       lastLayer = patch;
+      RarityBank.Assessment image =
+          s.imageBanks.get(l).assess(foregroundMean(patch, foreground, p, d), 1);
+      imageAssessments.add(image);
+      imageRarity += image.rarity()[0];
       for (float[] x : new float[][] {patch, mean}) {
         RarityBank.Assessment a = s.banks.get(assessments.size()).assess(x, p);
         assessments.add(a);
@@ -243,16 +263,7 @@ public final class ScoringEngine {
       rarity[n] /= nb;
     }
     calibration /= nb;
-
-    // Text term.
-    TextPart text = null;
-    double imageProbability = Double.NaN;
-    float[] textMap = null;
-    if (profile.text() != null) {
-      imageProbability = profile.text().imageProbability(f.embedding());
-      textMap = profile.text().patchProbabilities(f);
-      text = new TextPart(imageProbability, textMap);
-    }
+    imageRarity /= layers;
 
     long sequence = ++s.frames;
     float[] patchMap = fuse(sequence, memoryImages, rarity, textMap);
@@ -262,7 +273,9 @@ public final class ScoringEngine {
         MapOps.gaussianBlur(
             MapOps.resizeBilinear(patchMap, f.rows(), f.cols(), h, w), h, w,
             config.blurSigma(h, w));
-    double textAdd = Double.isNaN(imageProbability) ? 0.0 : imageProbability;
+    // Image-level terms added to the map's peak: the text probability and the image rarity.
+    double textAdd = (Double.isNaN(imageProbability) ? 0.0 : imageProbability)
+        + config.imageRarityWeight() * imageRarity;
     double raw = MapOps.max(map) + textAdd;
 
     boolean warmingUp = sequence <= config.warmupFrames();
@@ -284,10 +297,46 @@ public final class ScoringEngine {
       for (int i = 0; i < nb; i++) {
         s.banks.get(i).admit(assessments.get(i), sequence, seeding);
       }
+      for (int l = 0; l < layers; l++) {
+        s.imageBanks.get(l).admit(imageAssessments.get(l), sequence, seeding);
+      }
     }
     return new FrameScore(
         sequence, f.rows(), f.cols(), patchMap, h, w, map, raw, z, verdict, warmingUp, admit, text,
-        new RarityPart(rarity, calibration, memoryImages), regions);
+        new RarityPart(rarity, calibration, memoryImages, imageRarity), regions);
+  }
+
+  /**
+   * The foreground patches: the upper half by text score when there is a text map (ties count
+   * as foreground), every patch without one.
+   */
+  private static boolean[] foreground(float[] textMap, int patches) {
+    boolean[] fg = new boolean[patches];
+    if (textMap == null) {
+      Arrays.fill(fg, true);
+      return fg;
+    }
+    float[] sorted = textMap.clone();
+    Arrays.sort(sorted);
+    float median = sorted[(patches - 1) / 2];
+    for (int n = 0; n < patches; n++) {
+      fg[n] = textMap[n] >= median;
+    }
+    return fg;
+  }
+
+  /** L2-normalised mean of the (normalised) foreground patch features. */
+  private static float[] foregroundMean(float[] patches, boolean[] foreground, int p, int d) {
+    float[] sum = new float[d];
+    for (int n = 0; n < p; n++) {
+      if (foreground[n]) {
+        for (int i = 0; i < d; i++) {
+          sum[i] += patches[n * d + i];
+        }
+      }
+    }
+    Vectors.normalizeRows(sum, 1, d);
+    return sum;
   }
 
   /**
@@ -400,11 +449,12 @@ public final class ScoringEngine {
       }
       s =
           new ScopeState(
-              f.rows(), f.cols(), dims, banks,
+              f.rows(), f.cols(), dims, banks, new ArrayList<>(),
               new RobustNormalizer(config.normalizationWindow(), config.normalizationEpsilon()),
               new FewShotTypeCache(config.maxFewShotExamples()), 0,
               toArray(initialThresholds.getOrDefault(scope, config.thresholds())));
       states.put(scope, s);
+      addImageBanks(s);
       return s;
     }
     if (s.rows != f.rows() || s.cols != f.cols() || s.dims.length != layers) {
@@ -419,7 +469,20 @@ public final class ScoringEngine {
                 + f.dim(l));
       }
     }
+    if (s.imageBanks.isEmpty()) {
+      addImageBanks(s); // restored from a snapshot made before image-level banks existed
+    }
     return s;
+  }
+
+  /** One image-level bank per layer: one prototype per image, as many as presence rows. */
+  private void addImageBanks(ScopeState s) {
+    for (int d : s.dims) {
+      s.imageBanks.add(
+          new RarityBank(
+              d, config.maxImageRows(), config.maxImageRows(), config.k(),
+              config.calibrationPercentile(), config.topFraction()));
+    }
   }
 
   private ScopeState existing(String scope) {

@@ -129,7 +129,7 @@ class EvalTypeAccuracyTest {
         CONFIG.lateTextWeight(), CONFIG.warmupFrames(), CONFIG.blurSigmaAt518(),
         CONFIG.normalizationWindow(), CONFIG.normalizationEpsilon(), CONFIG.thresholds(),
         CONFIG.learnFromUnsure(), CONFIG.maxRegions(), CONFIG.typeTemperature(),
-        CONFIG.fewShotBeta(), CONFIG.fewShotTemperature(), 8);
+        CONFIG.fewShotBeta(), CONFIG.fewShotTemperature(), 8, CONFIG.imageRarityWeight());
     assertThrows(EvalException.class, () -> TypeAccuracy.measure(separable(), 5, 1, 1, small));
   }
 

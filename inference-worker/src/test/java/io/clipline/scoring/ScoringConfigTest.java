@@ -20,7 +20,7 @@ class ScoringConfigTest {
         D.earlyTextWeight(), D.lateRarityWeight(), D.lateTextWeight(), D.warmupFrames(),
         D.blurSigmaAt518(), D.normalizationWindow(), D.normalizationEpsilon(), D.thresholds(),
         D.learnFromUnsure(), D.maxRegions(), D.typeTemperature(), D.fewShotBeta(),
-        D.fewShotTemperature(), D.maxFewShotExamples());
+        D.fewShotTemperature(), D.maxFewShotExamples(), D.imageRarityWeight());
   }
 
   static Stream<Arguments> invalid() {

@@ -430,4 +430,47 @@ class ScoringEngineTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::get);
     assertTrue(e.getMessage().contains(fragment), e.getMessage());
   }
+
+  /** The line's frames with every patch shifted by one vector: the whole image looks different. */
+  private static FrameFeatures shiftedWhole(Line line, float by) {
+    FrameFeatures f = line.normal();
+    List<float[]> layers = new ArrayList<>();
+    for (float[] x : f.layers()) {
+      float[] y = x.clone();
+      for (int i = 0; i < y.length; i += 2) {
+        y[i] += by;
+      }
+      layers.add(y);
+    }
+    return FrameFeatures.ofPatches(f.rows(), f.cols(), layers, f.outputHeight(), f.outputWidth());
+  }
+
+  @Test
+  void shouldAddImageRarityToTheScoreWhenTheWholeImageDiffersFromRecentOnes() {
+    ScoringEngine on = new ScoringEngine(config());
+    ScoringEngine off = new ScoringEngine(config().withImageRarityWeight(0));
+    Line a = new Line(21);
+    Line b = new Line(21);
+    FrameScore first = on.score("cam1", a.normal());
+    off.score("cam1", b.normal());
+    assertEquals(0.0, first.rarity().imageRarity(), 0.0, "nothing to compare with yet");
+    FrameScore usualOn = null;
+    FrameScore usualOff = null;
+    for (int i = 0; i < 20; i++) {
+      usualOn = on.score("cam1", a.normal());
+      usualOff = off.score("cam1", b.normal());
+    }
+    FrameScore oddOn = on.score("cam1", shiftedWhole(a, 2f));
+    FrameScore oddOff = off.score("cam1", shiftedWhole(b, 2f));
+    // One feature per image is calibrated by its own nearest neighbours (ALGORITHMS §3 applied
+    // to N = 1), so the term stays small; it must still rank the odd image above usual ones.
+    assertTrue(oddOn.rarity().imageRarity() > 2 * usualOn.rarity().imageRarity(),
+        "a different image is rarer: " + oddOn.rarity().imageRarity() + " vs usual "
+            + usualOn.rarity().imageRarity());
+    // Same features (same seeds), so the engines differ only by the weighted image term.
+    assertEquals(usualOff.rawScore() + usualOn.rarity().imageRarity(), usualOn.rawScore(), 1e-6);
+    assertEquals(oddOff.rawScore() + oddOn.rarity().imageRarity(), oddOn.rawScore(), 1e-6);
+    assertEquals(oddOn.rarity().imageRarity(), oddOff.rarity().imageRarity(), 1e-9,
+        "weight 0 still measures the term, it only leaves it out of the score");
+  }
 }

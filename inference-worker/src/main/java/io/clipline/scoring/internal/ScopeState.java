@@ -10,13 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Learned state of one scope: rarity banks (two scales per layer), score normaliser, frame
+ * Learned state of one scope: rarity banks (two scales per layer, and one image-level bank per
+ * layer), score normaliser, frame
  * counter, thresholds and few-shot examples. {@link #toBytes}/{@link #fromBytes} use a versioned
  * binary format; a restored state scores the next frames exactly as the original would.
  */
 public final class ScopeState {
   private static final int MAGIC = 0x434C5353; // "CLSS"
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
 
   /** Grid and per-layer dims this state was built for; fixed by the first frame. */
   public final int rows;
@@ -29,6 +30,12 @@ public final class ScopeState {
 
   /** Banks, index {@code 2 * layer + scale} (scale 0 = patch, 1 = 3x3 mean). */
   public final List<RarityBank> banks;
+
+  /**
+   * Image-level banks, one per layer: one foreground mean feature per image. Empty in a state
+   * restored from a version 1 snapshot until the engine creates them.
+   */
+  public final List<RarityBank> imageBanks;
 
   /** Recent raw image scores. */
   public final RobustNormalizer normalizer;
@@ -48,6 +55,7 @@ public final class ScopeState {
       int cols,
       int[] dims,
       List<RarityBank> banks,
+      List<RarityBank> imageBanks,
       RobustNormalizer normalizer,
       FewShotTypeCache fewShot,
       long frames,
@@ -56,6 +64,7 @@ public final class ScopeState {
     this.cols = cols;
     this.dims = dims.clone();
     this.banks = banks;
+    this.imageBanks = imageBanks;
     this.normalizer = normalizer;
     this.fewShot = fewShot;
     this.frames = frames;
@@ -82,6 +91,10 @@ public final class ScopeState {
       for (RarityBank b : banks) {
         b.write(out);
       }
+      out.writeInt(imageBanks.size());
+      for (RarityBank b : imageBanks) {
+        b.write(out);
+      }
       normalizer.write(out);
       fewShot.write(out);
     } catch (IOException e) {
@@ -100,7 +113,7 @@ public final class ScopeState {
                 + ", expected 0x" + Integer.toHexString(MAGIC));
       }
       int version = in.readInt();
-      if (version != VERSION) {
+      if (version != VERSION && version != 1) {
         throw new IllegalArgumentException(
             "unsupported scope snapshot version " + version + ", expected " + VERSION);
       }
@@ -120,9 +133,15 @@ public final class ScopeState {
       for (int i = 0; i < nb; i++) {
         banks.add(RarityBank.read(in));
       }
+      List<RarityBank> imageBanks = new ArrayList<>();
+      int ni = version == 1 ? 0 : in.readInt();
+      for (int i = 0; i < ni; i++) {
+        imageBanks.add(RarityBank.read(in));
+      }
       RobustNormalizer normalizer = RobustNormalizer.read(in);
       FewShotTypeCache fewShot = FewShotTypeCache.read(in);
-      return new ScopeState(rows, cols, dims, banks, normalizer, fewShot, frames, thresholds);
+      return new ScopeState(
+          rows, cols, dims, banks, imageBanks, normalizer, fewShot, frames, thresholds);
     } catch (IOException e) {
       throw new IllegalArgumentException("truncated or corrupt scope snapshot", e);
     }

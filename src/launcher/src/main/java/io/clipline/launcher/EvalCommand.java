@@ -55,6 +55,9 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--type-shots", defaultValue = "0", description = "Also measure defect-type accuracy with K labelled ground-truth regions per type as few-shot examples, the other regions typed (default: ${DEFAULT-VALUE} = off).")
   int typeShots;
 
+  @Option(names = "--image-rarity-weight", defaultValue = "1.0", description = "Weight of the image-level rarity term in the image score; 0 leaves it out (an ablation; default: ${DEFAULT-VALUE}, the engine's).")
+  double imageRarityWeight;
+
   @ArgGroup(exclusive = true)
   ScopeChoice scope;
 
@@ -109,7 +112,8 @@ final class EvalCommand implements Callable<Integer> {
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     try {
       EvalOptions options = new EvalOptions(dataset, model, shuffles, seed, kshot, typeShots, regex,
-          scope == null ? null : scope.column, splitGroups, part, output, limit, batch, pixelStride);
+          scope == null ? null : scope.column, splitGroups, part, output, limit, batch, pixelStride,
+          imageRarityWeight);
       new Evaluator(options, System.err).run();
     } catch (EvalException | ModelException e) {
       spec.commandLine().getErr().println("clipline eval: " + e.getMessage());
