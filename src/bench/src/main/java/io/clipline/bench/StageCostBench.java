@@ -1,0 +1,121 @@
+package io.clipline.bench;
+
+import io.clipline.imaging.FrameDecoder;
+import io.clipline.imaging.FrameLimits;
+import io.clipline.imaging.PixelEncoding;
+import io.clipline.imaging.Preprocessor;
+import io.clipline.model.ImageEncoder;
+import io.clipline.model.ImageFeatures;
+import io.clipline.model.ImageFeatures.PatchLayer;
+import io.clipline.model.InferenceOptions;
+import io.clipline.model.ModelManifest;
+import io.clipline.scoring.FrameFeatures;
+import io.clipline.scoring.ScoringConfig;
+import io.clipline.scoring.ScoringEngine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * What each of the worker's two stages costs per frame on one core's worth of work, in one run:
+ * the model ({@link ImageEncoder#encode} at the given batch size) and the scoring engine (one
+ * scope, every memory full), both on the same real model features. The worker overlaps the two
+ * stages, so its throughput is bounded by the slower one when each has its own cores, and by
+ * their sum when they share them.
+ *
+ * <p>Usage: {@code StageCostBench [modelDir] [imageFolder|-] [frames] [batch]}; without an image
+ * folder (or with {@code -}) the synthetic JPEGs of {@link WorkerThroughputBench} are used. The
+ * folder's images (sorted by name, at most 120) are encoded once and replayed in a loop; the
+ * engine is timed over the second half of {@code frames}.
+ */
+public final class StageCostBench {
+  private StageCostBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path model = Path.of(args.length > 0 ? args[0] : "src/models/texture");
+    String folder = args.length > 1 ? args[1] : "-";
+    int frames = args.length > 2 ? Integer.parseInt(args[2]) : 900;
+    int batch = args.length > 3 ? Integer.parseInt(args[3]) : 8;
+    List<byte[]> images = folder.equals("-")
+        ? WorkerThroughputBench.syntheticJpegs(64, 256) : read(Path.of(folder), 120);
+    ModelManifest manifest = ModelManifest.load(model);
+    Preprocessor preprocessor = new Preprocessor(manifest.image());
+    FrameDecoder decoder = new FrameDecoder(FrameLimits.DEFAULT);
+    int sample = preprocessor.sampleSize();
+    float[] input = new float[batch * sample];
+    List<FrameFeatures> features = new ArrayList<>();
+    long modelNanos = 0;
+    int timedFrames = 0;
+    try (ImageEncoder encoder = ImageEncoder.open(manifest, InferenceOptions.defaults())) {
+      int batches = Math.max(3, images.size() / batch);
+      for (int b = 0; b < batches; b++) {
+        for (int i = 0; i < batch; i++) {
+          byte[] jpeg = images.get((b * batch + i) % images.size());
+          preprocessor.preprocess(decoder.decode(jpeg, PixelEncoding.JPEG, 0, 0), input, i * sample);
+        }
+        long start = System.nanoTime();
+        ImageFeatures out = encoder.encode(input, batch);
+        if (b >= 2) { // the first batches warm ONNX Runtime up
+          modelNanos += System.nanoTime() - start;
+          timedFrames += batch;
+        }
+        for (int i = 0; i < batch; i++) {
+          features.add(frame(out, i, manifest));
+        }
+      }
+    }
+    ScoringEngine engine = new ScoringEngine(ScoringConfig.defaults());
+    long engineNanos = 0;
+    double checksum = 0;
+    for (int i = 0; i < frames; i++) {
+      long start = System.nanoTime();
+      checksum += engine.score("bench", features.get(i % features.size())).rawScore();
+      if (i >= frames / 2) {
+        engineNanos += System.nanoTime() - start;
+      }
+    }
+    double modelMs = modelNanos / 1e6 / timedFrames;
+    double engineMs = engineNanos / 1e6 / (frames - frames / 2);
+    System.out.printf(Locale.ROOT, "model %s, %s, batch %d, %d cores%n", model,
+        folder.equals("-") ? "synthetic JPEGs" : folder, batch,
+        Runtime.getRuntime().availableProcessors());
+    System.out.printf(Locale.ROOT, "model stage:  %.2f ms/frame (ONNX Runtime, default threads)%n",
+        modelMs);
+    System.out.printf(Locale.ROOT, "engine stage: %.2f ms/frame (frames %d-%d of one scope, "
+        + "checksum %.6f)%n", engineMs, frames / 2, frames, checksum);
+    System.out.printf(Locale.ROOT, "engine/model: %.2f%n", engineMs / modelMs);
+  }
+
+  private static List<byte[]> read(Path folder, int max) throws IOException {
+    List<byte[]> out = new ArrayList<>();
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path p : files.filter(Files::isRegularFile).sorted().limit(max).toList()) {
+        out.add(Files.readAllBytes(p));
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("no images in " + folder);
+    }
+    return out;
+  }
+
+  private static FrameFeatures frame(ImageFeatures out, int i, ModelManifest manifest) {
+    List<float[]> layers = new ArrayList<>();
+    int rows = 0;
+    int cols = 0;
+    for (PatchLayer layer : out.layers()) {
+      int size = layer.rows() * layer.cols() * layer.dim();
+      layers.add(Arrays.copyOfRange(layer.values(), i * size, (i + 1) * size));
+      rows = layer.rows();
+      cols = layer.cols();
+    }
+    float[] embedding = out.embeddings().map(e -> e[i]).orElse(null);
+    return new FrameFeatures(rows, cols, layers, embedding, manifest.image().height(),
+        manifest.image().width());
+  }
+}
