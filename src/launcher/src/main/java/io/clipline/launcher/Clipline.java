@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Clipline.Version.class,
     description = "Streaming visual inspection for production lines.",
-    subcommands = {DemoCommand.class, BrokerCommand.class, WorkerCommand.class, PipelineCommand.class,
-      EvalCommand.class,
+    subcommands = {DemoCommand.class, BrokerCommand.class, CameraSimCommand.class,
+      WorkerCommand.class, PipelineCommand.class, EvalCommand.class,
       CommandLine.HelpCommand.class})
 public final class Clipline {
 

@@ -44,6 +44,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -65,23 +66,7 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--frames", defaultValue = "360", description = "Frames to send (default: ${DEFAULT-VALUE}).")
-  long frames;
-
-  @Option(names = "--fps", defaultValue = "30", description = "Frames per second over all cameras (default: ${DEFAULT-VALUE}).")
-  double fps;
-
-  @Option(names = "--lines", defaultValue = "1", description = "Production lines (default: ${DEFAULT-VALUE}).")
-  int lines;
-
-  @Option(names = "--cameras", defaultValue = "2", description = "Cameras per line (default: ${DEFAULT-VALUE}).")
-  int cameras;
-
-  @Option(names = "--defect-rate", defaultValue = "0.1", description = "Share of defective frames (default: ${DEFAULT-VALUE}).")
-  double defectRate;
-
-  @Option(names = "--dataset", description = "Replay images from a folder (MVTec/VisA layout, flat, or a manifest CSV) instead of procedural surfaces.")
-  Path dataset;
+  @Mixin CameraOptions cameraOptions = new CameraOptions(360, 30, 2);
 
   @Option(names = "--model", defaultValue = "src/models/texture", description = "Model folder (default: ${DEFAULT-VALUE}).")
   Path model;
@@ -141,7 +126,9 @@ final class DemoCommand implements Callable<Integer> {
       try (Admin admin = Admin.create(Map.<String, Object>copyOf(broker.adminConfig()))) {
         new CatalogTopics(admin).create(TopicCatalog.all(), (short) 1);
       }
-      simulator = new CameraSimulator(simulatorSettings(settings.bootstrapServers()));
+      SimulatorSettings cameraSettings =
+          cameraOptions.build(cameraOptions.builder(settings.bootstrapServers()));
+      simulator = new CameraSimulator(cameraSettings, cameraOptions.source(cameraSettings));
       pipeline = new PipelineProcess(pipelineConfig(settings.bootstrapServers(), dataDir),
           lineTopology(simulator.cameraIds()));
       InferenceWorker w = worker;
@@ -156,7 +143,8 @@ final class DemoCommand implements Callable<Integer> {
       process.start();
       pipeline.start();
       out.printf("Broker, topics, pipeline and worker up in %.1f s; %d cameras send %d frames at %.0f fps%n",
-          (System.nanoTime() - started) / 1e9, simulator.cameraIds().size(), frames, fps);
+          (System.nanoTime() - started) / 1e9, simulator.cameraIds().size(), cameraOptions.frames,
+          cameraOptions.fps);
       out.flush();
       CompletableFuture<SimulationSummary> sending = simulator.start();
       long deadline = System.nanoTime() + timeout.toNanos();
@@ -210,7 +198,7 @@ final class DemoCommand implements Callable<Integer> {
    * station, 5 s of travel from the cameras to it.
    */
   private LineTopology lineTopology(List<String> cameraIds) {
-    long interval = Math.max(1, Math.round(cameraIds.size() * 1000 / fps));
+    long interval = Math.max(1, Math.round(cameraIds.size() * 1000 / cameraOptions.fps));
     Map<String, Map<String, List<LineTopology.Camera>>> byLine = new TreeMap<>();
     for (String id : cameraIds) {
       String[] parts = id.split("/");
@@ -252,16 +240,6 @@ final class DemoCommand implements Callable<Integer> {
         counts.getOrDefault(TopicCatalog.REJECTS.name(), 0),
         counts.getOrDefault(TopicCatalog.LINE_STATS.name(), 0),
         counts.getOrDefault(TopicCatalog.ALERTS.name(), 0));
-  }
-
-  private SimulatorSettings simulatorSettings(String bootstrap) {
-    SimulatorSettings.Builder builder = SimulatorSettings.builder(bootstrap)
-        .lines(lines).camerasPerLine(cameras).camerasPerStation(cameras)
-        .framesPerSecond(fps).frameCount(frames).defectRate(defectRate);
-    if (dataset != null) {
-      builder.dataset(dataset);
-    }
-    return builder.build();
   }
 
   /** frameId → defective, read back from the ground-truth headers on the frames topic. */

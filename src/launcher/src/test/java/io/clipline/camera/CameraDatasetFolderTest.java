@@ -20,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Real image folders: MVTec-AD/VisA, flat, and manifest CSV layouts, and their errors. */
 class CameraDatasetFolderTest {
-  private static final String MAGNETIC_TILE = "shared/datasets/magnetic_tile/manifest.csv";
-
   @TempDir Path dir;
 
   @Test
@@ -176,9 +174,8 @@ class CameraDatasetFolderTest {
 
   @Test
   void shouldReadRealManifestWhenMagneticTileDatasetIsPresent() {
-    Optional<Path> manifest = findUpwards(MAGNETIC_TILE);
-    assumeTrue(manifest.isPresent(), "skipped: " + MAGNETIC_TILE + " not found above "
-        + Path.of("").toAbsolutePath() + " (set -Dclipline.datasets=<folder with magnetic_tile>)");
+    Optional<Path> manifest = SharedDatasets.find(SharedDatasets.MAGNETIC_TILE);
+    assumeTrue(manifest.isPresent(), SharedDatasets.absentMessage(SharedDatasets.MAGNETIC_TILE));
 
     DatasetFolder folder = DatasetFolder.open(manifest.get(), 0.5, 42);
 
@@ -194,22 +191,6 @@ class CameraDatasetFolderTest {
       types.add(frame.truth().isDefective() ? frame.truth().defectType() : "normal");
     }
     assertTrue(types.contains("normal") && types.size() >= 3, "types seen: " + types);
-  }
-
-  /** Looks for {@code relative} in the working directory and each folder above it. */
-  private static Optional<Path> findUpwards(String relative) {
-    String override = System.getProperty("clipline.datasets");
-    if (override != null) {
-      Path candidate = Path.of(override).resolve(relative.replaceFirst("^shared/datasets/", ""));
-      return Files.isRegularFile(candidate) ? Optional.of(candidate) : Optional.empty();
-    }
-    for (Path folder = Path.of("").toAbsolutePath(); folder != null; folder = folder.getParent()) {
-      Path candidate = folder.resolve(relative);
-      if (Files.isRegularFile(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
   }
 
   private Path write(String relative, String content) throws IOException {

@@ -7,28 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clipline.schemas.CameraFrame;
 import io.clipline.schemas.FrameEncoding;
-import io.clipline.schemas.serde.AvroSerde;
-import io.clipline.schemas.topic.TopicCatalog;
 import io.clipline.testkit.KafkaCluster;
 import io.clipline.testkit.KafkaClusterTest;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** The simulator on a real broker: what it reports sending is what a consumer reads back. */
 class CameraSimulatorIntegrationTest {
@@ -37,8 +27,7 @@ class CameraSimulatorIntegrationTest {
   @KafkaClusterTest
   void shouldReadBackEveryFrameWithGroundTruthWhenThirtyFramesArePublished(KafkaCluster cluster)
       throws Exception {
-    String topic = cluster.createIsolatedTopics("camsim", List.of(TopicCatalog.FRAMES))
-        .get(TopicCatalog.FRAMES.name());
+    String topic = FramesTopic.create(cluster, "camsim");
     SimulatorSettings settings = SimulatorSettings.builder(cluster.bootstrapServers())
         .topic(topic)
         .lines(2)
@@ -55,7 +44,8 @@ class CameraSimulatorIntegrationTest {
     try (CameraSimulator simulator = new CameraSimulator(settings)) {
       summary = simulator.run();
     }
-    List<ConsumerRecord<String, CameraFrame>> records = readAll(cluster, topic, FRAMES);
+    List<ConsumerRecord<String, CameraFrame>> records =
+        FrameReader.readAll(cluster.bootstrapServers(), topic, FRAMES);
 
     assertEquals(FRAMES, summary.framesSent());
     assertEquals(FRAMES, records.size());
@@ -82,43 +72,19 @@ class CameraSimulatorIntegrationTest {
       assertEquals(64, image.getWidth());
       assertEquals(64, image.getHeight());
 
-      String label = header(record, GroundTruthHeaders.LABEL);
+      String label = FrameReader.header(record, GroundTruthHeaders.LABEL);
       assertNotNull(label, "every procedural frame has a label header");
       if (label.equals("1")) {
         defective++;
-        assertNotNull(header(record, GroundTruthHeaders.DEFECT));
+        assertNotNull(FrameReader.header(record, GroundTruthHeaders.DEFECT));
       } else {
         assertEquals("0", label);
-        assertNull(header(record, GroundTruthHeaders.DEFECT));
+        assertNull(FrameReader.header(record, GroundTruthHeaders.DEFECT));
       }
     }
     assertEquals(10, camerasPerItem.size(), "5 rounds x 2 stations");
     camerasPerItem.forEach((item, cameras) -> assertEquals(3, cameras.size(), item));
     assertEquals(summary.labelsSent().getOrDefault(GroundTruth.Label.DEFECTIVE, 0L), defective);
-  }
-
-  private static List<ConsumerRecord<String, CameraFrame>> readAll(
-      KafkaCluster cluster, String topic, int expected) {
-    Map<String, Object> config = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, "camsim-" + System.nanoTime(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicCatalog.MAX_FRAME_BYTES);
-    List<ConsumerRecord<String, CameraFrame>> records = new ArrayList<>();
-    try (KafkaConsumer<String, CameraFrame> consumer = new KafkaConsumer<>(
-        config, new StringDeserializer(), AvroSerde.of(CameraFrame.class))) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (records.size() < expected && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-      }
-    }
-    return records;
-  }
-
-  private static String header(ConsumerRecord<?, ?> record, String key) {
-    Header header = record.headers().lastHeader(key);
-    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   private static byte[] bytes(ByteBuffer buffer) {
