@@ -3,6 +3,7 @@ package io.clipline.broker;
 import io.clipline.schemas.topic.TopicSpec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +15,8 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.TopicPartitionReplica;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -37,9 +40,10 @@ public final class CatalogTopics {
 
   /**
    * Creates each topic that does not exist yet and waits until every partition of the given
-   * topics has a leader, so that the first produce does not bounce off a partition still
-   * electing one (a producer retrying those bounces was seen to fail with out-of-order
-   * sequence errors on a loaded machine).
+   * topics has a leader and that leader holds a log for it, so that the first produce does not
+   * bounce off a partition still being set up: an idempotent producer whose first batch to a
+   * partition is refused and a later one accepted retries the first until it expires with
+   * out-of-order sequence errors (KAFKA-15591; seen on a loaded machine).
    *
    * @param replicationFactor replicas per partition; 1 on a single-node broker
    * @return the names of the topics this call created
@@ -66,29 +70,41 @@ public final class CatalogTopics {
         }
       }
     }
-    awaitLeaders(topics.stream().map(TopicSpec::name).collect(Collectors.toList()));
+    awaitReady(topics.stream().map(TopicSpec::name).collect(Collectors.toList()));
     return created;
   }
 
-  private void awaitLeaders(List<String> names) throws InterruptedException {
+  private void awaitReady(List<String> names) throws InterruptedException {
     long deadline = System.nanoTime() + LEADER_TIMEOUT.toNanos();
     while (true) {
       try {
-        boolean ready = admin.describeTopics(names).allTopicNames().get().values().stream()
-            .flatMap(d -> d.partitions().stream())
-            .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-        if (ready) {
+        if (leadersHoldLogs(admin.describeTopics(names).allTopicNames().get().values())) {
           return;
         }
       } catch (ExecutionException e) {
         // Metadata not propagated yet: ask again.
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "topics still without partition leaders after " + LEADER_TIMEOUT + ": " + names);
+        throw new IllegalStateException("topics still without a leader holding a log for every"
+            + " partition after " + LEADER_TIMEOUT + ": " + names);
       }
-      Thread.sleep(100);
+      Thread.sleep(50);
     }
+  }
+
+  private boolean leadersHoldLogs(Collection<TopicDescription> topics)
+      throws InterruptedException, ExecutionException {
+    List<TopicPartitionReplica> leaders = new ArrayList<>();
+    for (TopicDescription topic : topics) {
+      for (TopicPartitionInfo p : topic.partitions()) {
+        if (p.leader() == null || p.leader().isEmpty()) {
+          return false;
+        }
+        leaders.add(new TopicPartitionReplica(topic.name(), p.partition(), p.leader().id()));
+      }
+    }
+    return admin.describeReplicaLogDirs(leaders).all().get().values().stream()
+        .allMatch(info -> info.getCurrentReplicaLogDir() != null);
   }
 
   /** Describes the given topics as the cluster holds them, with the catalog's config keys. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clipline.schemas.CameraFrame;
 import io.clipline.schemas.FrameEncoding;
+import io.clipline.schemas.topic.TopicCatalog;
 import io.clipline.testkit.KafkaCluster;
 import io.clipline.testkit.KafkaClusterTest;
 import java.awt.image.BufferedImage;
@@ -27,7 +28,8 @@ class CameraSimulatorIntegrationTest {
   @KafkaClusterTest
   void shouldReadBackEveryFrameWithGroundTruthWhenThirtyFramesArePublished(KafkaCluster cluster)
       throws Exception {
-    String topic = FramesTopic.create(cluster, "camsim");
+    String topic = cluster.createIsolatedTopics("camsim", List.of(TopicCatalog.FRAMES))
+        .get(TopicCatalog.FRAMES.name());
     SimulatorSettings settings = SimulatorSettings.builder(cluster.bootstrapServers())
         .topic(topic)
         .lines(2)

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clipline.camera.FrameReader;
-import io.clipline.camera.FramesTopic;
 import io.clipline.camera.GroundTruthHeaders;
 import io.clipline.camera.SharedDatasets;
 import io.clipline.schemas.CameraFrame;
 import io.clipline.schemas.FrameEncoding;
+import io.clipline.schemas.topic.TopicCatalog;
 import io.clipline.testkit.KafkaCluster;
 import io.clipline.testkit.KafkaClusterTest;
 import java.nio.file.Path;
@@ -136,6 +136,7 @@ class CameraSimCommandIntegrationTest {
   }
 
   private static String framesTopic(KafkaCluster cluster) throws InterruptedException {
-    return FramesTopic.create(cluster, "camsim-cmd");
+    return cluster.createIsolatedTopics("camsim-cmd", List.of(TopicCatalog.FRAMES))
+        .get(TopicCatalog.FRAMES.name());
   }
 }
