@@ -292,11 +292,12 @@ public final class InferenceWorker implements AutoCloseable {
     String topic = config.getString(WorkerConfig.FRAMES_TOPIC);
     int maxInFlight = config.getInt(WorkerConfig.INFLIGHT_MAX_FRAMES);
     Set<TopicPartition> paused = new HashSet<>();
-    try (KafkaConsumer<byte[], byte[]> c =
-            new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        LabelFeed feed = config.getBoolean(WorkerConfig.LABELS_ENABLED)
+    // The feed closes after the frame consumer, whose closing revokes (and drops) its partitions.
+    try (LabelFeed feed = config.getBoolean(WorkerConfig.LABELS_ENABLED)
             ? new LabelFeed(config.getString(WorkerConfig.LABELS_TOPIC), labelConsumerConfig(), labels::add)
-            : null) {
+            : null;
+        KafkaConsumer<byte[], byte[]> c =
+            new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer = c;
       labelFeed = feed;
       listener.onClientsCreated(c, producer);
