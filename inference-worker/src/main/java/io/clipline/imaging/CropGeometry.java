@@ -33,4 +33,14 @@ public record CropGeometry(
   public double toSourceY(double fraction) {
     return top + fraction * height;
   }
+
+  /** The inverse of {@link #toSourceX}: where frame x lies as a fraction of the input's width. */
+  public double toInputX(double sourceX) {
+    return (sourceX - left) / width;
+  }
+
+  /** The inverse of {@link #toSourceY}: where frame y lies as a fraction of the input's height. */
+  public double toInputY(double sourceY) {
+    return (sourceY - top) / height;
+  }
 }

@@ -10,6 +10,10 @@ import io.clipline.model.ImageFeatures.PatchLayer;
 import io.clipline.model.InferenceOptions;
 import io.clipline.model.ModelManifest;
 import io.clipline.model.TextEncoder;
+import io.clipline.schemas.BoundingBox;
+import io.clipline.schemas.LabelAction;
+import io.clipline.schemas.OperatorLabel;
+import io.clipline.scoring.DefectTypes;
 import io.clipline.scoring.FrameFeatures;
 import io.clipline.scoring.FrameScore;
 import io.clipline.scoring.PromptEnsemble;
@@ -19,16 +23,20 @@ import io.clipline.scoring.ScoringConfig;
 import io.clipline.scoring.ScoringEngine;
 import io.clipline.scoring.TextBranch;
 import io.clipline.scoring.Thresholds;
+import io.clipline.scoring.Verdict;
 import io.clipline.worker.FrameResult;
 import io.clipline.worker.FrameScorer;
 import io.clipline.worker.InferredBatch;
+import io.clipline.worker.LabelOutcome;
 import io.clipline.worker.ScorableFrame;
 import io.clipline.worker.ScoredBatch;
 import io.clipline.worker.WorkerConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +44,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,40 +56,77 @@ import org.slf4j.LoggerFactory;
  * <p>When the model has a text tower, the normal and anomalous prompt ensembles are embedded
  * once here, at start-up, and every scope gets the resulting zero-shot text branch. Scopes are
  * product × camera, so each camera view of each product has its own rarity memory.
+ *
+ * <p>Operator labels ({@link #applyLabel}) reach the engine through a bounded cache of the last
+ * scored frames: a frame labelled NG is forgotten by its scope's memory, and a labelled defect
+ * region becomes a few-shot example of its type.
  */
 public final class ModelFrameScorer implements FrameScorer {
   private static final Logger LOG = LoggerFactory.getLogger(ModelFrameScorer.class);
   /** CLIP's learned logit scale. */
   private static final double TEXT_TAU = 100.0;
   public static final String SCORER_VERSION = "rareclip-stream-1";
+  /** Defect types operators may teach one scope; a further type is ignored. */
+  static final int MAX_LABELLED_TYPES = 64;
 
   private final ModelManifest manifest;
   private final ImageEncoder encoder;
   private final Preprocessor preprocessor;
   private final ScoringEngine engine;
   private final ScopeProfile profile;
-  private final Set<String> configured = new HashSet<>();
+  /** Each scope's profile as configured in the engine, widened by labelled defect types. */
+  private final Map<String, ScopeProfile> profiles = new HashMap<>();
+  /**
+   * The last {@code labelCacheFrames} scored frames by frameId, oldest first, for labels; only
+   * the scoring thread touches it.
+   */
+  private final Map<String, RecentFrame> recentFrames;
+  private final int labelCacheFrames;
+  private final Map<LabelOutcome, AtomicLong> labelCounts = new EnumMap<>(LabelOutcome.class);
   /** Prototypes per scope, refreshed by the scoring thread after each batch; read by metrics. */
   private final Map<String, Integer> prototypesByScope = new ConcurrentHashMap<>();
   private float[] input = new float[0];
 
-  private ModelFrameScorer(
-      ModelManifest manifest, ImageEncoder encoder, ScoringEngine engine, ScopeProfile profile) {
+  private ModelFrameScorer(ModelManifest manifest, ImageEncoder encoder, ScoringEngine engine,
+      ScopeProfile profile, int labelCacheFrames) {
+    if (labelCacheFrames < 0) {
+      throw new IllegalArgumentException("labelCacheFrames must be >= 0, got " + labelCacheFrames);
+    }
     this.manifest = manifest;
     this.encoder = encoder;
     this.preprocessor = new Preprocessor(manifest.image());
     this.engine = engine;
     this.profile = profile;
+    this.labelCacheFrames = labelCacheFrames;
+    this.recentFrames = new LinkedHashMap<>() {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, RecentFrame> eldest) {
+        return size() > labelCacheFrames;
+      }
+    };
+    for (LabelOutcome outcome : List.of(
+        LabelOutcome.APPLIED, LabelOutcome.UNKNOWN_FRAME, LabelOutcome.IGNORED)) {
+      labelCounts.put(outcome, new AtomicLong());
+    }
   }
 
   /**
    * Loads the model folder, opens the image tower and, when there is one, embeds the prompts
-   * with the text tower (which is closed again right after).
+   * with the text tower (which is closed again right after). Keeps no frames for labels.
    *
    * @param productNoun the noun the prompts describe, e.g. "object" or "magnetic tile"
    */
   public static ModelFrameScorer open(
       Path modelDir, InferenceOptions options, ScoringConfig scoring, String productNoun) {
+    return open(modelDir, options, scoring, productNoun, 0);
+  }
+
+  /**
+   * As {@link #open(Path, InferenceOptions, ScoringConfig, String)}, keeping the last {@code
+   * labelCacheFrames} scored frames so that operator labels can be applied to them.
+   */
+  public static ModelFrameScorer open(Path modelDir, InferenceOptions options,
+      ScoringConfig scoring, String productNoun, int labelCacheFrames) {
     ModelManifest manifest = ModelManifest.load(modelDir);
     ScopeProfile profile = ScopeProfile.rarityOnly();
     if (manifest.text().isPresent()) {
@@ -99,7 +145,8 @@ public final class ModelFrameScorer implements FrameScorer {
       LOG.info("model {} has no text tower: rarity-only scoring", manifest.name());
     }
     ImageEncoder encoder = ImageEncoder.open(manifest, options);
-    return new ModelFrameScorer(manifest, encoder, new ScoringEngine(scoring), profile);
+    return new ModelFrameScorer(
+        manifest, encoder, new ScoringEngine(scoring), profile, labelCacheFrames);
   }
 
   /** Opens the model and engine the worker's configuration names. */
@@ -113,7 +160,9 @@ public final class ModelFrameScorer implements FrameScorer {
         config.getBoolean(WorkerConfig.MODEL_FP16),
         InferenceOptions.defaults().optimisation());
     return open(Path.of(config.getString(WorkerConfig.MODEL_DIR)), options, scoring,
-        config.getString(WorkerConfig.PRODUCT_NOUN));
+        config.getString(WorkerConfig.PRODUCT_NOUN),
+        config.getBoolean(WorkerConfig.LABELS_ENABLED)
+            ? config.getInt(WorkerConfig.LABELS_CACHE_FRAMES) : 0);
   }
 
   /**
@@ -167,11 +216,11 @@ public final class ModelFrameScorer implements FrameScorer {
     for (int i = 0; i < n; i++) {
       ScorableFrame frame = frames.get(i);
       String scope = scopeOf(frame);
-      if (configured.add(scope)) {
-        engine.configureScope(scope, profile);
-      }
-      FrameScore score = engine.score(scope, featuresOf(output.features(), i));
+      configure(scope);
+      FrameFeatures features = featuresOf(output.features(), i);
+      FrameScore score = engine.score(scope, features);
       results.add(resultOf(scope, score, output.crops()[i]));
+      remember(frame.frameId(), scope, score.sequence(), features, output.crops()[i]);
       touched.add(scope);
     }
     // Bank sizes are for metrics: once per scope and batch, not per frame.
@@ -180,6 +229,156 @@ public final class ModelFrameScorer implements FrameScorer {
     }
     return new ScoredBatch(results, batch.inferenceNanos(), System.nanoTime() - scoringStart);
   }
+
+  /** Gives a scope seen for the first time the scorer's profile. */
+  private void configure(String scope) {
+    profiles.computeIfAbsent(scope, s -> {
+      engine.configureScope(s, profile);
+      return profile;
+    });
+  }
+
+  /**
+   * Applies an operator label to the engine when its frame is among the last {@code
+   * labels.cache.frames} scored (in the scope that scored it):
+   *
+   * <ul>
+   *   <li>NG confirmed or set by an override: the scope's memory forgets what it learned from the
+   *       frame ({@link ScoringEngine#label}), so that a defect does not become "normal";
+   *   <li>a defect type with a region: the region, mapped from frame pixels onto the model input,
+   *       is pooled as the engine pools detected regions and becomes a few-shot example of the
+   *       type ({@link ScoringEngine#addDefectExample}); a type new to the scope joins its defect
+   *       types (up to {@value #MAX_LABELLED_TYPES}), so later regions can be typed with it.
+   * </ul>
+   *
+   * <p>Everything else is ignored: OK confirmations, a type without a region, a region outside
+   * the model input, and RETRACT, because what a label changed cannot be undone: the forgotten
+   * prototypes are gone and a few-shot example cannot be told apart from later ones. Never throws
+   * for a label it cannot use; {@link #labels} counts each outcome.
+   */
+  @Override
+  public void applyLabel(OperatorLabel label) {
+    if (label.getAction() == LabelAction.RETRACT) {
+      LOG.info("label {} retracts label {}: a change to the memory cannot be undone; ignored",
+          label.getLabelId(), label.getSupersedesLabelId());
+      count(LabelOutcome.IGNORED);
+      return;
+    }
+    RecentFrame frame = recentFrames.get(label.getFrameId());
+    if (frame == null) {
+      LOG.debug("label {}: frame {} is not among the last {} scored; ignored", label.getLabelId(),
+          label.getFrameId(), recentFrames.size());
+      count(LabelOutcome.UNKNOWN_FRAME);
+      return;
+    }
+    boolean applied = false;
+    if (label.getConfirmedVerdict() == io.clipline.schemas.Verdict.NG
+        && (label.getAction() == LabelAction.CONFIRM || label.getAction() == LabelAction.OVERRIDE)) {
+      boolean forgot = engine.label(frame.scope(), frame.sequence(), Verdict.NG);
+      LOG.debug("label {}: frame {} is NG; scope {} {}", label.getLabelId(), label.getFrameId(),
+          frame.scope(), forgot ? "forgot what it learned from it" : "had learned nothing from it");
+      applied = true;
+    }
+    String type = label.getDefectType();
+    if (type != null && !type.isBlank() && label.getRegion() != null) {
+      applied |= learnRegion(label, frame, type);
+    }
+    if (!applied) {
+      LOG.debug("label {} of frame {} asks for nothing the scorer does; ignored",
+          label.getLabelId(), label.getFrameId());
+    }
+    count(applied ? LabelOutcome.APPLIED : LabelOutcome.IGNORED);
+  }
+
+  /** Adds the label's region as a few-shot example; false when it cannot. */
+  private boolean learnRegion(OperatorLabel label, RecentFrame frame, String type) {
+    boolean[] mask = maskOf(label.getRegion(), frame.crop(),
+        frame.features().outputHeight(), frame.features().outputWidth());
+    if (mask == null) {
+      LOG.info("label {}: region {} lies outside the model input of frame {}; not learned",
+          label.getLabelId(), label.getRegion(), label.getFrameId());
+      return false;
+    }
+    ScopeProfile current = profiles.get(frame.scope());
+    DefectTypes types = current.defectTypes();
+    if (types == null || !types.names().contains(type)) {
+      List<String> names = types == null ? new ArrayList<>() : new ArrayList<>(types.names());
+      if (names.size() >= MAX_LABELLED_TYPES) {
+        LOG.warn("label {}: scope {} already has {} defect types; type '{}' not learned",
+            label.getLabelId(), frame.scope(), names.size(), type);
+        return false;
+      }
+      names.add(type);
+      ScopeProfile widened = new ScopeProfile(current.text(),
+          new DefectTypes(names, types == null ? Map.of() : types.zeroShotPrototypes()));
+      engine.configureScope(frame.scope(), widened);
+      profiles.put(frame.scope(), widened);
+    }
+    engine.addDefectExample(frame.scope(), type, ScoringEngine.regionFeature(frame.features(), mask));
+    return true;
+  }
+
+  /**
+   * The pixels of the {@code height x width} model-input map whose centres lie in {@code box}
+   * (frame pixels), row-major; at least the pixel under the box's centre; null when the box is
+   * empty or outside the model input.
+   */
+  static boolean[] maskOf(BoundingBox box, CropGeometry crop, int height, int width) {
+    if (box.getWidth() < 1 || box.getHeight() < 1) {
+      return null;
+    }
+    int[] cols = span(crop.toInputX(box.getX()) * width,
+        crop.toInputX(box.getX() + box.getWidth()) * width, width);
+    int[] rows = span(crop.toInputY(box.getY()) * height,
+        crop.toInputY(box.getY() + box.getHeight()) * height, height);
+    if (cols == null || rows == null) {
+      return null;
+    }
+    boolean[] mask = new boolean[height * width];
+    for (int y = rows[0]; y <= rows[1]; y++) {
+      Arrays.fill(mask, y * width + cols[0], y * width + cols[1] + 1, true);
+    }
+    return mask;
+  }
+
+  /** First and last map pixel whose centre lies in [from, to), within [0, size); or null. */
+  private static int[] span(double from, double to, int size) {
+    int first = (int) Math.ceil(from - 0.5);
+    int last = (int) Math.ceil(to - 0.5) - 1;
+    if (last < first) {
+      first = (int) Math.floor((from + to) / 2);
+      last = first;
+    }
+    first = Math.max(first, 0);
+    last = Math.min(last, size - 1);
+    return first <= last ? new int[] {first, last} : null;
+  }
+
+  /** Labels the scorer was handed that came to {@code outcome}; 0 for the worker's outcomes. */
+  public long labels(LabelOutcome outcome) {
+    AtomicLong count = labelCounts.get(outcome);
+    return count == null ? 0 : count.get();
+  }
+
+  private void count(LabelOutcome outcome) {
+    labelCounts.get(outcome).incrementAndGet();
+  }
+
+  /** Keeps a scored frame for labels: only the last layer, the one regions are pooled from. */
+  private void remember(String frameId, String scope, long sequence, FrameFeatures features,
+      CropGeometry crop) {
+    if (labelCacheFrames == 0) {
+      return;
+    }
+    FrameFeatures lastLayer = FrameFeatures.ofPatches(features.rows(), features.cols(),
+        List.of(features.layers().get(features.layers().size() - 1)),
+        features.outputHeight(), features.outputWidth());
+    recentFrames.put(frameId, new RecentFrame(scope, sequence, lastLayer, crop));
+  }
+
+  /** A scored frame as a label needs it. */
+  private record RecentFrame(
+      String scope, long sequence, FrameFeatures features, CropGeometry crop) {}
 
   /** What {@link #infer} hands to {@link #score(InferredBatch)}. */
   private record ModelOutput(ImageFeatures features, CropGeometry[] crops) {}
@@ -194,9 +393,7 @@ public final class ModelFrameScorer implements FrameScorer {
    * are built exactly as {@link #score} builds them.
    */
   public List<DetailedScore> scoreDetailed(String scope, List<DecodedFrame> images, boolean seed) {
-    if (configured.add(scope)) {
-      engine.configureScope(scope, profile);
-    }
+    configure(scope);
     List<DetailedScore> results = new ArrayList<>(images.size());
     for (EncodedFrame e : encodeDetailed(images)) {
       FrameFeatures f = e.features();

@@ -1,5 +1,6 @@
 package io.clipline.worker;
 
+import io.clipline.schemas.OperatorLabel;
 import java.util.List;
 
 /**
@@ -46,6 +47,15 @@ public interface FrameScorer extends AutoCloseable {
   default ScoredBatch score(InferredBatch batch) {
     return score(batch.frames());
   }
+
+  /**
+   * Applies an operator's label of an earlier frame to what the scorer has learned; by default
+   * nothing. Called on the scoring thread between batches, never concurrently with {@link
+   * #score(InferredBatch)}, at most once per {@code labelId} in the worker's recent memory.
+   * Labels the scorer cannot use are skipped, not thrown on; a throw is logged and the label
+   * dropped.
+   */
+  default void applyLabel(OperatorLabel label) {}
 
   /** Model name and version, written into every verdict. */
   String modelVersion();

@@ -5,6 +5,7 @@ import io.clipline.imaging.FrameLimits;
 import io.clipline.schemas.DeadLetter;
 import io.clipline.schemas.DefectEvent;
 import io.clipline.schemas.FrameVerdict;
+import io.clipline.schemas.OperatorLabel;
 import io.clipline.schemas.StageLatencies;
 import io.clipline.schemas.serde.AvroSerde;
 import io.clipline.schemas.topic.TopicCatalog;
@@ -13,12 +14,15 @@ import io.clipline.worker.internals.DeadLetters;
 import io.clipline.worker.internals.FrameBatcher;
 import io.clipline.worker.internals.FrameIntake;
 import io.clipline.worker.internals.FrameRejectedException;
+import io.clipline.worker.internals.LabelFeed;
 import io.clipline.worker.internals.VerdictRecords;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -31,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -69,6 +74,11 @@ import org.slf4j.LoggerFactory;
  * current one, so model and scoring engine (GPU and CPU on a GPU machine) work at the same time.
  * Decoding runs on a small pool as soon as a frame is polled.
  *
+ * <p>With {@code labels.enabled} the consumer thread also reads operator labels from the label
+ * partitions numbered like its frame partitions (a second consumer, no group, from the end) and
+ * queues them; the scoring thread hands them to {@link FrameScorer#applyLabel} between batches,
+ * each {@code labelId} once.
+ *
  * <pre>{@code
  * try (InferenceWorker worker = new InferenceWorker(config, scorer, listener)) {
  *   worker.start();
@@ -79,6 +89,8 @@ import org.slf4j.LoggerFactory;
 public final class InferenceWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InferenceWorker.class);
   private static final Duration POLL = Duration.ofMillis(100);
+  /** How many applied labelIds the scoring thread remembers to skip duplicates. */
+  private static final int REMEMBERED_LABEL_IDS = 10_000;
 
   /** Lifecycle of a worker; each change is logged once. */
   public enum State {
@@ -118,6 +130,18 @@ public final class InferenceWorker implements AutoCloseable {
   private final Queue<Consumer<KafkaConsumer<byte[], byte[]>>> consumerTasks =
       new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** Labels read by the consumer thread, waiting for the scoring thread. */
+  private final Queue<OperatorLabel> labels = new ConcurrentLinkedQueue<>();
+  /** LabelIds already handed to the scorer, oldest first; only the scoring thread touches it. */
+  private final Set<String> appliedLabelIds = Collections.newSetFromMap(
+      new LinkedHashMap<String, Boolean>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > REMEMBERED_LABEL_IDS;
+        }
+      });
+  private final AtomicLong duplicateLabels = new AtomicLong();
+  private final AtomicLong failedLabels = new AtomicLong();
   /** Held by the inference thread around each batch; a revocation waits for it. */
   private final ReentrantLock batchLock = new ReentrantLock(true);
   private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
@@ -136,6 +160,8 @@ public final class InferenceWorker implements AutoCloseable {
   private volatile boolean running;
   private volatile ConsumerGroupMetadata groupMetadata;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
+  /** The consumer thread's label feed (kept after it closed, for its count); null when disabled. */
+  private volatile LabelFeed labelFeed;
   private volatile Throwable failure;
   private KafkaProducer<byte[], byte[]> producer;
 
@@ -194,6 +220,25 @@ public final class InferenceWorker implements AutoCloseable {
     return inFlight.get();
   }
 
+  /**
+   * Label records that came to the given outcome so far; counts only the outcomes the worker
+   * decides ({@link LabelOutcome#DUPLICATE}, {@link LabelOutcome#UNDECODABLE}, {@link
+   * LabelOutcome#FAILED}), 0 for the scorer's.
+   */
+  public long labels(LabelOutcome outcome) {
+    switch (outcome) {
+      case DUPLICATE:
+        return duplicateLabels.get();
+      case FAILED:
+        return failedLabels.get();
+      case UNDECODABLE:
+        LabelFeed feed = labelFeed;
+        return feed == null ? 0 : feed.undecodable();
+      default:
+        return 0;
+    }
+  }
+
   /** Blocks until both worker threads have ended; rethrows what made the worker fail. */
   public void awaitTermination() throws InterruptedException {
     terminated.await();
@@ -247,16 +292,24 @@ public final class InferenceWorker implements AutoCloseable {
     String topic = config.getString(WorkerConfig.FRAMES_TOPIC);
     int maxInFlight = config.getInt(WorkerConfig.INFLIGHT_MAX_FRAMES);
     Set<TopicPartition> paused = new HashSet<>();
-    try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    // The feed closes after the frame consumer, whose closing revokes (and drops) its partitions.
+    try (LabelFeed feed = config.getBoolean(WorkerConfig.LABELS_ENABLED)
+            ? new LabelFeed(config.getString(WorkerConfig.LABELS_TOPIC), labelConsumerConfig(), labels::add)
+            : null;
+        KafkaConsumer<byte[], byte[]> c =
+            new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer = c;
+      labelFeed = feed;
       listener.onClientsCreated(c, producer);
-      c.subscribe(List.of(topic), new Revocation(paused));
+      c.subscribe(List.of(topic), new Revocation(paused, feed));
       while (running) {
         for (ConsumerRecord<byte[], byte[]> record : c.poll(POLL)) {
           inFlight.incrementAndGet();
           Future<FrameIntake.Prepared> prepared = decodePool.submit(() -> intake.prepare(record.value()));
           batcher.add(new Pending(record, prepared, System.nanoTime(), System.currentTimeMillis()));
+        }
+        if (feed != null) {
+          feed.poll();
         }
         groupMetadata = c.groupMetadata();
         for (Consumer<KafkaConsumer<byte[], byte[]>> task; (task = consumerTasks.poll()) != null; ) {
@@ -284,12 +337,18 @@ public final class InferenceWorker implements AutoCloseable {
     }
   }
 
-  /** On revocation, frames of the revoked partitions are dropped or finished, never half-done. */
+  /**
+   * On revocation, frames of the revoked partitions are dropped or finished, never half-done. The
+   * label feed follows the frame partitions: assigned ones are added, revoked or lost ones dropped.
+   */
   private final class Revocation implements ConsumerRebalanceListener {
     private final Set<TopicPartition> paused;
+    /** Null when labels are disabled. */
+    private final LabelFeed labels;
 
-    Revocation(Set<TopicPartition> paused) {
+    Revocation(Set<TopicPartition> paused, LabelFeed labels) {
       this.paused = paused;
+      this.labels = labels;
     }
 
     @Override
@@ -309,6 +368,9 @@ public final class InferenceWorker implements AutoCloseable {
         task.accept(c);
       }
       paused.removeAll(partitions);
+      if (labels != null) {
+        labels.drop(partitions);
+      }
       LOG.info("partitions revoked: {}", partitions);
     }
 
@@ -316,6 +378,9 @@ public final class InferenceWorker implements AutoCloseable {
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       drop(partitions);
       paused.removeAll(partitions);
+      if (labels != null) {
+        labels.drop(partitions);
+      }
       LOG.warn("partitions lost: {}", partitions);
     }
 
@@ -323,6 +388,9 @@ public final class InferenceWorker implements AutoCloseable {
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       if (!partitions.isEmpty()) {
         LOG.info("partitions assigned: {}", partitions);
+      }
+      if (labels != null) {
+        labels.follow(partitions);
       }
     }
 
@@ -345,6 +413,9 @@ public final class InferenceWorker implements AutoCloseable {
           long wait = open == null ? POLL.toMillis()
               : Math.max(0, Math.min(POLL.toMillis(), commitIntervalMs - open.ageMillis()));
           List<Pending> batch = batcher.nextBatch(wait);
+          if (batch.isEmpty()) {
+            applyLabels(); // an idle line still learns from its operators
+          }
           Future<Staged> current = batch.isEmpty() ? null : modelThread.submit(() -> stage(batch));
           while (current != null) {
             Staged staged = await(current);
@@ -359,6 +430,7 @@ public final class InferenceWorker implements AutoCloseable {
                 current = modelThread.submit(() -> stage(next));
               }
             }
+            applyLabels();
             write(staged);
           }
           // Commit when idle (low latency at low load), when the interval is up (amortised
@@ -377,6 +449,24 @@ public final class InferenceWorker implements AutoCloseable {
       fail(e);
     } finally {
       terminated.countDown();
+    }
+  }
+
+  /** Scoring thread: hands the queued labels to the scorer, each labelId once. */
+  private void applyLabels() {
+    for (OperatorLabel label; (label = labels.poll()) != null; ) {
+      if (!appliedLabelIds.add(label.getLabelId())) {
+        duplicateLabels.incrementAndGet();
+        LOG.debug("label {} already applied; skipping the duplicate", label.getLabelId());
+        continue;
+      }
+      try {
+        scorer.applyLabel(label);
+      } catch (RuntimeException e) {
+        failedLabels.incrementAndGet();
+        LOG.warn("label {} of frame {} could not be applied: {}", label.getLabelId(),
+            label.getFrameId(), e.toString());
+      }
     }
   }
 
@@ -742,6 +832,25 @@ public final class InferenceWorker implements AutoCloseable {
     props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicCatalog.MAX_FRAME_BYTES);
     props.putAll(config.originalsWithPrefix("consumer."));
+    return props;
+  }
+
+  /**
+   * The label consumer: the frame consumer's client settings without its group, since it is
+   * assigned partitions by hand; read_committed like the frames.
+   */
+  private Map<String, Object> labelConsumerConfig() {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getList(WorkerConfig.BOOTSTRAP_SERVERS));
+    props.putAll(config.originalsWithPrefix("consumer."));
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    props.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG,
+        "clipline-worker-" + config.getString(WorkerConfig.WORKER_ID) + "-labels");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     return props;
   }
 

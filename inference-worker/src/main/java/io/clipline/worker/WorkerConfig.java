@@ -31,6 +31,9 @@ public final class WorkerConfig extends AbstractConfig {
   public static final String VERDICTS_TOPIC = "verdicts.topic";
   public static final String DEFECTS_TOPIC = "defects.topic";
   public static final String DLQ_TOPIC = "dlq.topic";
+  public static final String LABELS_TOPIC = "labels.topic";
+  public static final String LABELS_ENABLED = "labels.enabled";
+  public static final String LABELS_CACHE_FRAMES = "labels.cache.frames";
   public static final String BATCH_MAX_FRAMES = "batch.max.frames";
   public static final String BATCH_LINGER_MS = "batch.linger.ms";
   public static final String INFLIGHT_MAX_FRAMES = "inflight.max.frames";
@@ -79,6 +82,16 @@ public final class WorkerConfig extends AbstractConfig {
               "Topic the defect-region events are written to.")
           .define(DLQ_TOPIC, Type.STRING, TopicCatalog.FRAMES_DLQ.name(), Importance.MEDIUM,
               "Dead-letter topic for frames that cannot be processed.")
+          .define(LABELS_TOPIC, Type.STRING, TopicCatalog.LABELS.name(),
+              new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+              "Topic the operator labels are read from; partitioned like the frames topic, whose"
+                  + " partition numbers select the label partitions each worker reads.")
+          .define(LABELS_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+              "Read operator labels and apply them to the scoring memory (forget frames labelled"
+                  + " NG, learn labelled defect regions).")
+          .define(LABELS_CACHE_FRAMES, Type.INT, 64, Range.between(0, 100_000), Importance.LOW,
+              "Recently scored frames whose features the scorer keeps so that a label can still"
+                  + " be applied to them; 0 keeps none (labels then find no frame).")
           .define(BATCH_MAX_FRAMES, Type.INT, 8, Range.between(1, 1024), Importance.HIGH,
               "A micro-batch closes when it holds this many frames ...")
           .define(BATCH_LINGER_MS, Type.INT, 20, Range.between(0, 60_000), Importance.HIGH,

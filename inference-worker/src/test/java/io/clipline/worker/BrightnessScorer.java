@@ -1,5 +1,6 @@
 package io.clipline.worker;
 
+import io.clipline.schemas.OperatorLabel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.List;
  * scorer. Like the real scorer it has two stages: {@link #infer} measures the brightness (the
  * "model"), {@link #score(InferredBatch)} judges it; both record the thread and batch they ran
  * on. It can be told to fail every batch larger than a size in the model stage, and fails any
- * batch holding a frame named {@code poison-*}, to exercise the fallback.
+ * batch holding a frame named {@code poison-*}, to exercise the fallback. It records the labels
+ * it is handed with the thread they came on, and does nothing else with them.
  */
 final class BrightnessScorer implements FrameScorer {
   private final int failAbove;
@@ -18,6 +20,8 @@ final class BrightnessScorer implements FrameScorer {
   /** "thread:firstFrameId" per call of each stage, in call order. */
   final List<String> inferCalls = Collections.synchronizedList(new ArrayList<>());
   final List<String> scoreCalls = Collections.synchronizedList(new ArrayList<>());
+  /** "thread:labelId" per applied label, in call order. */
+  final List<String> labelCalls = Collections.synchronizedList(new ArrayList<>());
 
   BrightnessScorer() {
     this(Integer.MAX_VALUE);
@@ -68,6 +72,11 @@ final class BrightnessScorer implements FrameScorer {
           new FrameResult.AnomalyGrid(1, 2, new float[] {0f, mean}), List.of()));
     }
     return new ScoredBatch(results, batch.inferenceNanos(), 1_000);
+  }
+
+  @Override
+  public void applyLabel(OperatorLabel label) {
+    labelCalls.add(Thread.currentThread().getName() + ":" + label.getLabelId());
   }
 
   @Override

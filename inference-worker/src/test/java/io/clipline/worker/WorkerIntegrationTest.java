@@ -8,6 +8,9 @@ import io.clipline.schemas.DeadLetter;
 import io.clipline.schemas.DeadLetterStage;
 import io.clipline.schemas.FrameEncoding;
 import io.clipline.schemas.FrameVerdict;
+import io.clipline.schemas.LabelAction;
+import io.clipline.schemas.OperatorLabel;
+import io.clipline.schemas.Verdict;
 import io.clipline.schemas.serde.AvroSerde;
 import io.clipline.schemas.topic.TopicCatalog;
 import io.clipline.testkit.KafkaCluster;
@@ -16,6 +19,7 @@ import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,10 +36,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 class WorkerIntegrationTest {
   private static final AvroSerde<FrameVerdict> VERDICTS = AvroSerde.of(FrameVerdict.class);
   private static final AvroSerde<DeadLetter> LETTERS = AvroSerde.of(DeadLetter.class);
+  private static final AvroSerde<OperatorLabel> LABELS = AvroSerde.of(OperatorLabel.class);
 
   static Map<String, String> topics(KafkaCluster cluster, String prefix) {
     return cluster.createIsolatedTopics(prefix, List.of(TopicCatalog.FRAMES,
-        TopicCatalog.VERDICTS, TopicCatalog.DEFECTS, TopicCatalog.FRAMES_DLQ));
+        TopicCatalog.VERDICTS, TopicCatalog.DEFECTS, TopicCatalog.FRAMES_DLQ, TopicCatalog.LABELS));
   }
 
   static Map<String, Object> workerProps(KafkaCluster cluster, Map<String, String> topics,
@@ -48,6 +53,7 @@ class WorkerIntegrationTest {
     props.put(WorkerConfig.VERDICTS_TOPIC, topics.get(TopicCatalog.VERDICTS.name()));
     props.put(WorkerConfig.DEFECTS_TOPIC, topics.get(TopicCatalog.DEFECTS.name()));
     props.put(WorkerConfig.DLQ_TOPIC, topics.get(TopicCatalog.FRAMES_DLQ.name()));
+    props.put(WorkerConfig.LABELS_TOPIC, topics.get(TopicCatalog.LABELS.name()));
     props.put(WorkerConfig.BATCH_MAX_FRAMES, 8);
     props.put(WorkerConfig.BATCH_LINGER_MS, 20);
     // A killed worker leaves the group after this long; the default 45 s would slow the test.
@@ -240,6 +246,74 @@ class WorkerIntegrationTest {
       Set<Long> counts = new HashSet<>(perFrame.values());
       assertEquals(Set.of(1L), counts, "committed verdicts per frame");
     }
+  }
+
+  @KafkaClusterTest
+  void shouldHandEachOperatorLabelToTheScorerOnceOnTheScoringThread(KafkaCluster cluster)
+      throws Exception {
+    Map<String, String> topics = topics(cluster, "labels");
+    String framesTopic = topics.get(TopicCatalog.FRAMES.name());
+    String labelsTopic = topics.get(TopicCatalog.LABELS.name());
+    BrightnessScorer scorer = new BrightnessScorer();
+    try (KafkaProducer<byte[], byte[]> producer = TopicReader.producer(cluster.bootstrapServers());
+        InferenceWorker worker = new InferenceWorker(
+            new WorkerConfig(workerProps(cluster, topics, "w-labels")), scorer,
+            new WorkerListener() {})) {
+      for (int i = 0; i < 8; i++) {
+        CameraFrame frame = TestFrames.jpeg("f-" + i, i % 4, i, 80);
+        TopicReader.send(producer, framesTopic, frame.getCameraId(), TestFrames.SERDE.encode(frame));
+      }
+      worker.start();
+      assertEquals(8, TopicReader.read(cluster.bootstrapServers(),
+          topics.get(TopicCatalog.VERDICTS.name()), 8, Duration.ofSeconds(60),
+          Duration.ofSeconds(1), verdicts()).size(), "verdicts before any label");
+
+      // Labels for frames of three cameras; one sent twice, and a record that is no label.
+      List<OperatorLabel> labels = List.of(label("f-0", 0), label("f-1", 1), label("f-2", 2));
+      for (OperatorLabel label : labels) {
+        TopicReader.send(producer, labelsTopic, label.getCameraId(), LABELS.encode(label));
+      }
+      TopicReader.send(producer, labelsTopic, labels.get(0).getCameraId(),
+          LABELS.encode(labels.get(0)));
+      TopicReader.send(producer, labelsTopic, labels.get(2).getCameraId(),
+          "not a label".getBytes(StandardCharsets.UTF_8));
+      OperatorLabel last = label("f-6", 2);
+      TopicReader.send(producer, labelsTopic, last.getCameraId(), LABELS.encode(last));
+
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (scorer.labelCalls.size() < 4 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      Thread.sleep(500); // a second delivery of any label would show up by now
+
+      Set<String> expected = new HashSet<>();
+      labels.forEach(l -> expected.add("clipline-scoring:" + l.getLabelId()));
+      expected.add("clipline-scoring:" + last.getLabelId());
+      assertEquals(expected, Set.copyOf(scorer.labelCalls), "labels applied, by thread");
+      assertEquals(4, scorer.labelCalls.size(), "each label once: " + scorer.labelCalls);
+      assertEquals(1, worker.labels(LabelOutcome.DUPLICATE));
+      assertEquals(1, worker.labels(LabelOutcome.UNDECODABLE));
+
+      for (int i = 8; i < 12; i++) {
+        CameraFrame frame = TestFrames.jpeg("f-" + i, i % 4, i, 80);
+        TopicReader.send(producer, framesTopic, frame.getCameraId(), TestFrames.SERDE.encode(frame));
+      }
+      assertEquals(12, TopicReader.read(cluster.bootstrapServers(),
+          topics.get(TopicCatalog.VERDICTS.name()), 12, Duration.ofSeconds(60),
+          Duration.ofSeconds(1), verdicts()).size(), "frames after the labels get verdicts");
+      assertEquals(InferenceWorker.State.RUNNING, worker.state());
+    }
+  }
+
+  private static OperatorLabel label(String frameId, int camera) {
+    return OperatorLabel.newBuilder()
+        .setLabelId(UUID.randomUUID().toString())
+        .setFrameId(frameId)
+        .setCameraId("line-1/station-1/cam-" + camera)
+        .setAction(LabelAction.CONFIRM)
+        .setConfirmedVerdict(Verdict.NG)
+        .setLabelTime(Instant.now())
+        .build();
   }
 
   private static byte[] frameBytes(String id, FrameEncoding encoding, byte[] image, String uri) {

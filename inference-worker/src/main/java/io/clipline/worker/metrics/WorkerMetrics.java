@@ -5,9 +5,11 @@ import io.clipline.schemas.FrameVerdict;
 import io.clipline.schemas.StageLatencies;
 import io.clipline.schemas.Verdict;
 import io.clipline.worker.InferenceWorker;
+import io.clipline.worker.LabelOutcome;
 import io.clipline.worker.WorkerListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -26,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 
@@ -44,6 +47,9 @@ import org.apache.kafka.clients.producer.Producer;
  *   <li>{@code clipline_worker_batch_scoring_seconds}: model and scoring time per batch;
  *   <li>{@code clipline_worker_frames_in_flight}: frames polled and not yet committed;
  *   <li>{@code clipline_worker_bank_prototypes{scope}}: prototypes in each rarity bank;
+ *   <li>{@code clipline_worker_labels_total{outcome}}: operator label records by what became of
+ *       them ({@code applied, unknown_frame, ignored, duplicate, undecodable, failed}), 0 until
+ *       {@link #bindLabels} was called;
  *   <li>{@code clipline_worker_execution_provider{provider}}: 1 for the provider in use;
  *   <li>{@code clipline_worker_state{state}}: 1 for the worker's current state, 0 for the others;
  *   <li>{@code clipline_worker_tag_overflow_total{tag}}: values folded into {@code other};
@@ -66,6 +72,7 @@ public final class WorkerMetrics implements WorkerListener, AutoCloseable {
   public static final String BATCH_SCORING = "clipline.worker.batch.scoring";
   public static final String FRAMES_IN_FLIGHT = "clipline.worker.frames.in.flight";
   public static final String BANK_PROTOTYPES = "clipline.worker.bank.prototypes";
+  public static final String LABELS = "clipline.worker.labels";
   public static final String EXECUTION_PROVIDER = "clipline.worker.execution.provider";
   public static final String STATE = "clipline.worker.state";
   public static final String TAG_OVERFLOW = "clipline.worker.tag.overflow";
@@ -103,6 +110,8 @@ public final class WorkerMetrics implements WorkerListener, AutoCloseable {
   private final AtomicReference<InferenceWorker.State> state =
       new AtomicReference<>(InferenceWorker.State.CREATED);
   private final AtomicReference<IntSupplier> inFlight = new AtomicReference<>(() -> 0);
+  private final AtomicReference<ToLongFunction<LabelOutcome>> labels =
+      new AtomicReference<>(outcome -> 0);
   private final List<KafkaClientMetrics> kafkaBinders = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -141,6 +150,12 @@ public final class WorkerMetrics implements WorkerListener, AutoCloseable {
     Gauge.builder(FRAMES_IN_FLIGHT, inFlight, supplier -> supplier.get().getAsInt())
         .description("Frames polled from Kafka and not yet committed")
         .register(registry);
+    for (LabelOutcome outcome : LabelOutcome.values()) {
+      FunctionCounter.builder(LABELS, labels, counts -> counts.get().applyAsLong(outcome))
+          .description("Operator label records by what became of them")
+          .tag("outcome", outcome.tag())
+          .register(registry);
+    }
     for (InferenceWorker.State s : InferenceWorker.State.values()) {
       Gauge.builder(STATE, state, current -> current.get() == s ? 1 : 0)
           .description("1 for the worker's current lifecycle state, 0 for the others")
@@ -159,6 +174,14 @@ public final class WorkerMetrics implements WorkerListener, AutoCloseable {
   /** Reports the worker's in-flight count, for example {@code worker::framesInFlight}. */
   public void bindInFlight(IntSupplier framesInFlight) {
     inFlight.set(Objects.requireNonNull(framesInFlight, "framesInFlight"));
+  }
+
+  /**
+   * Reports operator labels by outcome, read from {@code labelsByOutcome} at each scrape; for
+   * example the sum of the worker's and the scorer's counts.
+   */
+  public void bindLabels(ToLongFunction<LabelOutcome> labelsByOutcome) {
+    labels.set(Objects.requireNonNull(labelsByOutcome, "labelsByOutcome"));
   }
 
   /**

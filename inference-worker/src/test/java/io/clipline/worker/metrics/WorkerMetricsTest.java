@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clipline.schemas.StageLatencies;
 import io.clipline.schemas.Verdict;
 import io.clipline.worker.InferenceWorker.State;
+import io.clipline.worker.LabelOutcome;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -98,6 +99,22 @@ class WorkerMetricsTest {
         s.value("clipline_worker_stage_latency_seconds_sum{line=\"L1\",stage=\"" + stage + "\"}"), 1e-6, stage));
     assertEquals(1.0, s.value("clipline_worker_stage_latency_seconds_bucket{line=\"L1\",stage=\"decode\",le=\"0.02\"}"));
     assertEquals(0.0, s.value("clipline_worker_stage_latency_seconds_bucket{line=\"L1\",stage=\"decode\",le=\"0.01\"}"));
+  }
+
+  @Test
+  void shouldReportLabelsByOutcomeFromTheBoundCountsAtEachScrape() {
+    assertEquals(0.0, scrape().value("clipline_worker_labels_total{outcome=\"applied\"}"),
+        "exported at zero before anything is bound");
+    AtomicInteger applied = new AtomicInteger(3);
+
+    metrics.bindLabels(outcome -> outcome == LabelOutcome.APPLIED ? applied.get()
+        : outcome == LabelOutcome.UNDECODABLE ? 1 : 0);
+    applied.incrementAndGet();
+
+    ScrapedSeries s = scrape();
+    assertEquals(4.0, s.value("clipline_worker_labels_total{outcome=\"applied\"}"));
+    assertEquals(1.0, s.value("clipline_worker_labels_total{outcome=\"undecodable\"}"));
+    assertEquals(0.0, s.value("clipline_worker_labels_total{outcome=\"unknown_frame\"}"));
   }
 
   @Test

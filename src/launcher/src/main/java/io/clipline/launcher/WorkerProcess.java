@@ -42,6 +42,7 @@ final class WorkerProcess implements AutoCloseable {
     this.metrics = new WorkerMetrics(registry, scorer.executionProvider());
     this.worker = new InferenceWorker(config, scorer, WorkerListener.all(List.of(metrics, extra)));
     metrics.bindInFlight(worker::framesInFlight);
+    metrics.bindLabels(outcome -> worker.labels(outcome) + scorer.labels(outcome));
     Readiness readiness = new Readiness()
         .register("model", () -> true)
         .register("kafka", metrics::isConnectedToKafka)

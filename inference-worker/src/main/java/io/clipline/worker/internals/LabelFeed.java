@@ -1,0 +1,128 @@
+package io.clipline.worker.internals;
+
+import io.clipline.schemas.OperatorLabel;
+import io.clipline.schemas.serde.AvroSerde;
+import io.clipline.schemas.serde.RecordDecodeException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads operator labels for the cameras this worker owns: the labels topic is co-partitioned with
+ * the frames topic (both keyed by camera id), so the worker follows exactly the label partitions
+ * whose numbers equal its frame partitions. Manual assignment, no consumer group; a newly followed
+ * partition is read from its end, since labels of frames scored elsewhere are of no use here.
+ *
+ * <p>Not thread-safe: one thread (the worker's consumer thread) calls every method. Decoded
+ * labels go to the sink; records that are not labels are logged, counted and skipped.
+ */
+public final class LabelFeed implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LabelFeed.class);
+
+  private final String topic;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Consumer<OperatorLabel> sink;
+  private final AvroSerde<OperatorLabel> serde = AvroSerde.of(OperatorLabel.class);
+  private final Set<TopicPartition> followed = new HashSet<>();
+  private final AtomicLong undecodable = new AtomicLong();
+
+  /**
+   * @param consumerConfig settings of the label consumer (no group, read_committed)
+   * @param sink receives each decoded label, in partition order
+   */
+  public LabelFeed(String topic, Map<String, Object> consumerConfig, Consumer<OperatorLabel> sink) {
+    this.topic = topic;
+    this.sink = sink;
+    this.consumer =
+        new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Starts reading the label partitions numbered like {@code framePartitions}, from their end. */
+  public void follow(Collection<TopicPartition> framePartitions) {
+    Set<TopicPartition> added = new HashSet<>();
+    for (TopicPartition frames : framePartitions) {
+      TopicPartition labels = new TopicPartition(topic, frames.partition());
+      if (followed.add(labels)) {
+        added.add(labels);
+      }
+    }
+    if (!added.isEmpty()) {
+      consumer.assign(followed);
+      consumer.seekToEnd(added);
+      LOG.info("following label partitions {}", added);
+    }
+  }
+
+  /** Stops reading the label partitions numbered like {@code framePartitions}. */
+  public void drop(Collection<TopicPartition> framePartitions) {
+    boolean changed = false;
+    for (TopicPartition frames : framePartitions) {
+      changed |= followed.remove(new TopicPartition(topic, frames.partition()));
+    }
+    if (changed) {
+      consumer.assign(followed);
+    }
+  }
+
+  /**
+   * Hands the labels fetched so far to the sink without waiting for more. A client error is
+   * logged and left for the next call to retry: labels never stop the worker.
+   */
+  public void poll() {
+    if (followed.isEmpty()) {
+      return;
+    }
+    try {
+      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ZERO)) {
+        decode(record);
+      }
+    } catch (InterruptException e) {
+      throw e;
+    } catch (KafkaException e) {
+      LOG.warn("cannot read labels from {} (will retry): {}", topic, e.toString());
+    }
+  }
+
+  /** Label records skipped because they are not an {@code OperatorLabel}. */
+  public long undecodable() {
+    return undecodable.get();
+  }
+
+  private void decode(ConsumerRecord<byte[], byte[]> record) {
+    if (record.value() == null) {
+      skip(record, "the record has no value");
+      return;
+    }
+    OperatorLabel label;
+    try {
+      label = serde.decode(record.value());
+    } catch (RecordDecodeException e) {
+      skip(record, e.getMessage());
+      return;
+    }
+    sink.accept(label);
+  }
+
+  private void skip(ConsumerRecord<byte[], byte[]> record, String reason) {
+    undecodable.incrementAndGet();
+    LOG.warn("skipping label record at {}-{}@{}: {}", record.topic(), record.partition(),
+        record.offset(), reason);
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+  }
+}
