@@ -9,6 +9,7 @@ import io.clipline.model.ImageFeatures;
 import io.clipline.model.ImageFeatures.PatchLayer;
 import io.clipline.model.InferenceOptions;
 import io.clipline.model.ModelManifest;
+import io.clipline.model.OnnxSimilarityKernel;
 import io.clipline.model.TextEncoder;
 import io.clipline.schemas.BoundingBox;
 import io.clipline.schemas.LabelAction;
@@ -66,11 +67,21 @@ public final class ModelFrameScorer implements FrameScorer {
   /** CLIP's learned logit scale. */
   private static final double TEXT_TAU = 100.0;
   public static final String SCORER_VERSION = "rareclip-stream-1";
+  /**
+   * Features at least this wide have their similarities computed by ONNX Runtime: about ten
+   * times faster than Java at CLIP's 768 dimensions, slower at the texture model's 22
+   * (docs/BENCHMARKS.md).
+   */
+  static final int ONNX_KERNEL_MIN_DIM = 64;
+  /** Smaller products stay in Java even then: ONNX Runtime's per-run overhead dominates. */
+  static final long ONNX_KERNEL_MIN_PRODUCT = 1L << 20;
   /** Defect types operators may teach one scope; a further type is ignored. */
   static final int MAX_LABELLED_TYPES = 64;
 
   private final ModelManifest manifest;
   private final ImageEncoder encoder;
+  /** The engine's similarity kernel when it runs in ONNX Runtime; null when in Java. */
+  private final OnnxSimilarityKernel kernel;
   private final Preprocessor preprocessor;
   private final ScoringEngine engine;
   private final ScopeProfile profile;
@@ -87,13 +98,15 @@ public final class ModelFrameScorer implements FrameScorer {
   private final Map<String, Integer> prototypesByScope = new ConcurrentHashMap<>();
   private float[] input = new float[0];
 
-  private ModelFrameScorer(ModelManifest manifest, ImageEncoder encoder, ScoringEngine engine,
-      ScopeProfile profile, int labelCacheFrames) {
+  private ModelFrameScorer(ModelManifest manifest, ImageEncoder encoder,
+      OnnxSimilarityKernel kernel, ScoringEngine engine, ScopeProfile profile,
+      int labelCacheFrames) {
     if (labelCacheFrames < 0) {
       throw new IllegalArgumentException("labelCacheFrames must be >= 0, got " + labelCacheFrames);
     }
     this.manifest = manifest;
     this.encoder = encoder;
+    this.kernel = kernel;
     this.preprocessor = new Preprocessor(manifest.image());
     this.engine = engine;
     this.profile = profile;
@@ -145,8 +158,26 @@ public final class ModelFrameScorer implements FrameScorer {
       LOG.info("model {} has no text tower: rarity-only scoring", manifest.name());
     }
     ImageEncoder encoder = ImageEncoder.open(manifest, options);
-    return new ModelFrameScorer(
-        manifest, encoder, new ScoringEngine(scoring), profile, labelCacheFrames);
+    int widest = manifest.image().patches().stream().mapToInt(p -> p.dim()).max().orElse(0);
+    OnnxSimilarityKernel kernel = null;
+    try {
+      if (widest >= ONNX_KERNEL_MIN_DIM) {
+        kernel = OnnxSimilarityKernel.open(options, ONNX_KERNEL_MIN_PRODUCT);
+        LOG.info("scoring similarities of {}-dimensional features run in ONNX Runtime on {}",
+            widest, kernel.provider().selected());
+      } else {
+        LOG.info("scoring similarities of {}-dimensional features run in Java", widest);
+      }
+      ScoringEngine engine = kernel == null
+          ? new ScoringEngine(scoring) : new ScoringEngine(scoring, kernel);
+      return new ModelFrameScorer(manifest, encoder, kernel, engine, profile, labelCacheFrames);
+    } catch (RuntimeException e) {
+      if (kernel != null) {
+        kernel.close();
+      }
+      encoder.close();
+      throw e;
+    }
   }
 
   /** Opens the model and engine the worker's configuration names. */
@@ -518,7 +549,13 @@ public final class ModelFrameScorer implements FrameScorer {
 
   @Override
   public void close() {
-    encoder.close();
+    try {
+      encoder.close();
+    } finally {
+      if (kernel != null) {
+        kernel.close();
+      }
+    }
   }
 
   /** The model's kind, for messages such as "scores mean nothing" on random models. */

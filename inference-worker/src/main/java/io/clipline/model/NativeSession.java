@@ -48,9 +48,29 @@ final class NativeSession implements AutoCloseable {
    * @param what what the file is, for messages: "image tower of texture-v1"
    */
   static NativeSession open(String what, Path file, InferenceOptions options) {
+    return open(what + " (" + file.getFileName() + ")", what + " (" + file.toAbsolutePath() + ")",
+        (env, o) -> env.createSession(file.toString(), o), options);
+  }
+
+  /**
+   * Chooses the provider (logging the choice) and opens a graph held in memory.
+   *
+   * @param what what the graph is, for messages: "similarity kernel"
+   */
+  static NativeSession open(String what, byte[] model, InferenceOptions options) {
+    return open(what, what, (env, o) -> env.createSession(model, o), options);
+  }
+
+  /** Creates a session from some source of the graph. */
+  @FunctionalInterface
+  private interface SessionSource {
+    OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
+  }
+
+  private static NativeSession open(
+      String shortName, String description, SessionSource source, InferenceOptions options) {
     Set<OrtProvider> available = OrtEnvironment.getAvailableProviders();
-    ProviderChoice choice = choose(what + " (" + file.getFileName() + ")", options, available);
-    String description = what + " (" + file.toAbsolutePath() + ")";
+    ProviderChoice choice = choose(shortName, options, available);
     OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions();
     try {
       sessionOptions.setOptimizationLevel(options.optimisation());
@@ -70,7 +90,7 @@ final class NativeSession implements AutoCloseable {
         default:
           break;
       }
-      OrtSession session = createOnLargeStack(file, sessionOptions);
+      OrtSession session = createOnLargeStack(description, source, sessionOptions);
       return new NativeSession(sessionOptions, session, choice, description);
     } catch (OrtException e) {
       sessionOptions.close();
@@ -85,7 +105,8 @@ final class NativeSession implements AutoCloseable {
    * session of a ViT export overflowed the native stack and killed the process (SIGSEGV, no
    * Java exception). Running the session afterwards needs no such stack.
    */
-  private static OrtSession createOnLargeStack(Path file, OrtSession.SessionOptions options)
+  private static OrtSession createOnLargeStack(
+      String description, SessionSource source, OrtSession.SessionOptions options)
       throws OrtException {
     OrtSession[] session = new OrtSession[1];
     OrtException[] failure = new OrtException[1];
@@ -93,7 +114,7 @@ final class NativeSession implements AutoCloseable {
     Thread creator = new Thread(null, () -> {
       try {
         // The environment is a process-wide singleton that ONNX Runtime owns; it is never closed.
-        session[0] = OrtEnvironment.getEnvironment().createSession(file.toString(), options);
+        session[0] = source.create(OrtEnvironment.getEnvironment(), options);
       } catch (OrtException e) {
         failure[0] = e;
       } catch (RuntimeException e) {
@@ -105,7 +126,7 @@ final class NativeSession implements AutoCloseable {
       creator.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ModelException("interrupted while opening " + file, e);
+      throw new ModelException("interrupted while opening " + description, e);
     }
     if (failure[0] != null) {
       throw failure[0];

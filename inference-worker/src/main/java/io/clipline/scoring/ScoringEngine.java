@@ -29,16 +29,29 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ScoringEngine {
   private final ScoringConfig config;
+  private final SimilarityKernel kernel;
   private final Map<String, ScopeState> states = new ConcurrentHashMap<>();
   private final Map<String, ScopeProfile> profiles = new ConcurrentHashMap<>();
   private final Map<String, Thresholds> initialThresholds = new ConcurrentHashMap<>();
 
-  /** Engine with the given configuration. */
+  /** Engine with the given configuration and its own Java similarity kernel. */
   public ScoringEngine(ScoringConfig config) {
+    this(config, SimilarityKernel.JAVA);
+  }
+
+  /**
+   * Engine with the given configuration whose patch-to-prototype similarities {@code kernel}
+   * computes (for example on the model's accelerator).
+   */
+  public ScoringEngine(ScoringConfig config, SimilarityKernel kernel) {
     if (config == null) {
       throw new IllegalArgumentException("config must not be null");
     }
+    if (kernel == null) {
+      throw new IllegalArgumentException("kernel must not be null");
+    }
     this.config = config;
+    this.kernel = kernel;
   }
 
   /** The configuration. */
@@ -249,7 +262,7 @@ public final class ScoringEngine {
       imageAssessments.add(image);
       imageRarity += image.rarity()[0];
       for (float[] x : new float[][] {patch, mean}) {
-        RarityBank.Assessment a = s.banks.get(assessments.size()).assess(x, p);
+        RarityBank.Assessment a = s.banks.get(assessments.size()).assess(x, p, kernel);
         assessments.add(a);
         float[] r = a.rarity();
         for (int n = 0; n < p; n++) {

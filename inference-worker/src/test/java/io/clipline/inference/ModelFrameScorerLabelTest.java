@@ -13,6 +13,7 @@ import io.clipline.schemas.BoundingBox;
 import io.clipline.schemas.LabelAction;
 import io.clipline.schemas.OperatorLabel;
 import io.clipline.schemas.Verdict;
+import io.clipline.schemas.serde.TrustedRecords;
 import io.clipline.scoring.DefectTypeGuess;
 import io.clipline.scoring.ScoringConfig;
 import io.clipline.scoring.ScoringEngine;
@@ -32,6 +33,12 @@ import org.junit.jupiter.api.Test;
 
 /** Operator labels reaching the engine through the scorer's cache of recent frames. */
 class ModelFrameScorerLabelTest {
+  static {
+    // Labels are built here, not decoded by AvroSerde (which trusts Clipline's records itself);
+    // building a record with an enum default asks Avro whether the class is trusted.
+    TrustedRecords.install();
+  }
+
   private static final Path TEXTURE = Path.of("..", "src", "models", "texture");
   private static final String CAMERA = "line-1/st-1/cam-1";
   private static final String SCOPE = "tile@" + CAMERA;

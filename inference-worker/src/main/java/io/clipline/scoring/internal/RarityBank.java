@@ -1,5 +1,6 @@
 package io.clipline.scoring.internal;
 
+import io.clipline.scoring.SimilarityKernel;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -146,6 +147,7 @@ public final class RarityBank {
     final float[] sim; // patches x count, as of assessment
     final float[] presenceOfPatch; // patches x rowCount, logical row order
     final double calibration;
+    final SimilarityKernel kernel;
     final long modCount;
     final long token;
     final float[] rarity;
@@ -156,6 +158,7 @@ public final class RarityBank {
         float[] sim,
         float[] presenceOfPatch,
         double calibration,
+        SimilarityKernel kernel,
         long modCount,
         long token,
         float[] rarity) {
@@ -164,6 +167,7 @@ public final class RarityBank {
       this.sim = sim;
       this.presenceOfPatch = presenceOfPatch;
       this.calibration = calibration;
+      this.kernel = kernel;
       this.modCount = modCount;
       this.token = token;
       this.rarity = rarity;
@@ -180,11 +184,17 @@ public final class RarityBank {
     }
   }
 
+  /** {@link #assess(float[], int, SimilarityKernel)} with the engine's Java kernel. */
+  public Assessment assess(float[] features, int patches) {
+    return assess(features, patches, SimilarityKernel.JAVA);
+  }
+
   /**
    * Rarity of each of the {@code patches} L2-normalised feature rows in {@code features} (kept by
-   * reference until {@link #admit}; do not modify it in between).
+   * reference until {@link #admit}; do not modify it in between). {@code kernel} computes every
+   * similarity of this assessment and of its {@link #admit}.
    */
-  public Assessment assess(float[] features, int patches) {
+  public Assessment assess(float[] features, int patches, SimilarityKernel kernel) {
     if (features.length != patches * dim) {
       throw new IllegalArgumentException(
           "expected " + patches + " x " + dim + " features, got " + features.length + " values");
@@ -195,10 +205,11 @@ public final class RarityBank {
     }
     float[] sim = simScratch;
     long token = ++assessments;
-    similarities(features, patches, sim);
+    kernel.multiplyTransposed(features, patches, protos, m, dim, sim);
     float[] rarity = new float[patches];
     if (m == 0 || rowCount == 0) {
-      return new Assessment(features, patches, sim, new float[0], 1.0, modCount, token, rarity);
+      return new Assessment(
+          features, patches, sim, new float[0], 1.0, kernel, modCount, token, rarity);
     }
     int kk = Math.min(k, m);
     int[] topIdx = new int[patches * kk];
@@ -242,12 +253,7 @@ public final class RarityBank {
       System.arraycopy(p, n * t, column, 0, t);
       rarity[n] = clamp01((float) (1.0 - Vectors.sumOfLargest(column, t, keep) / keep));
     }
-    return new Assessment(features, patches, sim, p, q, modCount, token, rarity);
-  }
-
-  /** Similarity of N patches x M prototypes. */
-  private void similarities(float[] f, int n, float[] out) {
-    Vectors.multiplyTransposed(f, n, protos, count, dim, out);
+    return new Assessment(features, patches, sim, p, q, kernel, modCount, token, rarity);
   }
 
   private static void topK(
@@ -312,7 +318,7 @@ public final class RarityBank {
       selfScratch = new float[n * n];
     }
     float[] self = selfScratch;
-    Vectors.multiplyTransposed(a.features, n, a.features, n, dim, self);
+    a.kernel.multiplyTransposed(a.features, n, a.features, n, dim, self);
     // New prototypes: their column is P for past rows.
     for (int i = 0; i < n; i++) {
       int slot = m + i;
@@ -466,6 +472,7 @@ public final class RarityBank {
     earlierEnd[to] = earlierEnd[from];
   }
 
+  /** Full recomputation, in Java: one row against the bank is too small to hand to a kernel. */
   private void recomputeNearestEarlier(int i) {
     earlierHead[i] = 0;
     earlierEnd[i] = 0;
