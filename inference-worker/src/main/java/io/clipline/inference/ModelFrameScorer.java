@@ -68,19 +68,18 @@ public final class ModelFrameScorer implements FrameScorer {
   private static final double TEXT_TAU = 100.0;
   public static final String SCORER_VERSION = "rareclip-stream-1";
   /**
-   * Features at least this wide have their similarities computed by ONNX Runtime: about ten
-   * times faster than Java at CLIP's 768 dimensions, slower at the texture model's 22
-   * (docs/BENCHMARKS.md).
+   * The engine's similarity products run in ONNX Runtime (about 6.7x faster than Java for a
+   * CLIP layer of 768 dims, 1.3x for the texture model's 22, on one CPU thread; on the GPU
+   * with the image tower), except those of fewer multiply-adds than this, where ONNX Runtime's
+   * per-run overhead dominates (docs/BENCHMARKS.md).
    */
-  static final int ONNX_KERNEL_MIN_DIM = 64;
-  /** Smaller products stay in Java even then: ONNX Runtime's per-run overhead dominates. */
   static final long ONNX_KERNEL_MIN_PRODUCT = 1L << 20;
   /** Defect types operators may teach one scope; a further type is ignored. */
   static final int MAX_LABELLED_TYPES = 64;
 
   private final ModelManifest manifest;
   private final ImageEncoder encoder;
-  /** The engine's similarity kernel when it runs in ONNX Runtime; null when in Java. */
+  /** The engine's similarity kernel; closed with the scorer. */
   private final OnnxSimilarityKernel kernel;
   private final Preprocessor preprocessor;
   private final ScoringEngine engine;
@@ -158,26 +157,15 @@ public final class ModelFrameScorer implements FrameScorer {
       LOG.info("model {} has no text tower: rarity-only scoring", manifest.name());
     }
     ImageEncoder encoder = ImageEncoder.open(manifest, options);
-    int widest = manifest.image().patches().stream().mapToInt(p -> p.dim()).max().orElse(0);
-    OnnxSimilarityKernel kernel = null;
+    OnnxSimilarityKernel kernel;
     try {
-      if (widest >= ONNX_KERNEL_MIN_DIM) {
-        kernel = OnnxSimilarityKernel.open(options, ONNX_KERNEL_MIN_PRODUCT);
-        LOG.info("scoring similarities of {}-dimensional features run in ONNX Runtime on {}",
-            widest, kernel.provider().selected());
-      } else {
-        LOG.info("scoring similarities of {}-dimensional features run in Java", widest);
-      }
-      ScoringEngine engine = kernel == null
-          ? new ScoringEngine(scoring) : new ScoringEngine(scoring, kernel);
-      return new ModelFrameScorer(manifest, encoder, kernel, engine, profile, labelCacheFrames);
+      kernel = OnnxSimilarityKernel.open(options, ONNX_KERNEL_MIN_PRODUCT);
     } catch (RuntimeException e) {
-      if (kernel != null) {
-        kernel.close();
-      }
       encoder.close();
       throw e;
     }
+    return new ModelFrameScorer(manifest, encoder, kernel, new ScoringEngine(scoring, kernel),
+        profile, labelCacheFrames);
   }
 
   /** Opens the model and engine the worker's configuration names. */
@@ -552,9 +540,7 @@ public final class ModelFrameScorer implements FrameScorer {
     try {
       encoder.close();
     } finally {
-      if (kernel != null) {
-        kernel.close();
-      }
+      kernel.close();
     }
   }
 

@@ -8,15 +8,17 @@ import io.clipline.scoring.SimilarityKernel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Map;
 
 /**
  * The scoring engine's similarity product run by ONNX Runtime, on the execution provider the
- * options choose (CUDA on a GPU machine, MLAS's vectorised GEMM on a CPU), for wide features:
- * for a CLIP layer of 768 dimensions it is about ten times faster than the engine's Java kernel
- * on a CPU (docs/BENCHMARKS.md). The graph is one Gemm, {@code y = a · bᵀ}, made by
- * {@code src/models/make_similarity_kernel.py}.
+ * options choose (CUDA on a GPU machine, MLAS's vectorised GEMM on a CPU): on one CPU thread the
+ * whole engine scores a CLIP-sized frame (4 layers of 768 dims) 6.7x faster than with its Java
+ * kernel, and a texture-model frame 1.3x (docs/BENCHMARKS.md). The graph is one Gemm,
+ * {@code y = a · bᵀ}, made by {@code src/models/make_similarity_kernel.py}.
  *
  * <p>Products smaller than {@code javaBelow} multiply-adds stay in Java, where a call costs less
  * than ONNX Runtime's per-run overhead. Results differ from {@link SimilarityKernel#JAVA} by
@@ -35,6 +37,11 @@ public final class OnnxSimilarityKernel implements SimilarityKernel, AutoCloseab
 
   private final NativeSession session;
   private final long javaBelow;
+  // Direct buffers reused between calls: ONNX Runtime reads inputs and writes the pinned
+  // output in place, so a call copies each matrix once instead of allocating three copies.
+  private FloatBuffer left = direct(0);
+  private FloatBuffer right = direct(0);
+  private FloatBuffer product = direct(0);
 
   private OnnxSimilarityKernel(NativeSession session, long javaBelow) {
     this.session = session;
@@ -77,17 +84,36 @@ public final class OnnxSimilarityKernel implements SimilarityKernel, AutoCloseab
       SimilarityKernel.JAVA.multiplyTransposed(a, n, b, m, dim, out);
       return;
     }
+    left = fill(left, a, n * dim);
+    right = fill(right, b, m * dim);
+    if (product.capacity() < n * m) {
+      product = direct(n * m);
+    }
+    product.clear().limit(n * m);
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OnnxTensor left = OnnxTensor.createTensor(env, FloatBuffer.wrap(a, 0, n * dim),
-            new long[] {n, dim});
-        OnnxTensor right = OnnxTensor.createTensor(env, FloatBuffer.wrap(b, 0, m * dim),
-            new long[] {m, dim});
-        OrtSession.Result result = session.session().run(Map.of("a", left, "b", right))) {
-      ((OnnxTensor) result.get(0)).getFloatBuffer().get(out, 0, n * m);
+    try (OnnxTensor x = OnnxTensor.createTensor(env, left, new long[] {n, dim});
+        OnnxTensor y = OnnxTensor.createTensor(env, right, new long[] {m, dim});
+        OnnxTensor xy = OnnxTensor.createTensor(env, product, new long[] {n, m});
+        OrtSession.Result result =
+            session.session().run(Map.of("a", x, "b", y), Map.of("y", xy))) {
+      product.rewind();
+      product.get(out, 0, n * m);
     } catch (OrtException e) {
       throw new ModelException(session.description() + " failed on " + n + " x " + m + " x "
           + dim + " on " + session.provider().selected() + ": " + e.getMessage(), e);
     }
+  }
+
+  private static FloatBuffer fill(FloatBuffer buffer, float[] values, int count) {
+    FloatBuffer target = buffer.capacity() < count ? direct(count) : buffer;
+    target.clear();
+    target.put(values, 0, count).flip();
+    return target;
+  }
+
+  private static FloatBuffer direct(int floats) {
+    return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder())
+        .asFloatBuffer();
   }
 
   /** Frees the session; idempotent. */
