@@ -135,7 +135,7 @@ public final class ScorerSnapshots {
         return;
       }
       Restorable current = best.get(scope);
-      if (current != null && !chunk.getCreatedTime().isAfter(current.origin().createdTime())) {
+      if (current != null && !newer(chunk, current.origin())) {
         return; // superseded by a newer complete snapshot
       }
       Map<String, ScorerSnapshot[]> ofScope = partial.computeIfAbsent(scope, s -> new LinkedHashMap<>());
@@ -151,7 +151,9 @@ public final class ScorerSnapshots {
         judge(chunks);
       } else if (ofScope.size() > MAX_PARTIAL_PER_SCOPE) {
         String oldest = ofScope.entrySet().stream()
-            .min(Comparator.comparing(e -> firstPresent(e.getValue()).getCreatedTime()))
+            .min(Comparator.comparing((Map.Entry<String, ScorerSnapshot[]> e) ->
+                firstPresent(e.getValue()).getCreatedTime())
+                .thenComparing(e -> firstPresent(e.getValue()).getFramesSeen()))
             .orElseThrow().getKey();
         ofScope.remove(oldest);
       }
@@ -202,14 +204,18 @@ public final class ScorerSnapshots {
       Restorable candidate = new Restorable(first.getScope(), bytes, new Origin(
           first.getSnapshotId(), first.getModelVersion(), first.getScorerVersion(),
           first.getFramesSeen(), first.getWorkerId(), first.getCreatedTime()));
-      best.merge(first.getScope(), candidate, (a, b) ->
-          b.origin().createdTime().isAfter(a.origin().createdTime()) ? b : a);
+      best.merge(first.getScope(), candidate, (a, b) -> newer(first, a.origin()) ? b : a);
       Restorable kept = best.get(first.getScope());
       Map<String, ScorerSnapshot[]> ofScope = partial.get(first.getScope());
       if (ofScope != null) {
-        ofScope.values().removeIf(c -> !firstPresent(c).getCreatedTime()
-            .isAfter(kept.origin().createdTime()));
+        ofScope.values().removeIf(c -> !newer(firstPresent(c), kept.origin()));
       }
+    }
+
+    /** Later createdTime wins; within the same millisecond, more frames seen. */
+    private static boolean newer(ScorerSnapshot chunk, Origin than) {
+      int byTime = chunk.getCreatedTime().compareTo(than.createdTime());
+      return byTime > 0 || byTime == 0 && chunk.getFramesSeen() > than.framesSeen();
     }
 
     private static ScorerSnapshot firstPresent(ScorerSnapshot[] chunks) {
