@@ -103,4 +103,32 @@ class ScorerStateIntegrationTest {
       }
     }
   }
+
+  @KafkaClusterTest
+  void shouldScoreColdAndWriteNoSnapshotWhenTheStateTopicDoesNotExist(KafkaCluster cluster)
+      throws Exception {
+    Assumptions.assumeTrue(Files.isDirectory(TEXTURE),
+        "src/models/texture is missing: make it with /usr/bin/python3 src/models/make_texture_model.py");
+    Map<String, String> topics = cluster.createIsolatedTopics("nostate", List.of(
+        TopicCatalog.FRAMES, TopicCatalog.VERDICTS, TopicCatalog.DEFECTS, TopicCatalog.FRAMES_DLQ,
+        TopicCatalog.LABELS));
+    Map<String, Object> props = WorkerIntegrationTest.workerProps(cluster, topics, "w-nostate");
+    props.put(WorkerConfig.SCORER_STATE_TOPIC, "nostate-missing-scorer-state");
+    props.put(WorkerConfig.SCORER_STATE_INTERVAL_MS, 1);
+    try (KafkaProducer<byte[], byte[]> producer = TopicReader.producer(cluster.bootstrapServers());
+        ModelFrameScorer scorer = scorer();
+        InferenceWorker worker = new InferenceWorker(new WorkerConfig(props), scorer,
+            new WorkerListener() {})) {
+      for (int i = 0; i < 4; i++) {
+        send(producer, topics.get(TopicCatalog.FRAMES.name()), i);
+      }
+      worker.start();
+      List<FrameVerdict> verdicts = TopicReader.read(cluster.bootstrapServers(),
+          topics.get(TopicCatalog.VERDICTS.name()), 4, Duration.ofSeconds(30),
+          Duration.ofSeconds(1), VERDICTS::decode);
+
+      assertEquals(4, verdicts.size());
+      assertEquals(InferenceWorker.State.RUNNING, worker.state());
+    }
+  }
 }
