@@ -35,6 +35,7 @@ import io.clipline.worker.WorkerConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -516,8 +517,34 @@ public final class ModelFrameScorer implements FrameScorer {
   }
 
   /** Product × camera: one rarity memory per view of a product. */
-  static String scopeOf(ScorableFrame frame) {
+  @Override
+  public String scopeOf(ScorableFrame frame) {
     return frame.product().isEmpty() ? frame.cameraId() : frame.product() + "@" + frame.cameraId();
+  }
+
+  /**
+   * The engine's snapshots of the given scopes it holds ({@link ScoringEngine#snapshot}): rarity
+   * banks, score statistics and calibration; not the profile, which is this scorer's
+   * configuration, nor defect types labels added to it.
+   */
+  @Override
+  public Map<String, byte[]> snapshotScopes(Collection<String> scopes) {
+    Set<String> held = engine.scopes();
+    Map<String, byte[]> snapshots = new LinkedHashMap<>();
+    for (String scope : scopes) {
+      if (held.contains(scope)) {
+        snapshots.put(scope, engine.snapshot(scope));
+      }
+    }
+    return snapshots;
+  }
+
+  /** Restores a scope from {@link #snapshotScopes} bytes and gives it this scorer's profile. */
+  @Override
+  public void restoreScope(String scope, byte[] state) {
+    engine.restore(scope, state);
+    configure(scope);
+    prototypesByScope.put(scope, IntStream.of(engine.stats(scope).prototypes()).sum());
   }
 
   @Override

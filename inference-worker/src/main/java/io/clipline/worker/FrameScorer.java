@@ -1,7 +1,9 @@
 package io.clipline.worker;
 
 import io.clipline.schemas.OperatorLabel;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Scores a micro-batch of decoded frames: the one boundary between the Kafka loop and the
@@ -14,6 +16,11 @@ import java.util.List;
  * batches were inferred; the two may run at the same time on different batches, so whatever
  * they share must be thread-safe. Implementations may keep per-scope state in the scoring
  * stage. A scorer without a separate model stage implements only {@link #score(List)}.
+ *
+ * <p>A scorer that keeps per-scope state can hand it to the worker ({@link #snapshotScopes}),
+ * which publishes it to the scorer-state topic, and take it back ({@link #restoreScope}) on
+ * another worker or after a restart, so that a scope resumes warm. The worker calls both, and
+ * {@link #scopeOf}, on its scoring thread, never concurrently with {@link #score(InferredBatch)}.
  *
  * <p>A failure of the whole batch (for example the model running out of memory) is reported by
  * throwing; the worker then retries at half the batch size and finally frame by frame,
@@ -56,6 +63,30 @@ public interface FrameScorer extends AutoCloseable {
    * dropped.
    */
   default void applyLabel(OperatorLabel label) {}
+
+  /**
+   * The scope {@link #score(InferredBatch)} scores {@code frame} in, as in {@link
+   * FrameResult#scope()}; by default the frame's camera.
+   */
+  default String scopeOf(ScorableFrame frame) {
+    return frame.cameraId();
+  }
+
+  /**
+   * The state of those of {@code scopes} the scorer holds, each as bytes {@link #restoreScope}
+   * takes back; by default none. Scopes without state are left out.
+   */
+  default Map<String, byte[]> snapshotScopes(Collection<String> scopes) {
+    return Map.of();
+  }
+
+  /**
+   * Replaces the state of {@code scope} by one {@link #snapshotScopes} returned, made by a
+   * scorer of the same {@link #modelVersion} and {@link #scorerVersion}; by default nothing.
+   *
+   * @throws RuntimeException when {@code state} cannot be read; the scope then starts cold
+   */
+  default void restoreScope(String scope, byte[] state) {}
 
   /** Model name and version, written into every verdict. */
   String modelVersion();

@@ -6,6 +6,7 @@ import io.clipline.schemas.DeadLetter;
 import io.clipline.schemas.DefectEvent;
 import io.clipline.schemas.FrameVerdict;
 import io.clipline.schemas.OperatorLabel;
+import io.clipline.schemas.ScorerSnapshot;
 import io.clipline.schemas.StageLatencies;
 import io.clipline.schemas.serde.AvroSerde;
 import io.clipline.schemas.topic.TopicCatalog;
@@ -15,8 +16,12 @@ import io.clipline.worker.internals.FrameBatcher;
 import io.clipline.worker.internals.FrameIntake;
 import io.clipline.worker.internals.FrameRejectedException;
 import io.clipline.worker.internals.LabelFeed;
+import io.clipline.worker.internals.ScorerSnapshots;
+import io.clipline.worker.internals.ScorerStateReader;
 import io.clipline.worker.internals.VerdictRecords;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -27,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -59,6 +65,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +86,15 @@ import org.slf4j.LoggerFactory;
  * queues them; the scoring thread hands them to {@link FrameScorer#applyLabel} between batches,
  * each {@code labelId} once.
  *
+ * <p>The scoring thread also keeps the scorer's memory on the compacted scorer-state topic
+ * ({@code scorer.state.topic}): every {@code scorer.state.interval.ms}, before partitions are
+ * revoked and on shutdown it snapshots the scopes scored since the last snapshot ({@link
+ * FrameScorer#snapshotScopes}) and sends them, chunked, in the open transaction, so a snapshot is
+ * committed exactly with the offsets of the frames it reflects. Whenever partitions are assigned
+ * it reads the topic to its end before scoring the next batch, and restores a scope ({@link
+ * FrameScorer#restoreScope}) before its first frame from the newest complete snapshot of the same
+ * model and scorer, unless this worker has already seen as many frames of the scope.
+ *
  * <pre>{@code
  * try (InferenceWorker worker = new InferenceWorker(config, scorer, listener)) {
  *   worker.start();
@@ -91,6 +107,8 @@ public final class InferenceWorker implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(100);
   /** How many applied labelIds the scoring thread remembers to skip duplicates. */
   private static final int REMEMBERED_LABEL_IDS = 10_000;
+  /** Longest the scoring thread reads the scorer-state topic after an assignment. */
+  private static final Duration STATE_READ_TIMEOUT = Duration.ofSeconds(60);
 
   /** Lifecycle of a worker; each change is logged once. */
   public enum State {
@@ -150,6 +168,25 @@ public final class InferenceWorker implements AutoCloseable {
   private final Serializer<FrameVerdict> verdictSerde = AvroSerde.of(FrameVerdict.class);
   private final Serializer<DefectEvent> defectSerde = AvroSerde.of(DefectEvent.class);
   private final Serializer<DeadLetter> deadLetterSerde = AvroSerde.of(DeadLetter.class);
+  private final Serializer<ScorerSnapshot> snapshotSerde = AvroSerde.of(ScorerSnapshot.class);
+  private final String stateTopic;
+  /** 0: never write snapshots. */
+  private final long stateIntervalMs;
+  private final ScorerStateReader stateReader;
+  /** Counts assignments of frame partitions; the scoring thread reads the state topic anew. */
+  private final AtomicLong assignments = new AtomicLong();
+  // Scorer state, touched only by the scoring thread.
+  /** The assignment count the state topic was last read for. */
+  private long stateReadFor;
+  /** Partitions of the state topic as last read; 0 when it does not exist (nothing is written). */
+  private int statePartitions;
+  /** Restorable snapshots read from the state topic, by scope, until the scope's next frame. */
+  private Map<String, ScorerSnapshots.Restorable> pendingRestores = new HashMap<>();
+  /** Frames each scope has seen, as of its last scored frame or restored snapshot. */
+  private final Map<String, Long> scopeFramesSeen = new HashMap<>();
+  /** Scopes scored since their last snapshot. */
+  private final Set<String> scoredSinceSnapshot = new HashSet<>();
+  private long lastSnapshotNanos = System.nanoTime();
 
   private final long commitIntervalMs;
   /** Set by a revocation so the inference thread commits before it lets go of the lock. */
@@ -171,6 +208,9 @@ public final class InferenceWorker implements AutoCloseable {
     this.listener = listener;
     this.exactlyOnce = config.getBoolean(WorkerConfig.EXACTLY_ONCE);
     this.commitIntervalMs = config.getInt(WorkerConfig.COMMIT_INTERVAL_MS);
+    this.stateTopic = config.getString(WorkerConfig.SCORER_STATE_TOPIC);
+    this.stateIntervalMs = config.getInt(WorkerConfig.SCORER_STATE_INTERVAL_MS);
+    this.stateReader = new ScorerStateReader(stateTopic, stateConsumerConfig());
     String workerId = config.getString(WorkerConfig.WORKER_ID);
     FrameLimits limits = new FrameLimits(
         config.getInt(WorkerConfig.FRAME_MAX_BYTES), config.getLong(WorkerConfig.FRAME_MAX_PIXELS));
@@ -388,6 +428,7 @@ public final class InferenceWorker implements AutoCloseable {
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       if (!partitions.isEmpty()) {
         LOG.info("partitions assigned: {}", partitions);
+        assignments.incrementAndGet();
       }
       if (labels != null) {
         labels.follow(partitions);
@@ -432,6 +473,9 @@ public final class InferenceWorker implements AutoCloseable {
             }
             applyLabels();
             write(staged);
+          }
+          if (snapshotDue() || revocationPending || !running) {
+            publishSnapshots();
           }
           // Commit when idle (low latency at low load), when the interval is up (amortised
           // transactions under load), or before partitions are taken away.
@@ -533,6 +577,7 @@ public final class InferenceWorker implements AutoCloseable {
 
   /** Scoring thread: judges a staged batch (falling back as needed) and writes its records. */
   private void write(Staged staged) throws InterruptedException {
+    restoreScopes(staged.ready());
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
     List<FrameVerdict> verdicts = new ArrayList<>();
     List<DeadLetter> letters = new ArrayList<>();
@@ -584,6 +629,8 @@ public final class InferenceWorker implements AutoCloseable {
         continue;
       }
       FrameResult result = results.get(i);
+      scopeFramesSeen.put(result.scope(), result.scopeFramesSeen());
+      scoredSinceSnapshot.add(result.scope());
       float queueMs =
           Math.max(0, pending.polledMillis() - prepared.meta().getCaptureTime().toEpochMilli());
       StageLatencies latencies = new StageLatencies(queueMs, prepared.fetchMs(),
@@ -598,15 +645,119 @@ public final class InferenceWorker implements AutoCloseable {
             defectSerde.serialize(null, defect)));
       }
     }
+    openTransaction();
+    out.forEach(producer::send);
+    open.add(staged.batch(), verdicts, letters);
+    listener.onBatchWritten(staged.batch().size(), scoringNanos);
+  }
+
+  private void openTransaction() {
     if (open == null) {
       open = new OpenTransaction();
       if (exactlyOnce) {
         producer.beginTransaction();
       }
     }
-    out.forEach(producer::send);
-    open.add(staged.batch(), verdicts, letters);
-    listener.onBatchWritten(staged.batch().size(), scoringNanos);
+  }
+
+  /**
+   * Scoring thread: after an assignment, reads the state topic anew; then restores each scope of
+   * {@code frames} that has a snapshot of more frames than this worker has seen of it.
+   */
+  private void restoreScopes(List<FrameIntake.Prepared> frames) {
+    long assigned = assignments.get();
+    if (assigned != stateReadFor) {
+      stateReadFor = assigned;
+      readState();
+    }
+    if (pendingRestores.isEmpty()) {
+      return;
+    }
+    for (FrameIntake.Prepared frame : frames) {
+      String scope = scorer.scopeOf(frame.frame());
+      ScorerSnapshots.Restorable snapshot = pendingRestores.remove(scope);
+      if (snapshot == null || snapshot.origin().framesSeen() <= scopeFramesSeen.getOrDefault(scope, 0L)) {
+        continue;
+      }
+      try {
+        scorer.restoreScope(scope, snapshot.payload());
+        scopeFramesSeen.put(scope, snapshot.origin().framesSeen());
+        LOG.info("scope {} restored from snapshot {} of worker {} ({} frames seen, taken {})", scope,
+            snapshot.origin().snapshotId(), snapshot.origin().workerId(),
+            snapshot.origin().framesSeen(), snapshot.origin().createdTime());
+      } catch (RuntimeException e) {
+        LOG.warn("scope {} starts cold: snapshot {} cannot be restored: {}", scope,
+            snapshot.origin().snapshotId(), e.toString());
+      }
+    }
+  }
+
+  /** Scoring thread: reads the state topic to its end; a failure leaves scopes to start cold. */
+  private void readState() {
+    long start = System.nanoTime();
+    try {
+      ScorerStateReader.Loaded loaded = stateReader.read(
+          scorer.modelVersion(), scorer.scorerVersion(), STATE_READ_TIMEOUT, () -> running);
+      statePartitions = loaded.partitions();
+      pendingRestores = new HashMap<>(loaded.snapshots());
+      if (statePartitions == 0) {
+        LOG.warn("scorer-state topic {} does not exist: scopes start cold and no snapshots are"
+            + " written", stateTopic);
+      } else {
+        LOG.info("read {} restorable scope snapshots from {} in {} ms; each is restored before"
+            + " its scope's next frame", pendingRestores.size(), stateTopic,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+      }
+    } catch (KafkaException e) {
+      pendingRestores = new HashMap<>();
+      LOG.warn("cannot read scorer-state topic {}: scopes start cold: {}", stateTopic, e.toString());
+    }
+  }
+
+  private boolean snapshotDue() {
+    return stateIntervalMs > 0
+        && System.nanoTime() - lastSnapshotNanos >= TimeUnit.MILLISECONDS.toNanos(stateIntervalMs);
+  }
+
+  /**
+   * Scoring thread: sends the state of the scopes scored since their last snapshot, chunked, in
+   * the open transaction (opening one if needed), so it commits with the offsets of the frames it
+   * reflects. Each chunk goes to the partition of its scope, so a snapshot lies in one partition.
+   */
+  private void publishSnapshots() {
+    lastSnapshotNanos = System.nanoTime();
+    if (stateIntervalMs == 0 || statePartitions == 0 || scoredSinceSnapshot.isEmpty()) {
+      return;
+    }
+    Map<String, byte[]> states;
+    try {
+      states = scorer.snapshotScopes(List.copyOf(scoredSinceSnapshot));
+    } catch (RuntimeException e) {
+      LOG.warn("cannot snapshot scopes {} (will retry): {}", scoredSinceSnapshot, e.toString());
+      return;
+    }
+    scoredSinceSnapshot.clear();
+    if (states.isEmpty()) {
+      return;
+    }
+    openTransaction();
+    Instant now = Instant.now();
+    for (Map.Entry<String, byte[]> state : states.entrySet()) {
+      String scope = state.getKey();
+      ScorerSnapshots.Origin origin = new ScorerSnapshots.Origin(UUID.randomUUID().toString(),
+          scorer.modelVersion(), scorer.scorerVersion(), scopeFramesSeen.getOrDefault(scope, 0L),
+          config.getString(WorkerConfig.WORKER_ID), now);
+      int partition = Utils.toPositive(Utils.murmur2(scope.getBytes(StandardCharsets.UTF_8)))
+          % statePartitions;
+      for (ScorerSnapshot chunk : ScorerSnapshots.split(
+          scope, state.getValue(), origin, ScorerSnapshots.CHUNK_BYTES)) {
+        producer.send(new ProducerRecord<>(stateTopic, partition,
+            ScorerSnapshots.key(chunk).getBytes(StandardCharsets.UTF_8),
+            snapshotSerde.serialize(null, chunk)));
+      }
+      LOG.debug("snapshot {} of scope {} ({} bytes, {} frames seen) sent", origin.snapshotId(),
+          scope, state.getValue().length, origin.framesSeen());
+    }
   }
 
   private static ScoredBatch checked(ScoredBatch scored, int frames) {
@@ -716,7 +867,9 @@ public final class InferenceWorker implements AutoCloseable {
       return;
     }
     try {
-      producer.sendOffsetsToTransaction(txn.offsets, groupMetadata);
+      if (!txn.offsets.isEmpty()) { // a transaction may hold snapshots only
+        producer.sendOffsetsToTransaction(txn.offsets, groupMetadata);
+      }
       listener.beforeCommit();
       commitWithRetry();
       txn.committed();
@@ -851,6 +1004,28 @@ public final class InferenceWorker implements AutoCloseable {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return props;
+  }
+
+  /**
+   * The scorer-state consumer: the frame consumer's client settings without its group, since it
+   * is assigned partitions by hand; read_committed, from the beginning, chunks of any size.
+   */
+  private Map<String, Object> stateConsumerConfig() {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getList(WorkerConfig.BOOTSTRAP_SERVERS));
+    props.putAll(config.originalsWithPrefix("consumer."));
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    props.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG,
+        "clipline-worker-" + config.getString(WorkerConfig.WORKER_ID) + "-state");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+        TopicCatalog.SCORER_STATE.maxMessageBytes());
     return props;
   }
 

@@ -34,6 +34,8 @@ public final class WorkerConfig extends AbstractConfig {
   public static final String LABELS_TOPIC = "labels.topic";
   public static final String LABELS_ENABLED = "labels.enabled";
   public static final String LABELS_CACHE_FRAMES = "labels.cache.frames";
+  public static final String SCORER_STATE_TOPIC = "scorer.state.topic";
+  public static final String SCORER_STATE_INTERVAL_MS = "scorer.state.interval.ms";
   public static final String BATCH_MAX_FRAMES = "batch.max.frames";
   public static final String BATCH_LINGER_MS = "batch.linger.ms";
   public static final String INFLIGHT_MAX_FRAMES = "inflight.max.frames";
@@ -92,6 +94,17 @@ public final class WorkerConfig extends AbstractConfig {
           .define(LABELS_CACHE_FRAMES, Type.INT, 64, Range.between(0, 100_000), Importance.LOW,
               "Recently scored frames whose features the scorer keeps so that a label can still"
                   + " be applied to them; 0 keeps none (labels then find no frame).")
+          .define(SCORER_STATE_TOPIC, Type.STRING, TopicCatalog.SCORER_STATE.name(),
+              new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+              "Compacted topic of the scopes' scoring memory: read to the end whenever partitions"
+                  + " are assigned, so a scope resumes warm; written every"
+                  + " scorer.state.interval.ms, on revocation and on shutdown. When it does not"
+                  + " exist, scopes start cold and nothing is written.")
+          .define(SCORER_STATE_INTERVAL_MS, Type.INT, 60_000, Range.between(0, 86_400_000),
+              Importance.MEDIUM,
+              "How often the memory of the scopes scored since the last snapshot is written to"
+                  + " scorer.state.topic, in the transaction of the frames it reflects; 0: never"
+                  + " (snapshots are still restored).")
           .define(BATCH_MAX_FRAMES, Type.INT, 8, Range.between(1, 1024), Importance.HIGH,
               "A micro-batch closes when it holds this many frames ...")
           .define(BATCH_LINGER_MS, Type.INT, 20, Range.between(0, 60_000), Importance.HIGH,

@@ -40,7 +40,8 @@ class WorkerIntegrationTest {
 
   static Map<String, String> topics(KafkaCluster cluster, String prefix) {
     return cluster.createIsolatedTopics(prefix, List.of(TopicCatalog.FRAMES,
-        TopicCatalog.VERDICTS, TopicCatalog.DEFECTS, TopicCatalog.FRAMES_DLQ, TopicCatalog.LABELS));
+        TopicCatalog.VERDICTS, TopicCatalog.DEFECTS, TopicCatalog.FRAMES_DLQ, TopicCatalog.LABELS,
+        TopicCatalog.SCORER_STATE));
   }
 
   static Map<String, Object> workerProps(KafkaCluster cluster, Map<String, String> topics,
@@ -54,6 +55,7 @@ class WorkerIntegrationTest {
     props.put(WorkerConfig.DEFECTS_TOPIC, topics.get(TopicCatalog.DEFECTS.name()));
     props.put(WorkerConfig.DLQ_TOPIC, topics.get(TopicCatalog.FRAMES_DLQ.name()));
     props.put(WorkerConfig.LABELS_TOPIC, topics.get(TopicCatalog.LABELS.name()));
+    props.put(WorkerConfig.SCORER_STATE_TOPIC, topics.get(TopicCatalog.SCORER_STATE.name()));
     props.put(WorkerConfig.BATCH_MAX_FRAMES, 8);
     props.put(WorkerConfig.BATCH_LINGER_MS, 20);
     // A killed worker leaves the group after this long; the default 45 s would slow the test.
