@@ -237,7 +237,7 @@ public final class ModelFrameScorer implements FrameScorer {
       ScorableFrame frame = frames.get(i);
       String scope = scopeOf(frame);
       configure(scope);
-      FrameFeatures features = featuresOf(output.features(), i);
+      FrameFeatures features = frameFeatures(output.features(), i, manifest);
       FrameScore score = engine.score(scope, features);
       results.add(resultOf(scope, score, output.crops()[i]));
       remember(frame.frameId(), scope, score.sequence(), features, output.crops()[i]);
@@ -435,7 +435,7 @@ public final class ModelFrameScorer implements FrameScorer {
     ImageFeatures features = encode(images, crops);
     List<EncodedFrame> encoded = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      encoded.add(new EncodedFrame(featuresOf(features, i), crops[i]));
+      encoded.add(new EncodedFrame(frameFeatures(features, i, manifest), crops[i]));
     }
     return encoded;
   }
@@ -453,7 +453,11 @@ public final class ModelFrameScorer implements FrameScorer {
     return encoder.encode(input, n);
   }
 
-  private FrameFeatures featuresOf(ImageFeatures features, int i) {
+  /**
+   * The engine's view of frame {@code i} of an encoded batch: its patch layers (copied out of the
+   * batch) and embedding, with the model input's size as the output map's.
+   */
+  public static FrameFeatures frameFeatures(ImageFeatures features, int i, ModelManifest manifest) {
     List<float[]> layers = new ArrayList<>();
     int rows = 0;
     int cols = 0;

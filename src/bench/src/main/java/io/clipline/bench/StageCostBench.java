@@ -4,9 +4,9 @@ import io.clipline.imaging.FrameDecoder;
 import io.clipline.imaging.FrameLimits;
 import io.clipline.imaging.PixelEncoding;
 import io.clipline.imaging.Preprocessor;
+import io.clipline.inference.ModelFrameScorer;
 import io.clipline.model.ImageEncoder;
 import io.clipline.model.ImageFeatures;
-import io.clipline.model.ImageFeatures.PatchLayer;
 import io.clipline.model.InferenceOptions;
 import io.clipline.model.ModelManifest;
 import io.clipline.model.OnnxSimilarityKernel;
@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -67,7 +66,7 @@ public final class StageCostBench {
           timedFrames += batch;
         }
         for (int i = 0; i < batch; i++) {
-          features.add(frame(out, i, manifest));
+          features.add(ModelFrameScorer.frameFeatures(out, i, manifest));
         }
       }
     }
@@ -111,20 +110,5 @@ public final class StageCostBench {
       throw new IllegalArgumentException("no images in " + folder);
     }
     return out;
-  }
-
-  private static FrameFeatures frame(ImageFeatures out, int i, ModelManifest manifest) {
-    List<float[]> layers = new ArrayList<>();
-    int rows = 0;
-    int cols = 0;
-    for (PatchLayer layer : out.layers()) {
-      int size = layer.rows() * layer.cols() * layer.dim();
-      layers.add(Arrays.copyOfRange(layer.values(), i * size, (i + 1) * size));
-      rows = layer.rows();
-      cols = layer.cols();
-    }
-    float[] embedding = out.embeddings().map(e -> e[i]).orElse(null);
-    return new FrameFeatures(rows, cols, layers, embedding, manifest.image().height(),
-        manifest.image().width());
   }
 }
