@@ -988,30 +988,25 @@ public final class InferenceWorker implements AutoCloseable {
     return props;
   }
 
-  /**
-   * The label consumer: the frame consumer's client settings without its group, since it is
-   * assigned partitions by hand; read_committed like the frames.
-   */
+  /** The label consumer: group-less, from the end of each partition it is given. */
   private Map<String, Object> labelConsumerConfig() {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getList(WorkerConfig.BOOTSTRAP_SERVERS));
-    props.putAll(config.originalsWithPrefix("consumer."));
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-    props.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG,
-        "clipline-worker-" + config.getString(WorkerConfig.WORKER_ID) + "-labels");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return groupLessConsumerConfig("labels", "latest");
+  }
+
+  /** The scorer-state consumer: group-less, from the beginning, chunks of any size. */
+  private Map<String, Object> stateConsumerConfig() {
+    Map<String, Object> props = groupLessConsumerConfig("state", "earliest");
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+        TopicCatalog.SCORER_STATE.maxMessageBytes());
     return props;
   }
 
   /**
-   * The scorer-state consumer: the frame consumer's client settings without its group, since it
-   * is assigned partitions by hand; read_committed, from the beginning, chunks of any size.
+   * The frame consumer's client settings without its group, for a consumer assigned partitions
+   * by hand; read_committed like the frames, never committing offsets.
    */
-  private Map<String, Object> stateConsumerConfig() {
+  private Map<String, Object> groupLessConsumerConfig(String role, String offsetReset) {
     Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getList(WorkerConfig.BOOTSTRAP_SERVERS));
     props.putAll(config.originalsWithPrefix("consumer."));
@@ -1019,13 +1014,10 @@ public final class InferenceWorker implements AutoCloseable {
     props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     props.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG,
-        "clipline-worker-" + config.getString(WorkerConfig.WORKER_ID) + "-state");
+        "clipline-worker-" + config.getString(WorkerConfig.WORKER_ID) + "-" + role);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-        TopicCatalog.SCORER_STATE.maxMessageBytes());
     return props;
   }
 
