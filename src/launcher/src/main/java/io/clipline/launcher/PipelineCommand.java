@@ -4,15 +4,12 @@ import io.clipline.observability.ObservabilityException;
 import io.clipline.pipeline.PipelineConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code clipline pipeline}: the Kafka Streams application, until Ctrl-C. */
@@ -27,11 +24,7 @@ import picocli.CommandLine.Spec;
 final class PipelineCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", description = "Properties file with pipeline settings.")
-  Path configFile;
-
-  @Option(names = "--set", description = "A setting key=value; repeatable, wins over --config.")
-  Map<String, String> overrides = new HashMap<>();
+  @Mixin SettingsOptions settings;
 
   @Override
   public Integer call() throws Exception {
@@ -39,7 +32,7 @@ final class PipelineCommand implements Callable<Integer> {
     PipelineProcess process;
     try {
       process = new PipelineProcess(
-          new PipelineConfig(WorkerCommand.settings(configFile, overrides)));
+          new PipelineConfig(settings.settings()));
     } catch (ConfigException | IOException | IllegalArgumentException | ObservabilityException e) {
       err.println("clipline pipeline: " + e.getMessage());
       return 2;

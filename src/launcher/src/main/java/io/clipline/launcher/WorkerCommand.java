@@ -5,18 +5,12 @@ import io.clipline.observability.ObservabilityException;
 import io.clipline.worker.InferenceWorker;
 import io.clipline.worker.WorkerConfig;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code clipline worker}: one inference worker replica, until Ctrl-C. */
@@ -31,18 +25,14 @@ import picocli.CommandLine.Spec;
 final class WorkerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", description = "Properties file with worker settings.")
-  Path configFile;
-
-  @Option(names = "--set", description = "A setting key=value; repeatable, wins over --config.")
-  Map<String, String> overrides = new HashMap<>();
+  @Mixin SettingsOptions settings;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     WorkerConfig config;
     try {
-      config = new WorkerConfig(settings(configFile, overrides));
+      config = new WorkerConfig(settings.settings());
     } catch (ConfigException | IOException e) {
       err.println("clipline worker: " + e.getMessage());
       return 2;
@@ -73,19 +63,5 @@ final class WorkerCommand implements Callable<Integer> {
       process.worker().awaitTermination();
     }
     return 0;
-  }
-
-  /** The properties file, if any, then the overrides on top. */
-  static Map<String, Object> settings(Path file, Map<String, String> overrides) throws IOException {
-    Map<String, Object> settings = new HashMap<>();
-    if (file != null) {
-      Properties properties = new Properties();
-      try (InputStream in = Files.newInputStream(file)) {
-        properties.load(in);
-      }
-      properties.forEach((k, v) -> settings.put(String.valueOf(k), v));
-    }
-    settings.putAll(overrides);
-    return settings;
   }
 }
