@@ -13,6 +13,7 @@ import io.clipline.schemas.Verdict;
 import io.clipline.schemas.serde.AvroSerde;
 import io.clipline.schemas.topic.TopicCatalog;
 import io.clipline.schemas.topic.TopicSpec;
+import io.clipline.testkit.CommittedRecords;
 import io.clipline.testkit.KafkaCluster;
 import io.clipline.testkit.KafkaClusterTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -27,13 +28,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.io.TempDir;
@@ -243,28 +240,7 @@ class PipelineIntegrationTest {
 
   private static <T> List<T> read(KafkaCluster cluster, String topic, int expected,
       Duration timeout, Duration settle, Function<byte[], T> decode) {
-    Map<String, Object> props = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    List<T> values = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (values.size() < expected && System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          values.add(decode.apply(r.value()));
-        }
-      }
-      long settleUntil = System.nanoTime() + settle.toNanos();
-      while (System.nanoTime() < settleUntil) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          values.add(decode.apply(r.value()));
-        }
-      }
-    }
-    return values;
+    return CommittedRecords.read(cluster.bootstrapServers(), topic, expected, timeout, settle,
+        1024 * 1024, decode);
   }
 }
