@@ -84,6 +84,10 @@ final class ManifestReader {
       return "Make the training-free texture model with (from the repository root): "
           + "/usr/bin/python3 src/models/make_texture_model.py";
     }
+    if (folderName.startsWith("imagenet")) {
+      return "Make the ImageNet MobileNetV2 model with (from the repository root, needs node and"
+          + " npm registry access): /usr/bin/python3 src/models/make_imagenet_model.py";
+    }
     if (folderName.startsWith("tiny-clip")) {
       return "Make the tiny random CLIP model with (from the repository root): "
           + "/usr/bin/python3 src/models/make_tiny_clip.py";

@@ -77,7 +77,12 @@ public record ModelManifest(
     /** CLIP-shaped with random weights: plumbing only, its scores mean nothing. */
     CLIP_RANDOM("clip-random"),
     /** The training-free texture encoder (a fixed filter bank), without a text tower. */
-    TEXTURE("texture");
+    TEXTURE("texture"),
+    /**
+     * Early stages of a pretrained convolutional network (e.g. ImageNet MobileNetV2), without a
+     * text tower: patch features for rarity-only scoring.
+     */
+    CNN("cnn");
 
     private final String id;
 

@@ -135,7 +135,7 @@ class ModelManifestTest {
             m -> ((ObjectNode) m.get("text")).put("contextLength", 1)),
         bad("text.file: file 'missing.onnx' not found",
             m -> ((ObjectNode) m.get("text")).put("file", "missing.onnx")),
-        bad("kind: expected one of [clip, clip-random, texture], got 'CLIP'",
+        bad("kind: expected one of [clip, clip-random, texture, cnn], got 'CLIP'",
             m -> m.put("kind", "CLIP")),
         bad("format: expected 1, got 2", m -> m.put("format", 2)),
         bad("name: expected a non-empty string", m -> m.put("name", " ")),
@@ -160,6 +160,16 @@ class ModelManifestTest {
   }
 
   @Test
+  void shouldReadCnnKindWhenManifestSaysCnn() throws IOException {
+    ObjectNode manifest = valid();
+    manifest.put("kind", "cnn");
+    manifest.remove("text");
+    write(manifest);
+
+    assertEquals(Kind.CNN, ModelManifest.load(folder).kind());
+  }
+
+  @Test
   void shouldGiveLineAndColumnWhenManifestIsNotJson() throws IOException {
     Files.writeString(folder.resolve(ModelManifest.FILE_NAME), "{\"format\": 1,\n \"name\": }");
 
@@ -173,6 +183,7 @@ class ModelManifestTest {
     return Stream.of(
         Arguments.of("texture", "/usr/bin/python3 src/models/make_texture_model.py"),
         Arguments.of("tiny-clip-random", "/usr/bin/python3 src/models/make_tiny_clip.py"),
+        Arguments.of("imagenet-mnv2", "/usr/bin/python3 src/models/make_imagenet_model.py"),
         Arguments.of("clip-vit-b16", "src/models/clip_export.py"));
   }
 
