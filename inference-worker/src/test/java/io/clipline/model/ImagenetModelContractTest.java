@@ -1,0 +1,153 @@
+package io.clipline.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The committed ImageNet MobileNetV2 folder, src/models/imagenet-mnv2, run by ONNX Runtime in Java
+ * through the worker's own ImageEncoder, must give what TensorFlow.js computed for the same Keras
+ * layers from the same nsfwjs weights (reference.json, written by make_imagenet_model.py).
+ * Tolerance 1e-4: absolute for values up to 1, relative above (block outputs reach about 40);
+ * sums relative to the sum of absolute values.
+ */
+class ImagenetModelContractTest {
+  private static final Path FOLDER = Path.of("..", "src", "models", "imagenet-mnv2");
+  private static final double TOLERANCE = 1e-4;
+
+  @Test
+  void shouldMatchTensorflowJsWhenTheReferenceInputIsEncoded() throws IOException {
+    JsonNode reference = reference();
+    JsonNode input = reference.get("input");
+    assertTrue(reference.get("source").asText().startsWith("TensorFlow.js"),
+        "reference not computed by TensorFlow.js: " + reference.get("source"));
+    float[] pixels = pixels(input);
+    ModelManifest manifest = ModelManifest.load(FOLDER);
+    assertEquals(ModelManifest.Kind.CNN, manifest.kind());
+    assertFalse(manifest.text().isPresent(), "the ImageNet CNN has no text tower");
+    assertEquals(
+        List.of(new ModelManifest.PatchOutput("patch_tokens_5", 5, 32),
+            new ModelManifest.PatchOutput("patch_tokens_10", 10, 96)),
+        manifest.image().patches());
+    assertEquals(28, manifest.image().gridRows());
+    assertEquals(28, manifest.image().gridCols());
+
+    try (ImageEncoder encoder = ImageEncoder.open(manifest, InferenceOptions.defaults())) {
+      ImageFeatures features = encoder.encode(pixels, input.get("shape").get(0).asInt());
+
+      JsonNode outputs = reference.get("outputs");
+      float[][] embeddings = features.embeddings().orElseThrow();
+      assertMatches("image_embeds", outputs.get("image_embeds"), embeddings[0]);
+      assertEquals(manifest.image().patches().size(), features.layers().size());
+      for (int l = 0; l < features.layers().size(); l++) {
+        String name = manifest.image().patches().get(l).output();
+        JsonNode expected = outputs.get(name);
+        float[] actual = features.layers().get(l).values();
+        assertEquals(expected.get("shape").get(1).asInt() * expected.get("shape").get(2).asInt(),
+            actual.length, name + " size");
+        assertMatches(name, expected, actual);
+      }
+    }
+  }
+
+  /**
+   * With CLIPLINE_TFJS_OUTPUTS set to the folder where make_imagenet_model.py left tfjs's raw
+   * outputs ({@code ~/.cache/clipline/imagenet-mnv2/reference-224-5-10}, one {@code <output>.f32}
+   * each), every value is compared, not only the first 64, and the largest difference and the
+   * time of one forward on the CPU are printed.
+   */
+  @Test
+  void shouldMatchEveryTensorflowJsValueWhenRawOutputsAreGiven() throws IOException {
+    String raw = System.getenv("CLIPLINE_TFJS_OUTPUTS");
+    Assumptions.assumeTrue(raw != null, "CLIPLINE_TFJS_OUTPUTS not set");
+    JsonNode reference = reference();
+    float[] pixels = pixels(reference.get("input"));
+    ModelManifest manifest = ModelManifest.load(FOLDER);
+    InferenceOptions cpu = InferenceOptions.defaults().withProvider(ExecutionProvider.CPU);
+    try (ImageEncoder encoder = ImageEncoder.open(manifest, cpu)) {
+      ImageFeatures features = encoder.encode(pixels, 1);
+      for (int r = 0; r < 5; r++) {
+        encoder.encode(pixels, 1);
+      }
+      int runs = 20;
+      long start = System.nanoTime();
+      for (int r = 0; r < runs; r++) {
+        encoder.encode(pixels, 1);
+      }
+      double millis = (System.nanoTime() - start) / 1e6 / runs;
+      System.out.printf(Locale.ROOT, "imagenet-mnv2: one %dx%d forward on the CPU: %.1f ms%n",
+          manifest.image().width(), manifest.image().height(), millis);
+      for (int l = 0; l < features.layers().size(); l++) {
+        String name = manifest.image().patches().get(l).output();
+        compareAll(name, Path.of(raw, name + ".f32"), features.layers().get(l).values());
+      }
+      compareAll("image_embeds", Path.of(raw, "image_embeds.f32"),
+          features.embeddings().orElseThrow()[0]);
+    }
+  }
+
+  private static void compareAll(String name, Path file, float[] actual) throws IOException {
+    ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    assertEquals(actual.length * Float.BYTES, bytes.remaining(), name + " size");
+    double maxAbs = 0;
+    double maxRule = 0;
+    for (int i = 0; i < actual.length; i++) {
+      double expected = bytes.getFloat();
+      double diff = Math.abs(expected - actual[i]);
+      maxAbs = Math.max(maxAbs, diff);
+      maxRule = Math.max(maxRule, diff / Math.max(1, Math.abs(expected)));
+    }
+    System.out.printf(Locale.ROOT,
+        "imagenet-mnv2 vs tfjs, %s: %d values, max abs diff %.3g, max diff (abs <= 1, rel above)"
+            + " %.3g%n", name, actual.length, maxAbs, maxRule);
+    assertTrue(maxRule <= TOLERANCE, name + ": " + maxRule);
+  }
+
+  private static JsonNode reference() throws IOException {
+    return new ObjectMapper().readTree(FOLDER.resolve("reference.json").toFile());
+  }
+
+  /** The reference input: {@code (float) sin(0.001 * i)} over the flat index. */
+  private static float[] pixels(JsonNode input) {
+    assertTrue(input.get("formula").asText().startsWith("input[i] = sin(0.001 * i)"),
+        "reference input rule changed: " + input.get("formula"));
+    int size = 1;
+    for (JsonNode dim : input.get("shape")) {
+      size *= dim.asInt();
+    }
+    float[] pixels = new float[size];
+    for (int i = 0; i < size; i++) {
+      pixels[i] = (float) Math.sin(0.001 * i);
+    }
+    return pixels;
+  }
+
+  private static void assertMatches(String name, JsonNode expected, float[] actual) {
+    JsonNode first = expected.get("first64");
+    for (int i = 0; i < first.size(); i++) {
+      double v = first.get(i).asDouble();
+      assertEquals(v, actual[i], TOLERANCE * Math.max(1, Math.abs(v)), name + " value " + i);
+    }
+    double sum = 0;
+    double absSum = 0;
+    for (float value : actual) {
+      sum += value;
+      absSum += Math.abs(value);
+    }
+    double expectedAbs = expected.get("abs_sum").asDouble();
+    assertEquals(expectedAbs, absSum, TOLERANCE * expectedAbs, name + " abs_sum");
+    assertEquals(expected.get("sum").asDouble(), sum, TOLERANCE * expectedAbs, name + " sum");
+  }
+}
