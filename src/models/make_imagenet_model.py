@@ -8,7 +8,7 @@ MobileNetV2 (alpha 1.0, 224) in TensorFlow.js layers format. Its authors fine-tu
 convolution kernels and BatchNorm gamma/beta of the stem and blocks 0..10 are Keras's ImageNet
 weights, stored uint8-quantised (tfjs: value = q * scale + min). Their BatchNorm moving statistics
 are not ImageNet's: they match inputs scaled x / 255 (what nsfwjs feeds), not Keras's
-x / 127.5 - 1, so Keras 2.2.4 re-estimated them during fine-tuning (see preprocessing_check).
+x / 127.5 - 1, so they were re-estimated during fine-tuning (see preprocessing_check).
 
 Run from the repository root (needs node 20 + npm with registry access, python3-numpy,
 python3-onnx, python3-scipy for the check photo):
@@ -58,7 +58,11 @@ LAST_IMAGENET_BLOCK = 10  # block_11_expand and later are trainable in the topol
 MEAN = [0.0, 0.0, 0.0]
 STD = [1.0, 1.0, 1.0]
 INPUT_SCALE, INPUT_OFFSET = 1.0 / 255.0, 0.0  # the same rule on 0..255 pixels
-TOLERANCE = 1e-4
+TOLERANCE = 1e-4  # the contract tests' (first 64 values and sums, absolute up to 1, relative above)
+# Every value: float32 through 20-odd layers (BatchNorm scales up to ~30 where a quantised variance
+# is 0) is about 1e-4 from float64 at worst in tfjs and in the folded graph alike, so two float32
+# implementations may differ by twice that (seen: 1.3e-4 for block 2 at 256 px, 3.9e-5 at the default).
+ALL_VALUES_TOLERANCE = 3e-4
 
 
 # ---------------------------------------------------------------- fetching
@@ -635,8 +639,15 @@ def main():
         errors['unfolded float64 numpy forward vs tfjs, ' + n] = worst(ref[i], tf_out[i])
     for label, (rel, ab) in errors.items():
         print('%-70s %.3g (abs %.3g)' % (label, rel, ab))
-        if rel > TOLERANCE:
-            sys.exit('%s: %g exceeds %g' % (label, rel, TOLERANCE))
+        if rel > ALL_VALUES_TOLERANCE:
+            sys.exit('%s: %g exceeds %g' % (label, rel, ALL_VALUES_TOLERANCE))
+    for i, n in enumerate(names):  # what the Java contract test will check, at its tolerance
+        want = tf_record['outputs'][n]
+        flat = got[i].astype(np.float64).ravel()
+        first = worst(flat[:len(want['first64'])], want['first64'])[0]
+        sums = max(abs(flat.sum() - want['sum']), abs(np.abs(flat).sum() - want['abs_sum'])) / want['abs_sum']
+        if max(first, sums) > TOLERANCE:
+            sys.exit('%s: the contract test would fail (first64 %g, sums %g)' % (n, first, sums))
     # Symbolic batch: two different images in one batch give the per-image results (to float32
     # rounding, which reaches 2e-5 here: BLAS sums in another order for another batch size).
     x2 = np.concatenate([x, np.flip(x, 3).copy()])
