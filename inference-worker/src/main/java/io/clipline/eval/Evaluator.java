@@ -91,7 +91,7 @@ public final class Evaluator {
     byScope.forEach((k, v) -> scopeSizes.put(k, v.size()));
 
     ScoringConfig config =
-        ScoringConfig.defaults().withImageRarityWeight(options.imageRarityWeight());
+        ScoringConfig.builder().imageRarityWeight(options.imageRarityWeight()).build();
     long typed = options.typeShots() == 0 ? 0
         : samples.stream().filter(x -> x.defective() && x.mask() != null).count();
     Progress progress = new Progress(progressOut, (long) samples.size() * options.shuffles() + typed);

@@ -67,7 +67,7 @@ class ScoringChecksumTest {
   static String checksum(int[] seen) throws NoSuchAlgorithmException {
     MessageDigest digest = MessageDigest.getInstance("SHA-256");
     Random rnd = new Random(20240611L);
-    ScoringConfig config = ScoringConfig.defaults().withWarmupFrames(8).withMemory(40, 2);
+    ScoringConfig config = ScoringConfig.builder().warmupFrames(8).memory(40, 2).build();
     ScoringEngine engine = new ScoringEngine(config);
 
     float[] normal = gaussian(rnd, TEXT_DIM, 1);
