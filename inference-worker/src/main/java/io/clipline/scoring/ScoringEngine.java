@@ -13,6 +13,7 @@ import io.clipline.scoring.regions.RegionExtractor;
 import io.clipline.scoring.regions.RegionTyper;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -80,6 +81,15 @@ public final class ScoringEngine {
   public void configureScope(String scope, ScopeProfile profile) {
     requireScope(scope);
     profiles.put(scope, profile == null ? ScopeProfile.rarityOnly() : profile);
+  }
+
+  /**
+   * The profile {@link #configureScope} gave the scope; empty when it was never configured (it
+   * is then scored rarity-only).
+   */
+  public Optional<ScopeProfile> profile(String scope) {
+    requireScope(scope);
+    return Optional.ofNullable(profiles.get(scope));
   }
 
   /** Scopes with learned state. */
