@@ -1,7 +1,7 @@
 package io.clipline.scoring;
 
 /**
- * Scoring parameters, published defaults in {@link #defaults()} (ALGORITHMS §3–§5).
+ * Scoring parameters, published defaults in {@link #defaults()} (docs/SCORING.md §3–§5).
  *
  * @param k nearest prototypes per patch (3)
  * @param calibrationPercentile percentile of the N x k similarities used as divisor (0.99)

@@ -463,7 +463,7 @@ class ScoringEngineTest {
     }
     FrameScore oddOn = on.score("cam1", shiftedWhole(a, 2f));
     FrameScore oddOff = off.score("cam1", shiftedWhole(b, 2f));
-    // One feature per image is calibrated by its own nearest neighbours (ALGORITHMS §3 applied
+    // One feature per image is calibrated by its own nearest neighbours (docs/SCORING.md §3 applied
     // to N = 1), so the term stays small; it must still rank the odd image above usual ones.
     assertTrue(oddOn.rarity().imageRarity() > 2 * usualOn.rarity().imageRarity(),
         "a different image is rarer: " + oddOn.rarity().imageRarity() + " vs usual "

@@ -4,7 +4,7 @@ import io.clipline.scoring.ScoringConfig;
 import io.clipline.scoring.internal.MapOps;
 
 /**
- * Turns a patch map into the anomaly map (docs/SCORING.md §4): bilinear upsampling from the patch
+ * Turns a patch map into the anomaly map (docs/SCORING.md §3): bilinear upsampling from the patch
  * grid to the output size, then a Gaussian blur whose sigma is {@link
  * ScoringConfig#blurSigma(int, int)} (4 pixels at 518, scaled with the output). Immutable.
  */
