@@ -5,9 +5,9 @@ import io.clipline.imaging.DecodedFrame;
 import io.clipline.imaging.FrameDecoder;
 import io.clipline.imaging.FrameLimits;
 import io.clipline.imaging.PixelEncoding;
-import io.clipline.inference.ModelFrameScorer;
-import io.clipline.inference.ModelFrameScorer.DetailedScore;
-import io.clipline.inference.ModelFrameScorer.EncodedFrame;
+import io.clipline.inference.EncodedFrame;
+import io.clipline.inference.OfflineScorer;
+import io.clipline.inference.OfflineScorer.DetailedScore;
 import io.clipline.model.InferenceOptions;
 import io.clipline.scoring.FrameFeatures;
 import io.clipline.scoring.FrameScore;
@@ -30,7 +30,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 
 /**
- * Replays a labelled dataset as streams through the real scorer ({@link ModelFrameScorer} and its
+ * Replays a labelled dataset as streams through the real scorer ({@link OfflineScorer} and its
  * {@link ScoringEngine}) and measures it.
  *
  * <p>Protocol: images are grouped into scopes (one rarity memory each); for each shuffle every
@@ -91,7 +91,7 @@ public final class Evaluator {
     byScope.forEach((k, v) -> scopeSizes.put(k, v.size()));
 
     ScoringConfig config =
-        ScoringConfig.defaults().withImageRarityWeight(options.imageRarityWeight());
+        ScoringConfig.builder().imageRarityWeight(options.imageRarityWeight()).build();
     long typed = options.typeShots() == 0 ? 0
         : samples.stream().filter(x -> x.defective() && x.mask() != null).count();
     Progress progress = new Progress(progressOut, (long) samples.size() * options.shuffles() + typed);
@@ -106,7 +106,7 @@ public final class Evaluator {
       List<Scored> frames = new ArrayList<>();
       pixelStats[0] = 0;
       pixelStats[1] = 0;
-      try (ModelFrameScorer scorer = ModelFrameScorer.open(
+      try (OfflineScorer scorer = OfflineScorer.open(
           options.model(), InferenceOptions.defaults(), config, "object")) {
         modelName = scorer.modelVersion();
         for (Map.Entry<String, List<Integer>> scope : byScope.entrySet()) {
@@ -176,7 +176,7 @@ public final class Evaluator {
       }
     }
     List<TypeAccuracy.LabelledRegion> regions = new ArrayList<>();
-    try (ModelFrameScorer scorer = ModelFrameScorer.open(
+    try (OfflineScorer scorer = OfflineScorer.open(
         options.model(), InferenceOptions.defaults(), config, "object")) {
       for (int from = 0; from < masked.size(); from += options.batch()) {
         List<Integer> chunk = masked.subList(from, Math.min(masked.size(), from + options.batch()));

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Detection metrics (ALGORITHMS §6). Higher scores mean "more anomalous"; ties count half, as in
+ * Detection metrics (docs/SCORING.md §6). Higher scores mean "more anomalous"; ties count half, as in
  * the Mann–Whitney statistic and scikit-learn's {@code roc_auc_score}.
  */
 public final class Metrics {

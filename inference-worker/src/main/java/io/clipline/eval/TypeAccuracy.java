@@ -14,7 +14,7 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * Few-shot defect-type accuracy (ALGORITHMS §5): for each shuffle, {@code shots} labelled regions
+ * Few-shot defect-type accuracy (docs/SCORING.md §5): for each shuffle, {@code shots} labelled regions
  * per type, drawn at random, become the few-shot examples of a fresh engine scope, and every other
  * labelled region is typed by that scope. Types with no more than {@code shots} regions leave
  * nothing to type and are left out (as examples too), so they are not counted as candidates.

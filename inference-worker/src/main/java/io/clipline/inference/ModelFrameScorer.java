@@ -2,29 +2,20 @@ package io.clipline.inference;
 
 import io.clipline.imaging.CropGeometry;
 import io.clipline.imaging.DecodedFrame;
-import io.clipline.imaging.Preprocessor;
 import io.clipline.model.ExecutionProvider;
 import io.clipline.model.ImageEncoder;
-import io.clipline.model.ImageFeatures;
-import io.clipline.model.ImageFeatures.PatchLayer;
 import io.clipline.model.InferenceOptions;
 import io.clipline.model.ModelManifest;
 import io.clipline.model.OnnxSimilarityKernel;
 import io.clipline.model.TextEncoder;
-import io.clipline.schemas.BoundingBox;
-import io.clipline.schemas.LabelAction;
 import io.clipline.schemas.OperatorLabel;
-import io.clipline.scoring.DefectTypes;
 import io.clipline.scoring.FrameFeatures;
 import io.clipline.scoring.FrameScore;
 import io.clipline.scoring.PromptEnsemble;
-import io.clipline.scoring.Region;
 import io.clipline.scoring.ScopeProfile;
 import io.clipline.scoring.ScoringConfig;
 import io.clipline.scoring.ScoringEngine;
 import io.clipline.scoring.TextBranch;
-import io.clipline.scoring.Thresholds;
-import io.clipline.scoring.Verdict;
 import io.clipline.worker.FrameResult;
 import io.clipline.worker.FrameScorer;
 import io.clipline.worker.InferredBatch;
@@ -36,17 +27,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,8 +49,13 @@ import org.slf4j.LoggerFactory;
  * <p>Operator labels ({@link #applyLabel}) reach the engine through a bounded cache of the last
  * scored frames: a frame labelled NG is forgotten by its scope's memory, and a labelled defect
  * region becomes a few-shot example of its type.
+ *
+ * <p>The parts, in the order a batch passes them: {@link FeatureExtractor} (model stage), the
+ * {@link ScoringEngine} (which also holds each scope's profile), {@link ResultMapper} (engine
+ * result to worker result), {@link LabelApplier} (operator labels). {@link OfflineScorer} is the
+ * same model and engine for evaluation.
  */
-public final class ModelFrameScorer implements FrameScorer {
+public final class ModelFrameScorer implements FrameScorer<EncodedBatch> {
   private static final Logger LOG = LoggerFactory.getLogger(ModelFrameScorer.class);
   /** CLIP's learned logit scale. */
   private static final double TEXT_TAU = 100.0;
@@ -75,52 +67,26 @@ public final class ModelFrameScorer implements FrameScorer {
    * per-run overhead dominates (docs/BENCHMARKS.md).
    */
   static final long ONNX_KERNEL_MIN_PRODUCT = 1L << 20;
-  /** Defect types operators may teach one scope; a further type is ignored. */
-  static final int MAX_LABELLED_TYPES = 64;
-
   private final ModelManifest manifest;
-  private final ImageEncoder encoder;
+  private final FeatureExtractor extractor;
   /** The engine's similarity kernel; closed with the scorer. */
   private final OnnxSimilarityKernel kernel;
-  private final Preprocessor preprocessor;
+  /** Holds each scope's profile: the one given here, widened by labelled defect types. */
   private final ScoringEngine engine;
   private final ScopeProfile profile;
-  /** Each scope's profile as configured in the engine, widened by labelled defect types. */
-  private final Map<String, ScopeProfile> profiles = new HashMap<>();
-  /**
-   * The last {@code labelCacheFrames} scored frames by frameId, oldest first, for labels; only
-   * the scoring thread touches it.
-   */
-  private final Map<String, RecentFrame> recentFrames;
-  private final int labelCacheFrames;
-  private final Map<LabelOutcome, AtomicLong> labelCounts = new EnumMap<>(LabelOutcome.class);
+  private final LabelApplier labels;
   /** Prototypes per scope, refreshed by the scoring thread after each batch; read by metrics. */
   private final Map<String, Integer> prototypesByScope = new ConcurrentHashMap<>();
-  private float[] input = new float[0];
 
-  private ModelFrameScorer(ModelManifest manifest, ImageEncoder encoder,
+  private ModelFrameScorer(ModelManifest manifest, FeatureExtractor extractor,
       OnnxSimilarityKernel kernel, ScoringEngine engine, ScopeProfile profile,
       int labelCacheFrames) {
-    if (labelCacheFrames < 0) {
-      throw new IllegalArgumentException("labelCacheFrames must be >= 0, got " + labelCacheFrames);
-    }
+    this.labels = new LabelApplier(engine, labelCacheFrames);
     this.manifest = manifest;
-    this.encoder = encoder;
+    this.extractor = extractor;
     this.kernel = kernel;
-    this.preprocessor = new Preprocessor(manifest.image());
     this.engine = engine;
     this.profile = profile;
-    this.labelCacheFrames = labelCacheFrames;
-    this.recentFrames = new LinkedHashMap<>() {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, RecentFrame> eldest) {
-        return size() > labelCacheFrames;
-      }
-    };
-    for (LabelOutcome outcome : List.of(
-        LabelOutcome.APPLIED, LabelOutcome.UNKNOWN_FRAME, LabelOutcome.IGNORED)) {
-      labelCounts.put(outcome, new AtomicLong());
-    }
   }
 
   /**
@@ -165,8 +131,14 @@ public final class ModelFrameScorer implements FrameScorer {
       encoder.close();
       throw e;
     }
-    return new ModelFrameScorer(manifest, encoder, kernel, new ScoringEngine(scoring, kernel),
-        profile, labelCacheFrames);
+    try {
+      return new ModelFrameScorer(manifest, new FeatureExtractor(manifest, encoder), kernel,
+          new ScoringEngine(scoring, kernel), profile, labelCacheFrames);
+    } catch (RuntimeException e) {
+      encoder.close();
+      kernel.close();
+      throw e;
+    }
   }
 
   /** Opens the model and engine the worker's configuration names. */
@@ -208,26 +180,20 @@ public final class ModelFrameScorer implements FrameScorer {
     return score(infer(frames));
   }
 
-  /** Runs the image tower; touches only the encoder and its input buffer, never the engine. */
+  /** Runs the image tower; touches only the feature extractor, never the engine. */
   @Override
-  public InferredBatch infer(List<ScorableFrame> frames) {
-    int n = frames.size();
-    List<DecodedFrame> images = new ArrayList<>(n);
+  public InferredBatch<EncodedBatch> infer(List<ScorableFrame> frames) {
+    List<DecodedFrame> images = new ArrayList<>(frames.size());
     frames.forEach(f -> images.add(f.image()));
-    CropGeometry[] crops = new CropGeometry[n];
     long start = System.nanoTime();
-    ImageFeatures features = encode(images, crops);
-    return new InferredBatch(frames, new ModelOutput(features, crops), System.nanoTime() - start);
+    EncodedBatch output = extractor.encode(images);
+    return new InferredBatch<>(frames, output, System.nanoTime() - start);
   }
 
   /** Scores a batch {@link #infer} produced; touches only the engine. */
   @Override
-  public ScoredBatch score(InferredBatch batch) {
-    if (!(batch.modelOutput() instanceof ModelOutput)) {
-      throw new IllegalArgumentException("batch was not inferred by this scorer: "
-          + batch.modelOutput());
-    }
-    ModelOutput output = (ModelOutput) batch.modelOutput();
+  public ScoredBatch score(InferredBatch<EncodedBatch> batch) {
+    EncodedBatch output = batch.modelOutput();
     List<ScorableFrame> frames = batch.frames();
     int n = frames.size();
     long scoringStart = System.nanoTime();
@@ -237,10 +203,11 @@ public final class ModelFrameScorer implements FrameScorer {
       ScorableFrame frame = frames.get(i);
       String scope = scopeOf(frame);
       configure(scope);
-      FrameFeatures features = frameFeatures(output.features(), i, manifest);
+      FrameFeatures features = extractor.frameFeatures(output, i);
       FrameScore score = engine.score(scope, features);
-      results.add(resultOf(scope, score, output.crops()[i]));
-      remember(frame.frameId(), scope, score.sequence(), features, output.crops()[i]);
+      CropGeometry crop = output.crops()[i];
+      results.add(ResultMapper.toResult(scope, score, crop, engine.thresholds(scope)));
+      labels.remember(frame.frameId(), scope, score.sequence(), features, crop);
       touched.add(scope);
     }
     // Bank sizes are for metrics: once per scope and batch, not per frame.
@@ -250,274 +217,32 @@ public final class ModelFrameScorer implements FrameScorer {
     return new ScoredBatch(results, batch.inferenceNanos(), System.nanoTime() - scoringStart);
   }
 
-  /** Gives a scope seen for the first time the scorer's profile. */
-  private void configure(String scope) {
-    profiles.computeIfAbsent(scope, s -> {
-      engine.configureScope(s, profile);
-      return profile;
-    });
+  /** Gives a scope seen for the first time the scorer's profile (the engine holds it). */
+  void configure(String scope) {
+    if (engine.profile(scope).isEmpty()) {
+      engine.configureScope(scope, profile);
+    }
+  }
+
+  /** The model stage, for the offline scorer. */
+  FeatureExtractor features() {
+    return extractor;
   }
 
   /**
    * Applies an operator label to the engine when its frame is among the last {@code
-   * labels.cache.frames} scored (in the scope that scored it):
-   *
-   * <ul>
-   *   <li>NG confirmed or set by an override: the scope's memory forgets what it learned from the
-   *       frame ({@link ScoringEngine#label}), so that a defect does not become "normal";
-   *   <li>a defect type with a region: the region, mapped from frame pixels onto the model input,
-   *       is pooled as the engine pools detected regions and becomes a few-shot example of the
-   *       type ({@link ScoringEngine#addDefectExample}); a type new to the scope joins its defect
-   *       types (up to {@value #MAX_LABELLED_TYPES}), so later regions can be typed with it.
-   * </ul>
-   *
-   * <p>Everything else is ignored: OK confirmations, a type without a region, a region outside
-   * the model input, and RETRACT, because what a label changed cannot be undone: the forgotten
-   * prototypes are gone and a few-shot example cannot be told apart from later ones. Never throws
-   * for a label it cannot use; {@link #labels} counts each outcome.
+   * labels.cache.frames} scored (in the scope that scored it): NG forgets what the scope learned
+   * from the frame, a typed region becomes a few-shot example of its type; see {@link
+   * LabelApplier}. Never throws for a label it cannot use; {@link #labels} counts each outcome.
    */
   @Override
   public void applyLabel(OperatorLabel label) {
-    if (label.getAction() == LabelAction.RETRACT) {
-      LOG.info("label {} retracts label {}: a change to the memory cannot be undone; ignored",
-          label.getLabelId(), label.getSupersedesLabelId());
-      count(LabelOutcome.IGNORED);
-      return;
-    }
-    RecentFrame frame = recentFrames.get(label.getFrameId());
-    if (frame == null) {
-      LOG.debug("label {}: frame {} is not among the last {} scored; ignored", label.getLabelId(),
-          label.getFrameId(), recentFrames.size());
-      count(LabelOutcome.UNKNOWN_FRAME);
-      return;
-    }
-    boolean applied = false;
-    if (label.getConfirmedVerdict() == io.clipline.schemas.Verdict.NG
-        && (label.getAction() == LabelAction.CONFIRM || label.getAction() == LabelAction.OVERRIDE)) {
-      boolean forgot = engine.label(frame.scope(), frame.sequence(), Verdict.NG);
-      LOG.debug("label {}: frame {} is NG; scope {} {}", label.getLabelId(), label.getFrameId(),
-          frame.scope(), forgot ? "forgot what it learned from it" : "had learned nothing from it");
-      applied = true;
-    }
-    String type = label.getDefectType();
-    if (type != null && !type.isBlank() && label.getRegion() != null) {
-      applied |= learnRegion(label, frame, type);
-    }
-    if (!applied) {
-      LOG.debug("label {} of frame {} asks for nothing the scorer does; ignored",
-          label.getLabelId(), label.getFrameId());
-    }
-    count(applied ? LabelOutcome.APPLIED : LabelOutcome.IGNORED);
-  }
-
-  /** Adds the label's region as a few-shot example; false when it cannot. */
-  private boolean learnRegion(OperatorLabel label, RecentFrame frame, String type) {
-    boolean[] mask = maskOf(label.getRegion(), frame.crop(),
-        frame.features().outputHeight(), frame.features().outputWidth());
-    if (mask == null) {
-      LOG.info("label {}: region {} lies outside the model input of frame {}; not learned",
-          label.getLabelId(), label.getRegion(), label.getFrameId());
-      return false;
-    }
-    ScopeProfile current = profiles.get(frame.scope());
-    DefectTypes types = current.defectTypes();
-    if (types == null || !types.names().contains(type)) {
-      List<String> names = types == null ? new ArrayList<>() : new ArrayList<>(types.names());
-      if (names.size() >= MAX_LABELLED_TYPES) {
-        LOG.warn("label {}: scope {} already has {} defect types; type '{}' not learned",
-            label.getLabelId(), frame.scope(), names.size(), type);
-        return false;
-      }
-      names.add(type);
-      ScopeProfile widened = new ScopeProfile(current.text(),
-          new DefectTypes(names, types == null ? Map.of() : types.zeroShotPrototypes()));
-      engine.configureScope(frame.scope(), widened);
-      profiles.put(frame.scope(), widened);
-    }
-    engine.addDefectExample(frame.scope(), type, ScoringEngine.regionFeature(frame.features(), mask));
-    return true;
-  }
-
-  /**
-   * The pixels of the {@code height x width} model-input map whose centres lie in {@code box}
-   * (frame pixels), row-major; at least the pixel under the box's centre; null when the box is
-   * empty or outside the model input.
-   */
-  static boolean[] maskOf(BoundingBox box, CropGeometry crop, int height, int width) {
-    if (box.getWidth() < 1 || box.getHeight() < 1) {
-      return null;
-    }
-    int[] cols = span(crop.toInputX(box.getX()) * width,
-        crop.toInputX(box.getX() + box.getWidth()) * width, width);
-    int[] rows = span(crop.toInputY(box.getY()) * height,
-        crop.toInputY(box.getY() + box.getHeight()) * height, height);
-    if (cols == null || rows == null) {
-      return null;
-    }
-    boolean[] mask = new boolean[height * width];
-    for (int y = rows[0]; y <= rows[1]; y++) {
-      Arrays.fill(mask, y * width + cols[0], y * width + cols[1] + 1, true);
-    }
-    return mask;
-  }
-
-  /** First and last map pixel whose centre lies in [from, to), within [0, size); or null. */
-  private static int[] span(double from, double to, int size) {
-    int first = (int) Math.ceil(from - 0.5);
-    int last = (int) Math.ceil(to - 0.5) - 1;
-    if (last < first) {
-      first = (int) Math.floor((from + to) / 2);
-      last = first;
-    }
-    first = Math.max(first, 0);
-    last = Math.min(last, size - 1);
-    return first <= last ? new int[] {first, last} : null;
+    labels.apply(label);
   }
 
   /** Labels the scorer was handed that came to {@code outcome}; 0 for the worker's outcomes. */
   public long labels(LabelOutcome outcome) {
-    AtomicLong count = labelCounts.get(outcome);
-    return count == null ? 0 : count.get();
-  }
-
-  private void count(LabelOutcome outcome) {
-    labelCounts.get(outcome).incrementAndGet();
-  }
-
-  /** Keeps a scored frame for labels: only the last layer, the one regions are pooled from. */
-  private void remember(String frameId, String scope, long sequence, FrameFeatures features,
-      CropGeometry crop) {
-    if (labelCacheFrames == 0) {
-      return;
-    }
-    FrameFeatures lastLayer = FrameFeatures.ofPatches(features.rows(), features.cols(),
-        List.of(features.layers().get(features.layers().size() - 1)),
-        features.outputHeight(), features.outputWidth());
-    recentFrames.put(frameId, new RecentFrame(scope, sequence, lastLayer, crop));
-  }
-
-  /** A scored frame as a label needs it. */
-  private record RecentFrame(
-      String scope, long sequence, FrameFeatures features, CropGeometry crop) {}
-
-  /** What {@link #infer} hands to {@link #score(InferredBatch)}. */
-  private record ModelOutput(ImageFeatures features, CropGeometry[] crops) {}
-
-  /** One frame's full engine result and where the model input lies in the frame. */
-  public record DetailedScore(FrameScore score, CropGeometry crop) {}
-
-  /**
-   * Scores decoded frames of one scope in the given order, or with {@code seed} learns them as
-   * known-good k-shot frames ({@link ScoringEngine#seed}), and returns the engine's full results
-   * (the anomaly map at model-input resolution included). For offline evaluation; the features
-   * are built exactly as {@link #score} builds them.
-   */
-  public List<DetailedScore> scoreDetailed(String scope, List<DecodedFrame> images, boolean seed) {
-    configure(scope);
-    List<DetailedScore> results = new ArrayList<>(images.size());
-    for (EncodedFrame e : encodeDetailed(images)) {
-      FrameFeatures f = e.features();
-      results.add(new DetailedScore(seed ? engine.seed(scope, f) : engine.score(scope, f), e.crop()));
-    }
-    return results;
-  }
-
-  /** One frame's features as the engine receives them and where the model input lies in the frame. */
-  public record EncodedFrame(FrameFeatures features, CropGeometry crop) {}
-
-  /**
-   * Preprocesses and encodes decoded frames exactly as {@link #score} does, without scoring them.
-   * For offline evaluation.
-   */
-  public List<EncodedFrame> encodeDetailed(List<DecodedFrame> images) {
-    int n = images.size();
-    CropGeometry[] crops = new CropGeometry[n];
-    ImageFeatures features = encode(images, crops);
-    List<EncodedFrame> encoded = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      encoded.add(new EncodedFrame(frameFeatures(features, i, manifest), crops[i]));
-    }
-    return encoded;
-  }
-
-  /** Preprocesses the images into the reused input buffer and runs the image tower once. */
-  private ImageFeatures encode(List<DecodedFrame> images, CropGeometry[] crops) {
-    int n = images.size();
-    int sample = preprocessor.sampleSize();
-    if (input.length < n * sample) {
-      input = new float[n * sample];
-    }
-    for (int i = 0; i < n; i++) {
-      crops[i] = preprocessor.preprocess(images.get(i), input, i * sample);
-    }
-    return encoder.encode(input, n);
-  }
-
-  /**
-   * The engine's view of frame {@code i} of an encoded batch: its patch layers (copied out of the
-   * batch) and embedding, with the model input's size as the output map's.
-   */
-  public static FrameFeatures frameFeatures(ImageFeatures features, int i, ModelManifest manifest) {
-    List<float[]> layers = new ArrayList<>();
-    int rows = 0;
-    int cols = 0;
-    for (PatchLayer layer : features.layers()) {
-      int size = layer.rows() * layer.cols() * layer.dim();
-      layers.add(Arrays.copyOfRange(layer.values(), i * size, (i + 1) * size));
-      rows = layer.rows();
-      cols = layer.cols();
-    }
-    float[] embedding = features.embeddings().map(e -> e[i]).orElse(null);
-    return new FrameFeatures(rows, cols, layers, embedding,
-        manifest.image().height(), manifest.image().width());
-  }
-
-  private FrameResult resultOf(String scope, FrameScore score, CropGeometry crop) {
-    Thresholds thresholds = engine.thresholds(scope);
-    List<FrameResult.Region> regions = new ArrayList<>();
-    for (Region r : score.regions()) {
-      int x0 = (int) Math.floor(crop.toSourceX(r.left() / (double) score.outputWidth()));
-      int y0 = (int) Math.floor(crop.toSourceY(r.top() / (double) score.outputHeight()));
-      int x1 = (int) Math.ceil(crop.toSourceX((r.right() + 1) / (double) score.outputWidth()));
-      int y1 = (int) Math.ceil(crop.toSourceY((r.bottom() + 1) / (double) score.outputHeight()));
-      double scale = (double) crop.width() * crop.height()
-          / ((double) score.outputWidth() * score.outputHeight());
-      regions.add(new FrameResult.Region(x0, y0, Math.max(1, x1 - x0), Math.max(1, y1 - y0),
-          Math.round(r.area() * scale), r.peak(), r.mean(), r.defectType(),
-          (float) r.confidence(), r.runnerUp(), (float) r.runnerUpConfidence()));
-    }
-    Float text = score.text() == null ? null : (float) score.text().imageProbability();
-    return new FrameResult(
-        score.verdict().name(),
-        (float) score.normalizedScore(),
-        (float) score.rawScore(),
-        (float) thresholds.ok(),
-        (float) thresholds.ng(),
-        thresholdVersion(thresholds),
-        text,
-        max(score.rarity() == null ? null : score.rarity().patchMap()),
-        scope,
-        score.warmingUp(),
-        score.sequence(),
-        new FrameResult.AnomalyGrid(score.rows(), score.cols(), score.patchMap()),
-        regions);
-  }
-
-  private static String thresholdVersion(Thresholds t) {
-    return t.rateBased()
-        ? String.format(Locale.ROOT, "frr=%.4f,band=%.2f", t.targetFalseRejectRate(), t.unsureBand())
-        : String.format(Locale.ROOT, "ok=%.3f,ng=%.3f", t.ok(), t.ng());
-  }
-
-  private static float max(float[] values) {
-    if (values == null || values.length == 0) {
-      return 0f;
-    }
-    float m = Float.NEGATIVE_INFINITY;
-    for (float v : values) {
-      m = Math.max(m, v);
-    }
-    return m;
+    return labels.labels(outcome);
   }
 
   /** Product × camera: one rarity memory per view of a product. */
@@ -563,13 +288,13 @@ public final class ModelFrameScorer implements FrameScorer {
 
   @Override
   public String executionProvider() {
-    return encoder.provider().selected().name();
+    return extractor.executionProvider();
   }
 
   @Override
   public void close() {
     try {
-      encoder.close();
+      extractor.close();
     } finally {
       kernel.close();
     }

@@ -1,7 +1,7 @@
 package io.clipline.scoring;
 
 /**
- * Scoring parameters, published defaults in {@link #defaults()} (ALGORITHMS §3–§5).
+ * Scoring parameters, published defaults in {@link #defaults()} (docs/SCORING.md §3–§5).
  *
  * @param k nearest prototypes per patch (3)
  * @param calibrationPercentile percentile of the N x k similarities used as divisor (0.99)
@@ -122,54 +122,227 @@ public record ScoringConfig(
     return blurSigmaAt518 * Math.max(height, width) / 518.0;
   }
 
-  /** Copy with other default thresholds. */
-  public ScoringConfig withThresholds(Thresholds t) {
-    return new ScoringConfig(
-        k, calibrationPercentile, topFraction, maxImageRows, prototypesPerPatch, textOnlyFrames,
-        earlyFrames, earlyRarityWeight, earlyTextWeight, lateRarityWeight, lateTextWeight,
-        warmupFrames, blurSigmaAt518, normalizationWindow, normalizationEpsilon, t,
-        learnFromUnsure, maxRegions, typeTemperature, fewShotBeta, fewShotTemperature,
-        maxFewShotExamples, imageRarityWeight);
+  /** A builder starting from {@link #defaults()}. */
+  public static Builder builder() {
+    return defaults().toBuilder();
   }
 
-  /** Copy with another warm-up length. */
-  public ScoringConfig withWarmupFrames(int frames) {
-    return new ScoringConfig(
-        k, calibrationPercentile, topFraction, maxImageRows, prototypesPerPatch, textOnlyFrames,
-        earlyFrames, earlyRarityWeight, earlyTextWeight, lateRarityWeight, lateTextWeight,
-        frames, blurSigmaAt518, normalizationWindow, normalizationEpsilon, thresholds,
-        learnFromUnsure, maxRegions, typeTemperature, fewShotBeta, fewShotTemperature,
-        maxFewShotExamples, imageRarityWeight);
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  /** Copy with another normalisation window. */
-  public ScoringConfig withNormalizationWindow(int window) {
-    return new ScoringConfig(
-        k, calibrationPercentile, topFraction, maxImageRows, prototypesPerPatch, textOnlyFrames,
-        earlyFrames, earlyRarityWeight, earlyTextWeight, lateRarityWeight, lateTextWeight,
-        warmupFrames, blurSigmaAt518, window, normalizationEpsilon, thresholds,
-        learnFromUnsure, maxRegions, typeTemperature, fewShotBeta, fewShotTemperature,
-        maxFewShotExamples, imageRarityWeight);
-  }
+  /**
+   * Builds a {@link ScoringConfig} from another one, changing some fields: {@code
+   * ScoringConfig.builder().warmupFrames(5).memory(30, 3).build()}. {@link #build} validates as
+   * the record's constructor does. Not thread-safe; reusable.
+   */
+  public static final class Builder {
+    private int k;
+    private double calibrationPercentile;
+    private double topFraction;
+    private int maxImageRows;
+    private int prototypesPerPatch;
+    private int textOnlyFrames;
+    private int earlyFrames;
+    private double earlyRarityWeight;
+    private double earlyTextWeight;
+    private double lateRarityWeight;
+    private double lateTextWeight;
+    private int warmupFrames;
+    private double blurSigmaAt518;
+    private int normalizationWindow;
+    private double normalizationEpsilon;
+    private Thresholds thresholds;
+    private boolean learnFromUnsure;
+    private int maxRegions;
+    private double typeTemperature;
+    private double fewShotBeta;
+    private double fewShotTemperature;
+    private int maxFewShotExamples;
+    private double imageRarityWeight;
 
-  /** Copy with other memory sizes (rows of M_S and the prototype multiple of C_F). */
-  public ScoringConfig withMemory(int rows, int perPatch) {
-    return new ScoringConfig(
-        k, calibrationPercentile, topFraction, rows, perPatch, textOnlyFrames,
-        earlyFrames, earlyRarityWeight, earlyTextWeight, lateRarityWeight, lateTextWeight,
-        warmupFrames, blurSigmaAt518, normalizationWindow, normalizationEpsilon, thresholds,
-        learnFromUnsure, maxRegions, typeTemperature, fewShotBeta, fewShotTemperature,
-        maxFewShotExamples, imageRarityWeight);
-  }
+    private Builder(ScoringConfig from) {
+      k = from.k;
+      calibrationPercentile = from.calibrationPercentile;
+      topFraction = from.topFraction;
+      maxImageRows = from.maxImageRows;
+      prototypesPerPatch = from.prototypesPerPatch;
+      textOnlyFrames = from.textOnlyFrames;
+      earlyFrames = from.earlyFrames;
+      earlyRarityWeight = from.earlyRarityWeight;
+      earlyTextWeight = from.earlyTextWeight;
+      lateRarityWeight = from.lateRarityWeight;
+      lateTextWeight = from.lateTextWeight;
+      warmupFrames = from.warmupFrames;
+      blurSigmaAt518 = from.blurSigmaAt518;
+      normalizationWindow = from.normalizationWindow;
+      normalizationEpsilon = from.normalizationEpsilon;
+      thresholds = from.thresholds;
+      learnFromUnsure = from.learnFromUnsure;
+      maxRegions = from.maxRegions;
+      typeTemperature = from.typeTemperature;
+      fewShotBeta = from.fewShotBeta;
+      fewShotTemperature = from.fewShotTemperature;
+      maxFewShotExamples = from.maxFewShotExamples;
+      imageRarityWeight = from.imageRarityWeight;
+    }
 
-  /** Copy with another image-level rarity weight (0 turns the term off). */
-  public ScoringConfig withImageRarityWeight(double weight) {
-    return new ScoringConfig(
-        k, calibrationPercentile, topFraction, maxImageRows, prototypesPerPatch, textOnlyFrames,
-        earlyFrames, earlyRarityWeight, earlyTextWeight, lateRarityWeight, lateTextWeight,
-        warmupFrames, blurSigmaAt518, normalizationWindow, normalizationEpsilon, thresholds,
-        learnFromUnsure, maxRegions, typeTemperature, fewShotBeta, fewShotTemperature,
-        maxFewShotExamples, weight);
+    /** Sets {@link ScoringConfig#k()}. */
+    public Builder k(int value) {
+      k = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#calibrationPercentile()}. */
+    public Builder calibrationPercentile(double value) {
+      calibrationPercentile = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#topFraction()}. */
+    public Builder topFraction(double value) {
+      topFraction = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#maxImageRows()}. */
+    public Builder maxImageRows(int value) {
+      maxImageRows = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#prototypesPerPatch()}. */
+    public Builder prototypesPerPatch(int value) {
+      prototypesPerPatch = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#textOnlyFrames()}. */
+    public Builder textOnlyFrames(int value) {
+      textOnlyFrames = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#earlyFrames()}. */
+    public Builder earlyFrames(int value) {
+      earlyFrames = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#earlyRarityWeight()}. */
+    public Builder earlyRarityWeight(double value) {
+      earlyRarityWeight = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#earlyTextWeight()}. */
+    public Builder earlyTextWeight(double value) {
+      earlyTextWeight = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#lateRarityWeight()}. */
+    public Builder lateRarityWeight(double value) {
+      lateRarityWeight = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#lateTextWeight()}. */
+    public Builder lateTextWeight(double value) {
+      lateTextWeight = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#warmupFrames()}. */
+    public Builder warmupFrames(int value) {
+      warmupFrames = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#blurSigmaAt518()}. */
+    public Builder blurSigmaAt518(double value) {
+      blurSigmaAt518 = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#normalizationWindow()}. */
+    public Builder normalizationWindow(int value) {
+      normalizationWindow = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#normalizationEpsilon()}. */
+    public Builder normalizationEpsilon(double value) {
+      normalizationEpsilon = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#thresholds()}. */
+    public Builder thresholds(Thresholds value) {
+      thresholds = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#learnFromUnsure()}. */
+    public Builder learnFromUnsure(boolean value) {
+      learnFromUnsure = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#maxRegions()}. */
+    public Builder maxRegions(int value) {
+      maxRegions = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#typeTemperature()}. */
+    public Builder typeTemperature(double value) {
+      typeTemperature = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#fewShotBeta()}. */
+    public Builder fewShotBeta(double value) {
+      fewShotBeta = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#fewShotTemperature()}. */
+    public Builder fewShotTemperature(double value) {
+      fewShotTemperature = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#maxFewShotExamples()}. */
+    public Builder maxFewShotExamples(int value) {
+      maxFewShotExamples = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#imageRarityWeight()}. */
+    public Builder imageRarityWeight(double value) {
+      imageRarityWeight = value;
+      return this;
+    }
+
+    /** Sets the memory sizes: rows of M_S and the prototype multiple of C_F. */
+    public Builder memory(int rows, int perPatch) {
+      maxImageRows = rows;
+      prototypesPerPatch = perPatch;
+      return this;
+    }
+
+    /** The configuration; throws as the record's constructor does for an invalid field. */
+    public ScoringConfig build() {
+      return new ScoringConfig(
+          k, calibrationPercentile, topFraction, maxImageRows, prototypesPerPatch,
+          textOnlyFrames, earlyFrames, earlyRarityWeight, earlyTextWeight,
+          lateRarityWeight, lateTextWeight, warmupFrames, blurSigmaAt518,
+          normalizationWindow, normalizationEpsilon, thresholds, learnFromUnsure,
+          maxRegions, typeTemperature, fewShotBeta, fewShotTemperature,
+          maxFewShotExamples, imageRarityWeight);
+    }
   }
 
   private static void positive(String field, int v) {

@@ -1,16 +1,19 @@
 package io.clipline.scoring;
 
-import io.clipline.scoring.internal.Components;
-import io.clipline.scoring.internal.FewShotTypeCache;
 import io.clipline.scoring.internal.MapOps;
-import io.clipline.scoring.internal.RarityBank;
-import io.clipline.scoring.internal.RobustNormalizer;
-import io.clipline.scoring.internal.ScopeState;
-import io.clipline.scoring.internal.Vectors;
-import java.util.ArrayList;
-import java.util.Arrays;
+import io.clipline.scoring.memory.RarityAssessment;
+import io.clipline.scoring.memory.RarityBank;
+import io.clipline.scoring.memory.RobustNormalizer;
+import io.clipline.scoring.memory.ScopeState;
+import io.clipline.scoring.memory.ScopeStateCodec;
+import io.clipline.scoring.post.FusionSchedule;
+import io.clipline.scoring.post.MapSmoother;
+import io.clipline.scoring.post.ThresholdPolicy;
+import io.clipline.scoring.regions.RegionExtractor;
+import io.clipline.scoring.regions.RegionTyper;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,6 +27,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * (plus the image text probability) is the raw image score, normalised by the scope's recent median
  * / MAD and compared with two thresholds. Frames judged NG never enter the memory.
  *
+ * <p>The engine orchestrates; each step is its own part, in the order a frame passes them: the
+ * scope's {@link TextBranch} (text term), {@link RarityAssessment} over the scope's memory
+ * ({@link ScopeState}: banks, normaliser, few-shot examples), {@link FusionSchedule}, {@link
+ * MapSmoother}, the {@link RobustNormalizer}, {@link ThresholdPolicy} (limits and verdict), {@link
+ * RegionExtractor} with its {@link RegionTyper}, and last admission into the memory. The methods
+ * are described in docs/SCORING.md.
+ *
  * <p>Threading: different scopes may be used from different threads at the same time; calls for
  * one scope must come from one thread at a time (the memory of a scope is not thread-safe).
  */
@@ -33,6 +43,10 @@ public final class ScoringEngine {
   private final Map<String, ScopeState> states = new ConcurrentHashMap<>();
   private final Map<String, ScopeProfile> profiles = new ConcurrentHashMap<>();
   private final Map<String, Thresholds> initialThresholds = new ConcurrentHashMap<>();
+  private final FusionSchedule fusion;
+  private final MapSmoother smoother;
+  private final RegionTyper typer;
+  private final RegionExtractor extractor;
 
   /** Engine with the given configuration and its own Java similarity kernel. */
   public ScoringEngine(ScoringConfig config) {
@@ -52,6 +66,10 @@ public final class ScoringEngine {
     }
     this.config = config;
     this.kernel = kernel;
+    this.fusion = new FusionSchedule(config);
+    this.smoother = new MapSmoother(config);
+    this.typer = new RegionTyper(config);
+    this.extractor = new RegionExtractor(config.maxRegions(), typer);
   }
 
   /** The configuration. */
@@ -63,6 +81,15 @@ public final class ScoringEngine {
   public void configureScope(String scope, ScopeProfile profile) {
     requireScope(scope);
     profiles.put(scope, profile == null ? ScopeProfile.rarityOnly() : profile);
+  }
+
+  /**
+   * The profile {@link #configureScope} gave the scope; empty when it was never configured (it
+   * is then scored rarity-only).
+   */
+  public Optional<ScopeProfile> profile(String scope) {
+    requireScope(scope);
+    return Optional.ofNullable(profiles.get(scope));
   }
 
   /** Scopes with learned state. */
@@ -96,14 +123,7 @@ public final class ScoringEngine {
     if (truth != Verdict.NG) {
       return false;
     }
-    boolean removed = false;
-    for (RarityBank b : s.banks) {
-      removed |= b.forget(sequence);
-    }
-    for (RarityBank b : s.imageBanks) {
-      removed |= b.forget(sequence);
-    }
-    return removed;
+    return s.forget(sequence);
   }
 
   /** Adds an operator-labelled defect region (its {@link Region#feature()}) to the few-shot cache. */
@@ -112,7 +132,7 @@ public final class ScoringEngine {
     if (type == null || type.isBlank() || regionFeature == null || regionFeature.length == 0) {
       throw new IllegalArgumentException("defect example needs a type and a non-empty feature");
     }
-    s.fewShot.add(type, regionFeature);
+    s.fewShot().add(type, regionFeature);
   }
 
   /**
@@ -125,7 +145,7 @@ public final class ScoringEngine {
     if (regionFeature == null || regionFeature.length == 0) {
       throw new IllegalArgumentException("region feature of scope '" + scope + "' is empty");
     }
-    return typeOf(regionFeature, s, profiles.getOrDefault(scope, ScopeProfile.rarityOnly()));
+    return typer.typeOf(regionFeature, s.fewShot(), profileOf(scope));
   }
 
   /**
@@ -134,29 +154,9 @@ public final class ScoringEngine {
    * last layer's L2-normalised patch features under the mask, each patch counted once.
    */
   public static float[] regionFeature(FrameFeatures f, boolean[] mask) {
-    int h = f.outputHeight();
-    int w = f.outputWidth();
-    if (mask == null || mask.length != h * w) {
-      throw new IllegalArgumentException(
-          "mask must cover the " + h + "x" + w + " output map, got "
-              + (mask == null ? "null" : mask.length + " values"));
-    }
-    int[] pixels = new int[mask.length];
-    int n = 0;
-    for (int px = 0; px < mask.length; px++) {
-      if (mask[px]) {
-        pixels[n++] = px;
-      }
-    }
-    if (n == 0) {
-      throw new IllegalArgumentException("mask is empty: a region needs at least one pixel");
-    }
-    int last = f.layers().size() - 1;
-    int d = f.dim(last);
-    float[] patches = f.layers().get(last).clone();
-    Vectors.normalizeRows(patches, f.patches(), d);
-    return pooledFeature(Arrays.copyOf(pixels, n), h, w, f.rows(), f.cols(), patches, d);
+    return RegionExtractor.regionFeature(f, mask);
   }
+
 
   /** Changes a scope's thresholds at run time (also before its first frame). */
   public void setThresholds(String scope, Thresholds thresholds) {
@@ -168,7 +168,7 @@ public final class ScoringEngine {
     if (s == null) {
       initialThresholds.put(scope, thresholds);
     } else {
-      s.thresholds = toArray(thresholds);
+      s.setThresholds(thresholds);
     }
   }
 
@@ -179,30 +179,30 @@ public final class ScoringEngine {
     if (s == null) {
       return initialThresholds.getOrDefault(scope, config.thresholds());
     }
-    double[] t = s.thresholds;
-    return new Thresholds(t[0], t[1], t[2], t[3]);
+    return s.thresholds();
   }
 
   /** Memory sizes of a scope. */
   public ScopeStats stats(String scope) {
     ScopeState s = existing(scope);
-    int nb = s.banks.size();
+    List<RarityBank> banks = s.banks();
+    int nb = banks.size();
     int[] protos = new int[nb];
     int[] prot = new int[nb];
     int[] rows = new int[nb];
     for (int i = 0; i < nb; i++) {
-      protos[i] = s.banks.get(i).prototypeCount();
-      prot[i] = s.banks.get(i).protectedCount();
-      rows[i] = s.banks.get(i).rowCount();
+      protos[i] = banks.get(i).prototypeCount();
+      prot[i] = banks.get(i).protectedCount();
+      rows[i] = banks.get(i).rowCount();
     }
     return new ScopeStats(
-        s.frames, protos, prot, rows, s.banks.get(0).cap(), config.maxImageRows(),
-        s.normalizer.size(), s.fewShot.size());
+        s.frames(), protos, prot, rows, banks.get(0).cap(), config.maxImageRows(),
+        s.normalizer().size(), s.fewShot().size());
   }
 
   /** Snapshot of a scope's learned state (versioned binary); the profile is not included. */
   public byte[] snapshot(String scope) {
-    return existing(scope).toBytes();
+    return ScopeStateCodec.toBytes(existing(scope));
   }
 
   /** Replaces a scope's state by a snapshot; later scores equal those of the original. */
@@ -211,7 +211,7 @@ public final class ScoringEngine {
     if (snapshot == null || snapshot.length == 0) {
       throw new IllegalArgumentException("snapshot of scope '" + scope + "' is empty");
     }
-    states.put(scope, ScopeState.fromBytes(snapshot));
+    states.put(scope, ScopeStateCodec.fromBytes(snapshot));
   }
 
   /** Forgets a scope entirely. */
@@ -220,86 +220,41 @@ public final class ScoringEngine {
     states.remove(scope);
   }
 
+  /** One frame through the parts, in order; see the class comment. */
   private FrameScore run(String scope, FrameFeatures f, boolean seeding) {
     requireScope(scope);
     if (f == null) {
       throw new IllegalArgumentException("features of scope '" + scope + "' must not be null");
     }
     ScopeState s = stateFor(scope, f);
-    ScopeProfile profile = profiles.getOrDefault(scope, ScopeProfile.rarityOnly());
-    int p = f.patches();
-    int layers = f.layers().size();
+    ScopeProfile profile = profileOf(scope);
 
-    // Text term.
-    TextPart text = null;
-    double imageProbability = Double.NaN;
-    float[] textMap = null;
-    if (profile.text() != null) {
-      imageProbability = profile.text().imageProbability(f.embedding());
-      textMap = profile.text().patchProbabilities(f);
-      text = new TextPart(imageProbability, textMap);
-    }
-    boolean[] foreground = foreground(textMap, p);
+    TextPart text = textPart(profile, f);
+    float[] textMap = text == null ? null : text.patchMap();
+    double imageProbability = text == null ? Double.NaN : text.imageProbability();
+    RarityAssessment rarity = RarityAssessment.assess(s, f, textMap, kernel);
 
-    // Rarity per bank: (layer, patch scale) and (layer, 3x3 mean scale); image level per layer.
-    int memoryImages = s.banks.get(0).rowCount();
-    List<RarityBank.Assessment> assessments = new ArrayList<>(2 * layers);
-    List<RarityBank.Assessment> imageAssessments = new ArrayList<>(layers);
-    float[] rarity = new float[p];
-    double calibration = 0;
-    double imageRarity = 0;
-    float[] lastLayer = null;
-    for (int l = 0; l < layers; l++) {
-      int d = s.dims[l];
-      float[] raw = f.layers().get(l);
-      float[] patch = raw.clone();
-      Vectors.normalizeRows(patch, p, d);
-      float[] mean = Vectors.neighbourhoodMean(raw, f.rows(), f.cols(), d);
-      Vectors.normalizeRows(mean, p, d);
-      lastLayer = patch;
-      RarityBank.Assessment image =
-          s.imageBanks.get(l).assess(foregroundMean(patch, foreground, p, d), 1);
-      imageAssessments.add(image);
-      imageRarity += image.rarity()[0];
-      for (float[] x : new float[][] {patch, mean}) {
-        RarityBank.Assessment a = s.banks.get(assessments.size()).assess(x, p, kernel);
-        assessments.add(a);
-        float[] r = a.rarity();
-        for (int n = 0; n < p; n++) {
-          rarity[n] += r[n];
-        }
-        calibration += a.calibration();
-      }
-    }
-    int nb = assessments.size();
-    for (int n = 0; n < p; n++) {
-      rarity[n] /= nb;
-    }
-    calibration /= nb;
-    imageRarity /= layers;
-
-    long sequence = ++s.frames;
-    float[] patchMap = fuse(sequence, memoryImages, rarity, textMap);
+    long sequence = s.nextSequence();
+    float[] patchMap = fusion.fuse(sequence, rarity.memoryImages(), rarity.rarity(), textMap);
     int h = f.outputHeight();
     int w = f.outputWidth();
-    float[] map =
-        MapOps.gaussianBlur(
-            MapOps.resizeBilinear(patchMap, f.rows(), f.cols(), h, w), h, w,
-            config.blurSigma(h, w));
+    float[] map = smoother.smooth(patchMap, f.rows(), f.cols(), h, w);
     // Image-level terms added to the map's peak: the text probability and the image rarity.
     double textAdd = (Double.isNaN(imageProbability) ? 0.0 : imageProbability)
-        + config.imageRarityWeight() * imageRarity;
+        + config.imageRarityWeight() * rarity.imageRarity();
     double raw = MapOps.max(map) + textAdd;
 
     boolean warmingUp = sequence <= config.warmupFrames();
-    RobustNormalizer norm = s.normalizer;
+    RobustNormalizer norm = s.normalizer();
     double z = norm.normalize(raw);
-    double[] t = effectiveThresholds(s);
-    Verdict verdict = decide(z, t[0], t[1], warmingUp);
+    ThresholdPolicy.Limits limits = ThresholdPolicy.limits(s.thresholds(), norm);
+    Verdict verdict = limits.decide(z, warmingUp);
     List<Region> regions =
-        warmingUp || Double.isNaN(t[1]) || norm.size() == 0
+        warmingUp || !limits.known() || norm.size() == 0
             ? List.of()
-            : regions(map, h, w, norm.denormalize(t[1]) - textAdd, f, lastLayer, s, profile);
+            : extractor.extract(
+                map, h, w, norm.denormalize(limits.ng()) - textAdd, f, rarity.lastLayer(),
+                s.dim(s.layers() - 1), s.fewShot(), profile);
     norm.add(raw);
 
     boolean admit =
@@ -307,195 +262,38 @@ public final class ScoringEngine {
             || verdict == Verdict.OK
             || (verdict == Verdict.UNSURE && (warmingUp || config.learnFromUnsure()));
     if (admit) {
-      for (int i = 0; i < nb; i++) {
-        s.banks.get(i).admit(assessments.get(i), sequence, seeding);
-      }
-      for (int l = 0; l < layers; l++) {
-        s.imageBanks.get(l).admit(imageAssessments.get(l), sequence, seeding);
-      }
+      rarity.admit(s, sequence, seeding);
     }
     return new FrameScore(
         sequence, f.rows(), f.cols(), patchMap, h, w, map, raw, z, verdict, warmingUp, admit, text,
-        new RarityPart(rarity, calibration, memoryImages, imageRarity), regions);
+        new RarityPart(
+            rarity.rarity(), rarity.calibration(), rarity.memoryImages(), rarity.imageRarity()),
+        regions);
   }
 
-  /**
-   * The foreground patches: the upper half by text score when there is a text map (ties count
-   * as foreground), every patch without one.
-   */
-  private static boolean[] foreground(float[] textMap, int patches) {
-    boolean[] fg = new boolean[patches];
-    if (textMap == null) {
-      Arrays.fill(fg, true);
-      return fg;
-    }
-    float[] sorted = textMap.clone();
-    Arrays.sort(sorted);
-    float median = sorted[(patches - 1) / 2];
-    for (int n = 0; n < patches; n++) {
-      fg[n] = textMap[n] >= median;
-    }
-    return fg;
-  }
-
-  /** L2-normalised mean of the (normalised) foreground patch features. */
-  private static float[] foregroundMean(float[] patches, boolean[] foreground, int p, int d) {
-    float[] sum = new float[d];
-    for (int n = 0; n < p; n++) {
-      if (foreground[n]) {
-        for (int i = 0; i < d; i++) {
-          sum[i] += patches[n * d + i];
-        }
-      }
-    }
-    Vectors.normalizeRows(sum, 1, d);
-    return sum;
-  }
-
-  /**
-   * OK below {@code ok}, NG at or above {@code ng}, UNSURE in between, while warming up, or when
-   * {@code ng} is not known yet (NaN).
-   */
-  static Verdict decide(double z, double ok, double ng, boolean warmingUp) {
-    if (warmingUp || Double.isNaN(ng) || Double.isNaN(z)) {
-      return Verdict.UNSURE;
-    }
-    if (z >= ng) {
-      return Verdict.NG;
-    }
-    return z < ok ? Verdict.OK : Verdict.UNSURE;
-  }
-
-  /** Fusion schedule (ALGORITHMS §3); without a text map the rarity map is used as it is. */
-  private float[] fuse(long sequence, int memoryImages, float[] rarity, float[] textMap) {
-    if (textMap == null) {
-      return rarity.clone();
-    }
-    if (sequence <= config.textOnlyFrames() || memoryImages == 0) {
-      return textMap.clone();
-    }
-    double wr = sequence <= config.earlyFrames() ? config.earlyRarityWeight()
-        : config.lateRarityWeight();
-    double wt = sequence <= config.earlyFrames() ? config.earlyTextWeight()
-        : config.lateTextWeight();
-    float[] out = new float[rarity.length];
-    for (int n = 0; n < out.length; n++) {
-      out[n] = (float) (wr * rarity[n] + wt * textMap[n]);
-    }
-    return out;
-  }
-
-  /** [ok, ng] in normalised units; ng is NaN when it cannot be derived yet. */
-  private static double[] effectiveThresholds(ScopeState s) {
-    double[] t = s.thresholds;
-    if (Double.isNaN(t[2])) {
-      return new double[] {t[0], t[1]};
-    }
-    double ng = s.normalizer.normalizedQuantile(1.0 - t[2]);
-    return new double[] {ng - t[3], ng};
-  }
-
-  private List<Region> regions(
-      float[] map, int h, int w, double rawThreshold, FrameFeatures f, float[] lastLayer,
-      ScopeState s, ScopeProfile profile) {
-    List<Components.Blob> blobs = Components.find(map, h, w, rawThreshold, config.maxRegions());
-    List<Region> out = new ArrayList<>(blobs.size());
-    int d = s.dims[s.dims.length - 1];
-    for (Components.Blob b : blobs) {
-      float[] feature = pooledFeature(b.pixels(), h, w, f.rows(), f.cols(), lastLayer, d);
-      DefectTypeGuess g = typeOf(feature, s, profile);
-      out.add(
-          new Region(
-              b.top(), b.left(), b.bottom(), b.right(), b.area(), b.peak(), b.mean(), feature,
-              g == null ? null : g.type(), g == null ? Double.NaN : g.confidence(),
-              g == null ? null : g.runnerUp(), g == null ? Double.NaN : g.runnerUpConfidence()));
-    }
-    return out;
-  }
-
-  /** Few-shot (and zero-shot) type of a region feature; null without types or sources. */
-  private DefectTypeGuess typeOf(float[] feature, ScopeState s, ScopeProfile profile) {
-    DefectTypes types = profile.defectTypes();
-    if (types == null) {
+  /** The text term of the profile's text branch; null without one. */
+  private static TextPart textPart(ScopeProfile profile, FrameFeatures f) {
+    if (profile.text() == null) {
       return null;
     }
-    return s.fewShot.classify(
-        feature, types.names(), types.zeroShotPrototypes(), config.typeTemperature(),
-        config.fewShotBeta(), config.fewShotTemperature());
+    double imageProbability = profile.text().imageProbability(f.embedding());
+    return new TextPart(imageProbability, profile.text().patchProbabilities(f));
   }
 
-  /** Mean of the normalised patch features under map pixels {@code y * w + x} (each patch once). */
-  private static float[] pooledFeature(
-      int[] pixels, int h, int w, int rows, int cols, float[] patches, int d) {
-    boolean[] used = new boolean[rows * cols];
-    float[] sum = new float[d];
-    for (int px : pixels) {
-      int y = px / w;
-      int x = px % w;
-      int n = (int) ((long) y * rows / h) * cols + (int) ((long) x * cols / w);
-      if (!used[n]) {
-        used[n] = true;
-        for (int i = 0; i < d; i++) {
-          sum[i] += patches[n * d + i];
-        }
-      }
-    }
-    Vectors.normalizeRows(sum, 1, d);
-    return sum;
+  private ScopeProfile profileOf(String scope) {
+    return profiles.getOrDefault(scope, ScopeProfile.rarityOnly());
   }
 
   private ScopeState stateFor(String scope, FrameFeatures f) {
     ScopeState s = states.get(scope);
-    int layers = f.layers().size();
     if (s == null) {
-      int[] dims = new int[layers];
-      List<RarityBank> banks = new ArrayList<>(2 * layers);
-      int cap = config.prototypeCap(f.patches());
-      for (int l = 0; l < layers; l++) {
-        dims[l] = f.dim(l);
-        for (int scale = 0; scale < 2; scale++) {
-          banks.add(
-              new RarityBank(
-                  dims[l], cap, config.maxImageRows(), config.k(),
-                  config.calibrationPercentile(), config.topFraction()));
-        }
-      }
-      s =
-          new ScopeState(
-              f.rows(), f.cols(), dims, banks, new ArrayList<>(),
-              new RobustNormalizer(config.normalizationWindow(), config.normalizationEpsilon()),
-              new FewShotTypeCache(config.maxFewShotExamples()), 0,
-              toArray(initialThresholds.getOrDefault(scope, config.thresholds())));
+      s = ScopeState.create(f, config, initialThresholds.getOrDefault(scope, config.thresholds()));
       states.put(scope, s);
-      addImageBanks(s);
       return s;
     }
-    if (s.rows != f.rows() || s.cols != f.cols() || s.dims.length != layers) {
-      throw new IllegalArgumentException(
-          "scope '" + scope + "' expects a " + s.rows + "x" + s.cols + " grid with "
-              + s.dims.length + " layers, got " + f.rows() + "x" + f.cols() + " with " + layers);
-    }
-    for (int l = 0; l < layers; l++) {
-      if (f.dim(l) != s.dims[l]) {
-        throw new IllegalArgumentException(
-            "scope '" + scope + "' expects dim " + s.dims[l] + " in layer " + l + ", got "
-                + f.dim(l));
-      }
-    }
-    if (s.imageBanks.isEmpty()) {
-      addImageBanks(s); // restored from a snapshot made before image-level banks existed
-    }
+    s.requireShape(scope, f);
+    s.ensureImageBanks(config); // restored from a snapshot made before image-level banks existed
     return s;
-  }
-
-  /** One image-level bank per layer: one prototype per image, as many as presence rows. */
-  private void addImageBanks(ScopeState s) {
-    for (int d : s.dims) {
-      s.imageBanks.add(
-          new RarityBank(
-              d, config.maxImageRows(), config.maxImageRows(), config.k(),
-              config.calibrationPercentile(), config.topFraction()));
-    }
   }
 
   private ScopeState existing(String scope) {
@@ -511,9 +309,5 @@ public final class ScoringEngine {
     if (scope == null || scope.isBlank()) {
       throw new IllegalArgumentException("scope must be a non-blank string, got '" + scope + "'");
     }
-  }
-
-  private static double[] toArray(Thresholds t) {
-    return new double[] {t.ok(), t.ng(), t.targetFalseRejectRate(), t.unsureBand()};
   }
 }

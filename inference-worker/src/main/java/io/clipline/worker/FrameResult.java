@@ -1,12 +1,13 @@
 package io.clipline.worker;
 
+import io.clipline.schemas.Verdict;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * What scoring decided about one frame, in the worker's terms (no Avro, no Kafka).
  *
- * @param verdict {@code OK}, {@code NG} or {@code UNSURE}
+ * @param verdict OK, NG or UNSURE, as the wire enum the verdict record carries
  * @param imageScore normalised image score the thresholds apply to
  * @param rawScore image score before per-scope normalisation
  * @param thresholdOk below this the frame is OK
@@ -21,7 +22,7 @@ import java.util.Objects;
  * @param regions defect regions, in original-frame pixel coordinates
  */
 public record FrameResult(
-    String verdict,
+    Verdict verdict,
     float imageScore,
     float rawScore,
     float thresholdOk,

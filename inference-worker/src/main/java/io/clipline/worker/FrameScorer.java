@@ -25,8 +25,11 @@ import java.util.Map;
  * <p>A failure of the whole batch (for example the model running out of memory) is reported by
  * throwing; the worker then retries at half the batch size and finally frame by frame,
  * dead-lettering frames that still fail.
+ *
+ * @param <O> what the model stage hands to the scoring stage ({@link InferredBatch#modelOutput}),
+ *     so that the scoring stage reads it without a cast
  */
-public interface FrameScorer extends AutoCloseable {
+public interface FrameScorer<O> extends AutoCloseable {
 
   /**
    * Both stages at once: scores {@code frames}; the result has one entry per input, in input
@@ -41,8 +44,8 @@ public interface FrameScorer extends AutoCloseable {
    *
    * @throws RuntimeException when the model fails on the batch as a whole
    */
-  default InferredBatch infer(List<ScorableFrame> frames) {
-    return new InferredBatch(frames, null, 0L);
+  default InferredBatch<O> infer(List<ScorableFrame> frames) {
+    return new InferredBatch<>(frames, null, 0L);
   }
 
   /**
@@ -51,7 +54,7 @@ public interface FrameScorer extends AutoCloseable {
    *
    * @throws RuntimeException when the batch as a whole cannot be scored
    */
-  default ScoredBatch score(InferredBatch batch) {
+  default ScoredBatch score(InferredBatch<O> batch) {
     return score(batch.frames());
   }
 

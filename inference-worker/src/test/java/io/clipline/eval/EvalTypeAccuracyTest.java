@@ -122,14 +122,7 @@ class EvalTypeAccuracyTest {
   @Test
   void shouldRefuseWhenExamplesWouldOverflowTheFewShotCache() {
     // 2 types x 5 shots = 10 examples > a cache of 8: the oldest would be dropped silently
-    ScoringConfig small = new ScoringConfig(
-        CONFIG.k(), CONFIG.calibrationPercentile(), CONFIG.topFraction(), CONFIG.maxImageRows(),
-        CONFIG.prototypesPerPatch(), CONFIG.textOnlyFrames(), CONFIG.earlyFrames(),
-        CONFIG.earlyRarityWeight(), CONFIG.earlyTextWeight(), CONFIG.lateRarityWeight(),
-        CONFIG.lateTextWeight(), CONFIG.warmupFrames(), CONFIG.blurSigmaAt518(),
-        CONFIG.normalizationWindow(), CONFIG.normalizationEpsilon(), CONFIG.thresholds(),
-        CONFIG.learnFromUnsure(), CONFIG.maxRegions(), CONFIG.typeTemperature(),
-        CONFIG.fewShotBeta(), CONFIG.fewShotTemperature(), 8, CONFIG.imageRarityWeight());
+    ScoringConfig small = CONFIG.toBuilder().maxFewShotExamples(8).build();
     assertThrows(EvalException.class, () -> TypeAccuracy.measure(separable(), 5, 1, 1, small));
   }
 

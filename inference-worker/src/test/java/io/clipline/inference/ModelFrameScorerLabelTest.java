@@ -140,8 +140,8 @@ class ModelFrameScorerLabelTest {
   /** The region's feature built as the scorer builds it, classified by the scope. */
   private static DefectTypeGuess typeOfRegion(
       ModelFrameScorer scorer, DecodedFrame image, BoundingBox box) {
-    ModelFrameScorer.EncodedFrame encoded = scorer.encodeDetailed(List.of(image)).get(0);
-    boolean[] mask = ModelFrameScorer.maskOf(box, encoded.crop(),
+    EncodedFrame encoded = scorer.features().encodeFrames(List.of(image)).get(0);
+    boolean[] mask = LabelApplier.maskOf(box, encoded.crop(),
         encoded.features().outputHeight(), encoded.features().outputWidth());
     DefectTypeGuess guess = scorer.engine().classifyRegion(
         SCOPE, ScoringEngine.regionFeature(encoded.features(), mask));
@@ -188,7 +188,7 @@ class ModelFrameScorerLabelTest {
     // A 100 x 50 frame stretched onto a 10 x 10 map: a map pixel is 10 x 5 frame pixels.
     CropGeometry whole = new CropGeometry(100, 50, 0, 0, 100, 50);
 
-    boolean[] mask = ModelFrameScorer.maskOf(new BoundingBox(20, 10, 30, 10), whole, 10, 10);
+    boolean[] mask = LabelApplier.maskOf(new BoundingBox(20, 10, 30, 10), whole, 10, 10);
 
     boolean[] expected = new boolean[100];
     for (int y = 2; y <= 3; y++) {
@@ -197,9 +197,9 @@ class ModelFrameScorerLabelTest {
       }
     }
     assertArrayEquals(expected, mask);
-    boolean[] tiny = ModelFrameScorer.maskOf(new BoundingBox(55, 27, 1, 1), whole, 10, 10);
+    boolean[] tiny = LabelApplier.maskOf(new BoundingBox(55, 27, 1, 1), whole, 10, 10);
     assertEquals(1, IntStream.range(0, 100).filter(i -> tiny[i]).count(), "at least one pixel");
     assertTrue(tiny[5 * 10 + 5]);
-    assertNull(ModelFrameScorer.maskOf(new BoundingBox(0, 0, 0, 5), whole, 10, 10), "empty box");
+    assertNull(LabelApplier.maskOf(new BoundingBox(0, 0, 0, 5), whole, 10, 10), "empty box");
   }
 }

@@ -15,12 +15,8 @@ class ScoringConfigTest {
   private static final ScoringConfig D = ScoringConfig.defaults();
 
   private static ScoringConfig with(int k, double pct, double top, int rows, int early, int text) {
-    return new ScoringConfig(
-        k, pct, top, rows, D.prototypesPerPatch(), text, early, D.earlyRarityWeight(),
-        D.earlyTextWeight(), D.lateRarityWeight(), D.lateTextWeight(), D.warmupFrames(),
-        D.blurSigmaAt518(), D.normalizationWindow(), D.normalizationEpsilon(), D.thresholds(),
-        D.learnFromUnsure(), D.maxRegions(), D.typeTemperature(), D.fewShotBeta(),
-        D.fewShotTemperature(), D.maxFewShotExamples(), D.imageRarityWeight());
+    return D.toBuilder().k(k).calibrationPercentile(pct).topFraction(top).maxImageRows(rows)
+        .earlyFrames(early).textOnlyFrames(text).build();
   }
 
   static Stream<Arguments> invalid() {
@@ -62,5 +58,28 @@ class ScoringConfigTest {
     assertEquals(4.0, D.blurSigma(518, 518), 1e-12);
     assertEquals(2.0, D.blurSigma(259, 100), 1e-12);
     assertEquals(4.0 / 3, D.lateRarityWeight(), 1e-12);
+  }
+
+  @Test
+  void shouldChangeOnlyTheFieldsSetWhenBuiltFromAnotherConfig() {
+    ScoringConfig changed = D.toBuilder().warmupFrames(7).memory(40, 2).build();
+    assertEquals(
+        new ScoringConfig(
+            D.k(), D.calibrationPercentile(), D.topFraction(), 40, 2, D.textOnlyFrames(),
+            D.earlyFrames(), D.earlyRarityWeight(), D.earlyTextWeight(), D.lateRarityWeight(),
+            D.lateTextWeight(), 7, D.blurSigmaAt518(), D.normalizationWindow(),
+            D.normalizationEpsilon(), D.thresholds(), D.learnFromUnsure(), D.maxRegions(),
+            D.typeTemperature(), D.fewShotBeta(), D.fewShotTemperature(), D.maxFewShotExamples(),
+            D.imageRarityWeight()),
+        changed);
+    assertEquals(D, ScoringConfig.builder().build());
+    assertEquals(changed, changed.toBuilder().build());
+  }
+
+  @Test
+  void shouldValidateWhenBuilt() {
+    ScoringConfig.Builder b = D.toBuilder().normalizationWindow(2);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
+    assertTrue(e.getMessage().contains("normalizationWindow"), e.getMessage());
   }
 }

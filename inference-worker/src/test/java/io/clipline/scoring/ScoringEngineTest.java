@@ -68,7 +68,7 @@ class ScoringEngineTest {
   }
 
   private static ScoringConfig config() {
-    return ScoringConfig.defaults().withWarmupFrames(5).withMemory(30, 3);
+    return ScoringConfig.builder().warmupFrames(5).memory(30, 3).build();
   }
 
   private static FrameFeatures scaled(FrameFeatures f, float c) {
@@ -266,9 +266,10 @@ class ScoringEngineTest {
   void shouldRejectAboutTheTargetRateWhenThresholdFollowsFalseRejectRate() {
     ScoringEngine e =
         new ScoringEngine(
-            config()
-                .withNormalizationWindow(100)
-                .withThresholds(Thresholds.forFalseRejectRate(0.1, 0.5)));
+            config().toBuilder()
+                .normalizationWindow(100)
+                .thresholds(Thresholds.forFalseRejectRate(0.1, 0.5))
+                .build());
     Line line = new Line(10);
     for (int i = 0; i < 100; i++) {
       e.score("s", line.normal()); // past the early drift of a filling memory
@@ -448,7 +449,7 @@ class ScoringEngineTest {
   @Test
   void shouldAddImageRarityToTheScoreWhenTheWholeImageDiffersFromRecentOnes() {
     ScoringEngine on = new ScoringEngine(config());
-    ScoringEngine off = new ScoringEngine(config().withImageRarityWeight(0));
+    ScoringEngine off = new ScoringEngine(config().toBuilder().imageRarityWeight(0).build());
     Line a = new Line(21);
     Line b = new Line(21);
     FrameScore first = on.score("cam1", a.normal());
@@ -462,7 +463,7 @@ class ScoringEngineTest {
     }
     FrameScore oddOn = on.score("cam1", shiftedWhole(a, 2f));
     FrameScore oddOff = off.score("cam1", shiftedWhole(b, 2f));
-    // One feature per image is calibrated by its own nearest neighbours (ALGORITHMS §3 applied
+    // One feature per image is calibrated by its own nearest neighbours (docs/SCORING.md §3 applied
     // to N = 1), so the term stays small; it must still rank the odd image above usual ones.
     assertTrue(oddOn.rarity().imageRarity() > 2 * usualOn.rarity().imageRarity(),
         "a different image is rarer: " + oddOn.rarity().imageRarity() + " vs usual "

@@ -1,6 +1,7 @@
 package io.clipline.worker;
 
 import io.clipline.schemas.OperatorLabel;
+import io.clipline.schemas.Verdict;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.List;
  * batch holding a frame named {@code poison-*}, to exercise the fallback. It records the labels
  * it is handed with the thread they came on, and does nothing else with them.
  */
-final class BrightnessScorer implements FrameScorer {
+final class BrightnessScorer implements FrameScorer<float[]> {
   private final int failAbove;
   final List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
   /** "thread:firstFrameId" per call of each stage, in call order. */
@@ -37,7 +38,7 @@ final class BrightnessScorer implements FrameScorer {
   }
 
   @Override
-  public InferredBatch infer(List<ScorableFrame> frames) {
+  public InferredBatch<float[]> infer(List<ScorableFrame> frames) {
     inferCalls.add(Thread.currentThread().getName() + ":" + frames.get(0).frameId());
     batchSizes.add(frames.size());
     if (frames.size() > failAbove) {
@@ -52,14 +53,14 @@ final class BrightnessScorer implements FrameScorer {
       }
       means[i] = sum / (float) pixels.length / 255f;
     }
-    return new InferredBatch(frames, means, 1_000);
+    return new InferredBatch<>(frames, means, 1_000);
   }
 
   @Override
-  public ScoredBatch score(InferredBatch batch) {
+  public ScoredBatch score(InferredBatch<float[]> batch) {
     List<ScorableFrame> frames = batch.frames();
     scoreCalls.add(Thread.currentThread().getName() + ":" + frames.get(0).frameId());
-    float[] means = (float[]) batch.modelOutput();
+    float[] means = batch.modelOutput();
     List<FrameResult> results = new ArrayList<>();
     for (int i = 0; i < frames.size(); i++) {
       ScorableFrame frame = frames.get(i);
@@ -67,7 +68,7 @@ final class BrightnessScorer implements FrameScorer {
         throw new IllegalStateException("simulated scoring failure on " + frame.frameId());
       }
       float mean = means[i];
-      results.add(new FrameResult(mean > 200 / 255f ? "NG" : "OK", mean, mean, 0.5f, 200 / 255f,
+      results.add(new FrameResult(mean > 200 / 255f ? Verdict.NG : Verdict.OK, mean, mean, 0.5f, 200 / 255f,
           "test", null, mean, frame.cameraId(), false, 0,
           new FrameResult.AnomalyGrid(1, 2, new float[] {0f, mean}), List.of()));
     }

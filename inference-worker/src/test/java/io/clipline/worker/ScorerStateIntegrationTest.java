@@ -39,7 +39,7 @@ class ScorerStateIntegrationTest {
 
   private static ModelFrameScorer scorer() {
     return ModelFrameScorer.open(TEXTURE, InferenceOptions.defaults(),
-        ScoringConfig.defaults().withWarmupFrames(WARMUP), "object");
+        ScoringConfig.builder().warmupFrames(WARMUP).build(), "object");
   }
 
   private static void send(KafkaProducer<byte[], byte[]> producer, String topic, int i) {

@@ -8,7 +8,6 @@ import io.clipline.schemas.DefectTypeScore;
 import io.clipline.schemas.FrameRef;
 import io.clipline.schemas.FrameVerdict;
 import io.clipline.schemas.StageLatencies;
-import io.clipline.schemas.Verdict;
 import io.clipline.worker.FrameResult;
 import io.clipline.worker.FrameResult.AnomalyGrid;
 import io.clipline.worker.FrameResult.Region;
@@ -43,7 +42,7 @@ public final class VerdictRecords {
         .setSequence(meta.getSequence())
         .setCaptureTime(meta.getCaptureTime())
         .setProduct(meta.getProduct())
-        .setVerdict(Verdict.valueOf(result.verdict()))
+        .setVerdict(result.verdict())
         .setImageScore(result.imageScore())
         .setRawScore(result.rawScore())
         .setThresholdOk(result.thresholdOk())

@@ -52,7 +52,7 @@ public class ScoringBench {
   @Setup(Level.Trial)
   public void fill() {
     int patches = GRID * GRID;
-    engine = new ScoringEngine(ScoringConfig.defaults().withMemory(200, bankSize / patches));
+    engine = new ScoringEngine(ScoringConfig.builder().memory(200, bankSize / patches).build());
     Random random = new Random(7);
     frames = new ArrayList<>();
     for (int i = 0; i < 64; i++) {

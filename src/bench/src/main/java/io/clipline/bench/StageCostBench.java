@@ -4,7 +4,7 @@ import io.clipline.imaging.FrameDecoder;
 import io.clipline.imaging.FrameLimits;
 import io.clipline.imaging.PixelEncoding;
 import io.clipline.imaging.Preprocessor;
-import io.clipline.inference.ModelFrameScorer;
+import io.clipline.inference.FeatureExtractor;
 import io.clipline.model.ImageEncoder;
 import io.clipline.model.ImageFeatures;
 import io.clipline.model.InferenceOptions;
@@ -66,7 +66,7 @@ public final class StageCostBench {
           timedFrames += batch;
         }
         for (int i = 0; i < batch; i++) {
-          features.add(ModelFrameScorer.frameFeatures(out, i, manifest));
+          features.add(FeatureExtractor.frameFeatures(out, i, manifest));
         }
       }
     }

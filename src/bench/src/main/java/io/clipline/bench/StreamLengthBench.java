@@ -45,7 +45,7 @@ public class StreamLengthBench {
 
   @Setup(Level.Trial)
   public void stream() {
-    engine = new ScoringEngine(ScoringConfig.defaults().withMemory(200, 1024 / (GRID * GRID)));
+    engine = new ScoringEngine(ScoringConfig.builder().memory(200, 1024 / (GRID * GRID)).build());
     Random random = new Random(11);
     frames = new ArrayList<>();
     for (int i = 0; i < 64; i++) {

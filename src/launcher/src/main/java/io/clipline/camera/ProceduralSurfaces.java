@@ -1,7 +1,7 @@
 package io.clipline.camera;
 
 import io.clipline.camera.internal.DefectPainter;
-import io.clipline.camera.internal.ImageEncoder;
+import io.clipline.camera.internal.FrameImageWriter;
 import io.clipline.camera.internal.Seeds;
 import io.clipline.camera.internal.SurfaceTexture;
 import io.clipline.schemas.FrameEncoding;
@@ -102,7 +102,7 @@ public final class ProceduralSurfaces implements FrameSource {
       truth = GroundTruth.normal(Optional.of(DefectMask.empty(width, height)));
     }
     int channels = options.color() ? 3 : 1;
-    byte[] image = ImageEncoder.encode(
+    byte[] image = FrameImageWriter.encode(
         pixels(gray, texture, channels), width, height, channels, options.encoding());
     return new SourceFrame(image, options.encoding(), width, height, texture.productName(), truth);
   }

@@ -1,8 +1,6 @@
-package io.clipline.scoring.internal;
+package io.clipline.scoring.memory;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
+import io.clipline.scoring.internal.Vectors;
 
 /**
  * Online robust normalisation of image scores over a bounded window of recent raw scores: {@code
@@ -98,27 +96,18 @@ public final class RobustNormalizer {
     return v[lo] + (pos - lo) * (v[hi] - v[lo]);
   }
 
-  /** Writes the window (bit-exact). */
-  public void write(DataOutputStream out) throws IOException {
-    out.writeInt(window.length);
-    out.writeDouble(epsilon);
-    out.writeInt(size);
-    for (double v : values()) {
-      out.writeDouble(v);
-    }
+  /** The floor of the robust scale. */
+  public double epsilon() {
+    return epsilon;
   }
 
-  /** Reads a normaliser written by {@link #write}. */
-  public static RobustNormalizer read(DataInputStream in) throws IOException {
-    RobustNormalizer n = new RobustNormalizer(in.readInt(), in.readDouble());
-    int s = in.readInt();
-    for (int i = 0; i < s; i++) {
-      n.window[i] = in.readDouble();
+  /** Sets the window to {@code values} (oldest first), as {@link ScopeStateCodec} reads it. */
+  void restore(double[] values) {
+    System.arraycopy(values, 0, window, 0, values.length);
+    start = 0;
+    size = values.length;
+    if (size > 0) {
+      refresh();
     }
-    n.size = s;
-    if (s > 0) {
-      n.refresh();
-    }
-    return n;
   }
 }

@@ -1,4 +1,4 @@
-package io.clipline.scoring.internal;
+package io.clipline.scoring.regions;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,8 @@
-package io.clipline.scoring;
+package io.clipline.scoring.post;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.clipline.scoring.Verdict;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -32,6 +33,6 @@ class VerdictDecisionTest {
   @MethodSource("cases")
   void shouldDecideByTwoThresholdsWhenScoreIsNormalised(
       double z, double ok, double ng, boolean warming, Verdict want) {
-    assertEquals(want, ScoringEngine.decide(z, ok, ng, warming));
+    assertEquals(want, ThresholdPolicy.decide(z, ok, ng, warming));
   }
 }

@@ -1,4 +1,4 @@
-package io.clipline.scoring.internal;
+package io.clipline.scoring.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,20 +1,20 @@
-package io.clipline.scoring.internal;
+package io.clipline.scoring.memory;
 
 import io.clipline.scoring.DefectTypeGuess;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
+import io.clipline.scoring.internal.Vectors;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Tip-Adapter-style cache of operator-labelled region features (ALGORITHMS §5), blended with
+ * Tip-Adapter-style cache of operator-labelled region features (docs/SCORING.md §5), blended with
  * zero-shot type prototypes when those exist. Bounded: the oldest example goes first.
  */
 public final class FewShotTypeCache {
-  private record Example(String type, float[] key) {}
+  /** One labelled region: its type and normalised feature. */
+  record Example(String type, float[] key) {}
 
   private final Deque<Example> examples = new ArrayDeque<>();
   private final int capacity;
@@ -103,31 +103,18 @@ public final class FewShotTypeCache {
         second < 0 ? null : names.get(second), second < 0 ? Double.NaN : p[second] / sum);
   }
 
-  /** Writes the examples. */
-  public void write(DataOutputStream out) throws IOException {
-    out.writeInt(capacity);
-    out.writeInt(examples.size());
-    for (Example e : examples) {
-      out.writeUTF(e.type());
-      out.writeInt(e.key().length);
-      for (float v : e.key()) {
-        out.writeFloat(v);
-      }
-    }
+  /** Capacity in examples. */
+  public int capacity() {
+    return capacity;
   }
 
-  /** Reads a cache written by {@link #write}. */
-  public static FewShotTypeCache read(DataInputStream in) throws IOException {
-    FewShotTypeCache c = new FewShotTypeCache(in.readInt());
-    int n = in.readInt();
-    for (int i = 0; i < n; i++) {
-      String type = in.readUTF();
-      float[] key = new float[in.readInt()];
-      for (int d = 0; d < key.length; d++) {
-        key[d] = in.readFloat();
-      }
-      c.examples.addLast(new Example(type, key));
-    }
-    return c;
+  /** The examples held, oldest first, read-only ({@link ScopeStateCodec}). */
+  Iterable<Example> examples() {
+    return Collections.unmodifiableCollection(examples);
+  }
+
+  /** Appends an example as {@link ScopeStateCodec} reads it (key already normalised). */
+  void restoreExample(String type, float[] key) {
+    examples.addLast(new Example(type, key));
   }
 }

@@ -1,9 +1,7 @@
-package io.clipline.scoring.internal;
+package io.clipline.scoring.memory;
 
 import io.clipline.scoring.SimilarityKernel;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
+import io.clipline.scoring.internal.Vectors;
 import java.util.Arrays;
 
 /**
@@ -23,42 +21,47 @@ import java.util.Arrays;
  *
  * <p>Storage is flat: prototypes row-major {@code [slot * dim]}; presence column-major {@code
  * [slot * maxRows + physicalRow]} over a ring of rows, so moving a slot copies one contiguous
- * column. Not thread-safe.
+ * column. Not thread-safe. {@link RarityBankCodec} writes and reads the whole state, which is why
+ * the fields are package-private.
+ *
+ * <p>Longer than this project's ~400 lines per class, for a reason: the prototypes, the presence
+ * ring and the incremental eviction lists are one data structure whose invariants (slot order,
+ * living stamps, list heads) every operation keeps together; split, each part would have to
+ * expose them to the others.
  */
 public final class RarityBank {
-  private static final int FORMAT = 2;
   /** Earlier prototypes remembered per prototype for eviction repair. */
   static final int NEAREST = 8;
 
-  private final int dim;
-  private final int cap;
-  private final int maxRows;
-  private final int k;
-  private final double calibrationPercentile;
-  private final double topFraction;
+  final int dim;
+  final int cap;
+  final int maxRows;
+  final int k;
+  final double calibrationPercentile;
+  final double topFraction;
 
-  private int slots; // allocated prototype slots (>= cap + patches of one image)
-  private float[] protos;
-  private long[] stamp; // insertion order
-  private long[] source; // image sequence the prototype came from
-  private boolean[] protect;
+  int slots; // allocated prototype slots (>= cap + patches of one image)
+  float[] protos;
+  long[] stamp; // insertion order
+  long[] source; // image sequence the prototype came from
+  boolean[] protect;
   private float[] maxSimEarlier; // similarity of the nearest living earlier prototype
   private long[] nearestEarlier; // its stamp, -1 none
   // Per slot, up to NEAREST (similarity, stamp) of earlier prototypes, best first; entries of
   // evicted prototypes are skipped lazily when they reach the head.
-  private float[] earlierSim;
-  private long[] earlierStamp;
-  private byte[] earlierHead;
-  private byte[] earlierEnd;
+  float[] earlierSim;
+  long[] earlierStamp;
+  byte[] earlierHead;
+  byte[] earlierEnd;
   // Stamps of the living prototypes, ascending (stamps only grow, so adding appends).
-  private long[] living;
-  private float[] presence;
-  private int count;
+  long[] living;
+  float[] presence;
+  int count;
 
-  private final long[] rowSource;
-  private int rowStart;
-  private int rowCount;
-  private long nextStamp;
+  final long[] rowSource;
+  int rowStart;
+  int rowCount;
+  long nextStamp;
   private long modCount;
   private long assessments; // token: only the latest assessment may be admitted
   private float[] simScratch = new float[0]; // reused N x M similarity buffer (hot path)
@@ -82,7 +85,7 @@ public final class RarityBank {
     allocate(cap);
   }
 
-  private void allocate(int newSlots) {
+  void allocate(int newSlots) {
     protos = protos == null ? new float[newSlots * dim] : Arrays.copyOf(protos, newSlots * dim);
     stamp = stamp == null ? new long[newSlots] : Arrays.copyOf(stamp, newSlots);
     source = source == null ? new long[newSlots] : Arrays.copyOf(source, newSlots);
@@ -414,7 +417,7 @@ public final class RarityBank {
   }
 
   /** Sets maxSimEarlier / nearestEarlier from the head of the slot's list (none when empty). */
-  private void syncNearest(int slot) {
+  void syncNearest(int slot) {
     int h = earlierHead[slot];
     if (h < earlierEnd[slot]) {
       maxSimEarlier[slot] = earlierSim[slot * NEAREST + h];
@@ -473,7 +476,7 @@ public final class RarityBank {
   }
 
   /** Full recomputation, in Java: one row against the bank is too small to hand to a kernel. */
-  private void recomputeNearestEarlier(int i) {
+  void recomputeNearestEarlier(int i) {
     earlierHead[i] = 0;
     earlierEnd[i] = 0;
     for (int j = 0; j < count; j++) {
@@ -533,103 +536,5 @@ public final class RarityBank {
   /** Presence of prototype {@code slot} in logical row {@code row} (tests and diagnostics). */
   public float presence(int row, int slot) {
     return presence[slot * maxRows + physical(row)];
-  }
-
-  /** Writes the complete state so that {@link #read} restores it bit for bit. */
-  public void write(DataOutputStream out) throws IOException {
-    out.writeInt(FORMAT);
-    out.writeInt(dim);
-    out.writeInt(cap);
-    out.writeInt(maxRows);
-    out.writeInt(k);
-    out.writeDouble(calibrationPercentile);
-    out.writeDouble(topFraction);
-    out.writeInt(count);
-    out.writeInt(rowStart);
-    out.writeInt(rowCount);
-    out.writeLong(nextStamp);
-    for (int i = 0; i < count * dim; i++) {
-      out.writeFloat(protos[i]);
-    }
-    for (int i = 0; i < count; i++) {
-      out.writeLong(stamp[i]);
-      out.writeLong(source[i]);
-      out.writeBoolean(protect[i]);
-      int h = earlierHead[i];
-      int end = earlierEnd[i];
-      out.writeByte(end - h);
-      for (int e = h; e < end; e++) {
-        out.writeFloat(earlierSim[i * NEAREST + e]);
-        out.writeLong(earlierStamp[i * NEAREST + e]);
-      }
-      for (int r = 0; r < maxRows; r++) {
-        out.writeFloat(presence[i * maxRows + r]);
-      }
-    }
-    for (int r = 0; r < maxRows; r++) {
-      out.writeLong(rowSource[r]);
-    }
-  }
-
-  /**
-   * Reads a bank written by {@link #write}, or by format 1 (which kept only the nearest earlier
-   * prototype; the lists are then rebuilt from the prototypes).
-   */
-  public static RarityBank read(DataInputStream in) throws IOException {
-    int format = in.readInt();
-    if (format != FORMAT && format != 1) {
-      throw new IOException("unsupported rarity bank format " + format + ", expected " + FORMAT);
-    }
-    RarityBank b =
-        new RarityBank(
-            in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readDouble(),
-            in.readDouble());
-    int c = in.readInt();
-    b.rowStart = in.readInt();
-    b.rowCount = in.readInt();
-    b.nextStamp = in.readLong();
-    if (c > b.slots) {
-      b.allocate(c);
-    }
-    b.count = c;
-    for (int i = 0; i < c * b.dim; i++) {
-      b.protos[i] = in.readFloat();
-    }
-    for (int i = 0; i < c; i++) {
-      b.stamp[i] = in.readLong();
-      b.source[i] = in.readLong();
-      b.protect[i] = in.readBoolean();
-      if (format == 1) {
-        in.readFloat();
-        in.readLong();
-      } else {
-        int listed = in.readByte();
-        if (listed < 0 || listed > NEAREST) {
-          throw new IOException("corrupt rarity bank: " + listed + " nearest earlier entries");
-        }
-        b.earlierHead[i] = 0;
-        b.earlierEnd[i] = (byte) listed;
-        for (int e = 0; e < listed; e++) {
-          b.earlierSim[i * NEAREST + e] = in.readFloat();
-          b.earlierStamp[i * NEAREST + e] = in.readLong();
-        }
-      }
-      for (int r = 0; r < b.maxRows; r++) {
-        b.presence[i * b.maxRows + r] = in.readFloat();
-      }
-    }
-    for (int r = 0; r < b.maxRows; r++) {
-      b.rowSource[r] = in.readLong();
-    }
-    System.arraycopy(b.stamp, 0, b.living, 0, c);
-    Arrays.sort(b.living, 0, c);
-    for (int i = 0; i < c; i++) {
-      if (format == 1) {
-        b.recomputeNearestEarlier(i);
-      } else {
-        b.syncNearest(i);
-      }
-    }
-    return b;
   }
 }

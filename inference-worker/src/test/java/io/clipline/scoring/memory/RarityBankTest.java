@@ -1,10 +1,11 @@
-package io.clipline.scoring.internal;
+package io.clipline.scoring.memory;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clipline.scoring.internal.Vectors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

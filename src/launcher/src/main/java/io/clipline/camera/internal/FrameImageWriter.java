@@ -18,12 +18,12 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * Encodes 8-bit gray or B,G,R pixels as a {@code CameraFrame} image: PNG or JPEG through
  * javax.imageio (pure Java, nothing native to load), or the raw bytes for GRAY8 and BGR8.
  */
-public final class ImageEncoder {
+public final class FrameImageWriter {
   private static final float JPEG_QUALITY = 0.9f;
   /** For PNG, javax.imageio maps quality to the deflate effort: 0.9 is fast at nearly equal size. */
   private static final float PNG_SPEED = 0.9f;
 
-  private ImageEncoder() {}
+  private FrameImageWriter() {}
 
   /**
    * Encodes {@code pixels}: row-major, {@code channels} bytes per pixel (1 = gray, 3 = B,G,R).

@@ -1,0 +1,75 @@
+package io.clipline.inference;
+
+import io.clipline.imaging.CropGeometry;
+import io.clipline.imaging.DecodedFrame;
+import io.clipline.model.InferenceOptions;
+import io.clipline.scoring.FrameFeatures;
+import io.clipline.scoring.FrameScore;
+import io.clipline.scoring.ScoringConfig;
+import io.clipline.scoring.ScoringEngine;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The product scorer for offline evaluation: the same model, prompts and engine as {@link
+ * ModelFrameScorer}, with frames handed over by scope instead of by Kafka, and the engine's full
+ * results (the anomaly map at model-input resolution included) handed back. Features are built
+ * exactly as the worker builds them. One thread at a time.
+ */
+public final class OfflineScorer implements AutoCloseable {
+  private final ModelFrameScorer scorer;
+
+  private OfflineScorer(ModelFrameScorer scorer) {
+    this.scorer = scorer;
+  }
+
+  /**
+   * Loads the model folder as {@link ModelFrameScorer#open(Path, InferenceOptions,
+   * ScoringConfig, String)} does.
+   *
+   * @param productNoun the noun the prompts describe, e.g. "object"
+   */
+  public static OfflineScorer open(
+      Path modelDir, InferenceOptions options, ScoringConfig scoring, String productNoun) {
+    return new OfflineScorer(ModelFrameScorer.open(modelDir, options, scoring, productNoun));
+  }
+
+  /** One frame's full engine result and where the model input lies in the frame. */
+  public record DetailedScore(FrameScore score, CropGeometry crop) {}
+
+  /**
+   * Scores decoded frames of one scope in the given order, or with {@code seed} learns them as
+   * known-good k-shot frames ({@link ScoringEngine#seed}), and returns the engine's full results.
+   */
+  public List<DetailedScore> scoreDetailed(String scope, List<DecodedFrame> images, boolean seed) {
+    scorer.configure(scope);
+    ScoringEngine engine = scorer.engine();
+    List<DetailedScore> results = new ArrayList<>(images.size());
+    for (EncodedFrame e : encodeDetailed(images)) {
+      FrameFeatures f = e.features();
+      results.add(new DetailedScore(seed ? engine.seed(scope, f) : engine.score(scope, f), e.crop()));
+    }
+    return results;
+  }
+
+  /** Preprocesses and encodes decoded frames exactly as the worker does, without scoring them. */
+  public List<EncodedFrame> encodeDetailed(List<DecodedFrame> images) {
+    return scorer.features().encodeFrames(images);
+  }
+
+  /** The engine, e.g. for a scope's thresholds. */
+  public ScoringEngine engine() {
+    return scorer.engine();
+  }
+
+  /** Model name and version. */
+  public String modelVersion() {
+    return scorer.modelVersion();
+  }
+
+  @Override
+  public void close() {
+    scorer.close();
+  }
+}

@@ -1,0 +1,58 @@
+package io.clipline.scoring.post;
+
+import io.clipline.scoring.Thresholds;
+import io.clipline.scoring.Verdict;
+import io.clipline.scoring.memory.RobustNormalizer;
+
+/**
+ * The decision rule of a scope (docs/SCORING.md §4): its {@link Thresholds} turned into the OK and
+ * NG limits in force for the next frame, and the verdict for a normalised score.
+ *
+ * <p>Fixed thresholds are used as they are. Rate-based ones follow the scope's recent scores: NG
+ * is the {@code 1 - rate} quantile of the normalised scores the normaliser holds, OK lies the
+ * unsure band below it; with no scores yet NG is not known (NaN) and every frame is UNSURE.
+ */
+public final class ThresholdPolicy {
+  private ThresholdPolicy() {}
+
+  /**
+   * The limits in normalised units.
+   *
+   * @param ok below this a frame is OK
+   * @param ng at or above this a frame is NG; NaN when it cannot be derived yet
+   */
+  public record Limits(double ok, double ng) {
+    /** Whether NG is known, so that regions can be cut at it. */
+    public boolean known() {
+      return !Double.isNaN(ng);
+    }
+
+    /** The verdict for {@code z}, as {@link ThresholdPolicy#decide}. */
+    public Verdict decide(double z, boolean warmingUp) {
+      return ThresholdPolicy.decide(z, ok, ng, warmingUp);
+    }
+  }
+
+  /** The limits {@code thresholds} give with the recent scores of {@code normalizer}. */
+  public static Limits limits(Thresholds thresholds, RobustNormalizer normalizer) {
+    if (!thresholds.rateBased()) {
+      return new Limits(thresholds.ok(), thresholds.ng());
+    }
+    double ng = normalizer.normalizedQuantile(1.0 - thresholds.targetFalseRejectRate());
+    return new Limits(ng - thresholds.unsureBand(), ng);
+  }
+
+  /**
+   * OK below {@code ok}, NG at or above {@code ng}, UNSURE in between, while warming up, or when
+   * {@code ng} (or the score) is not known (NaN).
+   */
+  public static Verdict decide(double z, double ok, double ng, boolean warmingUp) {
+    if (warmingUp || Double.isNaN(ng) || Double.isNaN(z)) {
+      return Verdict.UNSURE;
+    }
+    if (z >= ng) {
+      return Verdict.NG;
+    }
+    return z < ok ? Verdict.OK : Verdict.UNSURE;
+  }
+}
