@@ -2,8 +2,7 @@ package io.clipline.worker.internal;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 
 /**
  * Work other threads hand to the consumer thread, the only one that may touch the frame
@@ -12,16 +11,17 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * Thread-safe.
  */
 public final class ConsumerTasks {
-  private final Queue<Consumer<KafkaConsumer<byte[], byte[]>>> tasks = new ConcurrentLinkedQueue<>();
+  private final Queue<java.util.function.Consumer<Consumer<byte[], byte[]>>> tasks =
+      new ConcurrentLinkedQueue<>();
 
   /** Any thread: {@code task} runs on the consumer thread, after the tasks handed in before it. */
-  public void submit(Consumer<KafkaConsumer<byte[], byte[]>> task) {
+  public void submit(java.util.function.Consumer<Consumer<byte[], byte[]>> task) {
     tasks.add(task);
   }
 
   /** Consumer thread: runs every task handed in so far, in order. */
-  public void runAll(KafkaConsumer<byte[], byte[]> consumer) {
-    for (Consumer<KafkaConsumer<byte[], byte[]>> task; (task = tasks.poll()) != null; ) {
+  public void runAll(Consumer<byte[], byte[]> consumer) {
+    for (java.util.function.Consumer<Consumer<byte[], byte[]>> task; (task = tasks.poll()) != null; ) {
       task.accept(consumer);
     }
   }

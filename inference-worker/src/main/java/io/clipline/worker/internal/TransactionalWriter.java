@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -170,7 +170,7 @@ public final class TransactionalWriter {
   }
 
   /** Consumer thread: re-read the aborted batches and everything after them on their partitions. */
-  private void rewind(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> firstOffsets) {
+  private void rewind(Consumer<byte[], byte[]> c, Map<TopicPartition, Long> firstOffsets) {
     inFlight.drop(firstOffsets.keySet());
     firstOffsets.forEach((tp, offset) -> {
       if (c.assignment().contains(tp)) {
