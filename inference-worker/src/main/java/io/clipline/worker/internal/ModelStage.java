@@ -35,6 +35,16 @@ public final class ModelStage implements AutoCloseable {
     return new Submitted(frames, thread.submit(() -> stage(frames)));
   }
 
+  /**
+   * Submits {@code submitted}'s batch once more, behind everything submitted so far, and drops
+   * its first staging (cancelled if it has not started, ignored if it has): for a batch whose
+   * model stage must come after a fallback's, see {@link ScoringLoop}.
+   */
+  public Submitted resubmit(Submitted submitted) {
+    submitted.staged().cancel(false);
+    return submit(submitted.batch());
+  }
+
   /** Waits for the staging of a submitted batch. */
   public StagedBatch await(Submitted submitted) throws InterruptedException {
     return awaitFuture(submitted.staged());

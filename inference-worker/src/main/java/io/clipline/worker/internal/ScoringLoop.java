@@ -15,7 +15,9 @@ import java.util.function.BooleanSupplier;
  * {@code commit.interval.ms} is up, before a revocation or on shutdown.
  *
  * <p>Every batch taken is written before the lock is let go, so a revocation or a commit never
- * finds a batch half way through.
+ * finds a batch half way through. Batches are scored in the order their model stage ran, as
+ * {@link FrameScorer} promises: when a batch falls back to half batches, whose model stages run
+ * behind the prefetched next batch's, the next batch's model stage runs again after them.
  */
 public final class ScoringLoop {
   private static final long POLL_MILLIS = 100;
@@ -82,7 +84,12 @@ public final class ScoringLoop {
           }
         }
         labels.applyTo(scorer::applyLabel);
-        write(staged);
+        JudgedBatch judged = write(staged);
+        if (judged.fellBack() && next != null) {
+          // The fallback's model stages ran behind the next batch's; run it again behind them,
+          // so that batches are scored in the order they were inferred.
+          next = model.resubmit(next);
+        }
         current = next;
       }
       if (state.snapshotDue() || pass.revocationPending() || !running.getAsBoolean()) {
