@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -85,14 +86,16 @@ public final class ConsumerLoop {
       c.subscribe(List.of(topic),
           new FramePartitionsListener(frames, pass, tasks, () -> consumer, paused, feed, onAssigned));
       while (running.getAsBoolean()) {
-        for (ConsumerRecord<byte[], byte[]> record : c.poll(POLL)) {
+        ConsumerRecords<byte[], byte[]> polled = c.poll(POLL);
+        // Before the frames are handed on: the scoring thread commits them with this generation.
+        groupMetadata = c.groupMetadata();
+        for (ConsumerRecord<byte[], byte[]> record : polled) {
           Future<FrameIntake.Prepared> prepared = decodePool.submit(() -> intake.prepare(record.value()));
           frames.add(new PolledFrame(record, prepared, System.nanoTime(), System.currentTimeMillis()));
         }
         if (feed != null) {
           feed.poll();
         }
-        groupMetadata = c.groupMetadata();
         tasks.runAll(c);
         // Backpressure: stop fetching while too much is in flight, without leaving the group.
         if (frames.count() >= maxInFlight && paused.isEmpty()) {
