@@ -15,7 +15,7 @@ import io.clipline.schemas.FrameVerdict;
 import io.clipline.schemas.serde.AvroSerde;
 import io.clipline.schemas.topic.TopicCatalog;
 import io.clipline.observability.ObservabilityException;
-import io.clipline.pipeline.LineTopology;
+import io.clipline.pipeline.LineLayout;
 import io.clipline.pipeline.PipelineConfig;
 import io.clipline.worker.InferenceWorker;
 import io.clipline.worker.WorkerConfig;
@@ -130,7 +130,7 @@ final class DemoCommand implements Callable<Integer> {
           cameraOptions.build(cameraOptions.builder(settings.bootstrapServers()));
       simulator = new CameraSimulator(cameraSettings, cameraOptions.source(cameraSettings));
       pipeline = new PipelineProcess(pipelineConfig(settings.bootstrapServers(), dataDir),
-          lineTopology(simulator.cameraIds()));
+          lineLayout(simulator.cameraIds()));
       InferenceWorker w = worker;
       CameraSimulator s = simulator;
       PipelineProcess p = pipeline;
@@ -197,23 +197,23 @@ final class DemoCommand implements Callable<Integer> {
    * The simulated line: every camera of a station views each item; one reject gate per
    * station, 5 s of travel from the cameras to it.
    */
-  private LineTopology lineTopology(List<String> cameraIds) {
+  private LineLayout lineLayout(List<String> cameraIds) {
     long interval = Math.max(1, Math.round(cameraIds.size() * 1000 / cameraOptions.fps));
-    Map<String, Map<String, List<LineTopology.Camera>>> byLine = new TreeMap<>();
+    Map<String, Map<String, List<LineLayout.Camera>>> byLine = new TreeMap<>();
     for (String id : cameraIds) {
       String[] parts = id.split("/");
       byLine.computeIfAbsent(parts[0], k -> new TreeMap<>())
           .computeIfAbsent(parts[1], k -> new ArrayList<>())
-          .add(new LineTopology.Camera(id, interval, true));
+          .add(new LineLayout.Camera(id, interval, true));
     }
-    List<LineTopology.Line> lines = new ArrayList<>();
+    List<LineLayout.Line> lines = new ArrayList<>();
     byLine.forEach((lineId, stations) -> {
-      List<LineTopology.Station> list = new ArrayList<>();
+      List<LineLayout.Station> list = new ArrayList<>();
       stations.forEach((stationId, cams) ->
-          list.add(new LineTopology.Station(stationId, "gate-" + stationId, 5_000, cams)));
-      lines.add(new LineTopology.Line(lineId, false, list));
+          list.add(new LineLayout.Station(stationId, "gate-" + stationId, 5_000, cams)));
+      lines.add(new LineLayout.Line(lineId, false, list));
     });
-    return new LineTopology(lines);
+    return new LineLayout(lines);
   }
 
   /** Records the pipeline committed to its output topics. */
