@@ -65,14 +65,6 @@ class KraftBrokerTest {
   }
 
   private BrokerSettings settings() {
-    return new BrokerSettings(dataDir, "localhost", freePort(), freePort(), Map.of());
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return LocalKafka.onFreePorts(dataDir);
   }
 }
