@@ -46,7 +46,7 @@ class KraftBrokerTest {
   @Test
   void shouldNameThePortWhenItIsAlreadyInUse() throws IOException {
     try (ServerSocket taken = new ServerSocket(0)) {
-      BrokerSettings settings = settings().withPorts(taken.getLocalPort(), freePort());
+      BrokerSettings settings = settings().withPorts(taken.getLocalPort(), LocalPorts.free());
 
       BrokerStartException e =
           assertThrows(BrokerStartException.class, () -> KraftBroker.start(settings));
