@@ -8,7 +8,8 @@ import org.apache.kafka.clients.producer.Producer;
 
 /**
  * Observes the worker: progress displays, metrics and tests hook in here. Methods are called on
- * the inference thread and must return quickly; the defaults do nothing.
+ * the scoring thread ({@code clipline-scoring}) unless they say otherwise and must return
+ * quickly; the defaults do nothing.
  */
 public interface WorkerListener {
   /**
@@ -29,7 +30,7 @@ public interface WorkerListener {
   /** A dead letter was committed. */
   default void onDeadLetter(DeadLetter deadLetter) {}
 
-  /** The worker changed state. */
+  /** The worker changed state; called on the thread that changed it. */
   default void onStateChange(InferenceWorker.State from, InferenceWorker.State to) {}
 
   /** One listener that calls each of {@code listeners} in order. */

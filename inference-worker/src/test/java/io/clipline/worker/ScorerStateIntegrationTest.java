@@ -15,7 +15,7 @@ import io.clipline.schemas.topic.TopicCatalog;
 import io.clipline.scoring.ScoringConfig;
 import io.clipline.testkit.KafkaCluster;
 import io.clipline.testkit.KafkaClusterTest;
-import io.clipline.worker.internals.ScorerSnapshots;
+import io.clipline.worker.internal.ScorerSnapshots;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -23,7 +23,7 @@ public final class PipelineApp implements AutoCloseable {
   private KafkaStreams streams;
   private boolean closed;
 
-  public PipelineApp(PipelineConfig config, LineTopology line, MeterRegistry registry) {
+  public PipelineApp(PipelineConfig config, LineLayout line, MeterRegistry registry) {
     this.topology = new PipelineTopology(config, line, registry);
   }
 
@@ -40,9 +40,9 @@ public final class PipelineApp implements AutoCloseable {
             "the pipeline needs a line topology: set " + PipelineConfig.LINE_TOPOLOGY_FILE
                 + " or " + PipelineConfig.LINE_TOPOLOGY_TOPIC);
       }
-      return new PipelineApp(config, LineTopology.empty(), registry);
+      return new PipelineApp(config, LineLayout.empty(), registry);
     }
-    return new PipelineApp(config, LineTopologyLoader.load(Path.of(file)), registry);
+    return new PipelineApp(config, LineLayoutLoader.load(Path.of(file)), registry);
   }
 
   public synchronized void start() {

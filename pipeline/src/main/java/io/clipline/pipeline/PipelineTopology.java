@@ -62,10 +62,10 @@ public final class PipelineTopology {
   static final AvroSerde<Alert> ALERTS = AvroSerde.of(Alert.class);
 
   private final PipelineConfig config;
-  private final LineTopology line;
+  private final LineLayout line;
   private final PipelineMetrics metrics;
 
-  public PipelineTopology(PipelineConfig config, LineTopology line, MeterRegistry registry) {
+  public PipelineTopology(PipelineConfig config, LineLayout line, MeterRegistry registry) {
     this.config = Objects.requireNonNull(config, "config");
     this.line = Objects.requireNonNull(line, "line");
     this.metrics = new PipelineMetrics(Objects.requireNonNull(registry, "registry"));

@@ -29,7 +29,7 @@ class DeployedPipelineConfigTest {
     settings.put(PipelineConfig.LINE_TOPOLOGY_FILE, CONFIG.resolve("line.json").toString());
 
     PipelineConfig config = new PipelineConfig(settings);
-    LineTopology line = LineTopologyLoader.load(
+    LineLayout line = LineLayoutLoader.load(
         Path.of(config.getString(PipelineConfig.LINE_TOPOLOGY_FILE)));
 
     assertTrue(line.placement("line-1/station-1/cam-1").isPresent());

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PipelineIntegrationTest {
   private static final AvroSerde<FrameVerdict> VERDICTS = AvroSerde.of(FrameVerdict.class);
   /** Ten minutes to the gate: items decided seconds after capture are never late here. */
-  static final LineTopology LINE = LineTopologyLoader.parse("""
+  static final LineLayout LINE = LineLayoutLoader.parse("""
       {"lines": [{"lineId": "E1", "stations": [{"stationId": "S1", "gateId": "G1",
         "travelTimeMs": 600000, "cameras": [
           {"cameraId": "E1/S1/C1"}, {"cameraId": "E1/S1/C2"}, {"cameraId": "E1/S1/C3"}]}]}]}

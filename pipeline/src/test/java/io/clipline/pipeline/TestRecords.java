@@ -27,7 +27,7 @@ public final class TestRecords {
       ]}
       """;
 
-  public static final LineTopology TOPOLOGY = LineTopologyLoader.parse(TOPOLOGY_JSON);
+  public static final LineLayout TOPOLOGY = LineLayoutLoader.parse(TOPOLOGY_JSON);
 
   private TestRecords() {}
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clipline.broker.LocalPorts;
 import io.clipline.observability.MetricsServer;
 import io.clipline.observability.Readiness;
 import io.clipline.schemas.Verdict;
@@ -16,7 +17,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -57,7 +57,7 @@ class PrometheusScrapeTest {
       metrics.onVerdict(verdict("L1/S1/C1", Verdict.OK, null, "CPU"));
       metrics.onVerdict(verdict("L1/S1/C1", Verdict.NG, "scratch", "CPU"));
 
-      int port = freePort();
+      int port = LocalPorts.free();
       Path config = writeConfig(server.port());
       Process process = new ProcessBuilder(prometheus.get().toString(),
           "--config.file=" + config,
@@ -137,12 +137,6 @@ class PrometheusScrapeTest {
   private String log() throws IOException {
     Path log = dir.resolve("prometheus.log");
     return Files.exists(log) ? Files.readString(log) : "(no log)";
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static Optional<Path> onPath(String binary) {

@@ -1,7 +1,7 @@
 package io.clipline.pipeline.internals;
 
-import io.clipline.pipeline.LineTopology;
-import io.clipline.pipeline.LineTopologyLoader;
+import io.clipline.pipeline.LineLayout;
+import io.clipline.pipeline.LineLayoutLoader;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,15 +21,15 @@ import org.slf4j.LoggerFactory;
 public final class LineDirectory {
   private static final Logger LOG = LoggerFactory.getLogger(LineDirectory.class);
 
-  private final LineTopology file;
+  private final LineLayout file;
   private final String globalStoreName;
   private final Map<String, Parsed> parsed = new HashMap<>();
   private KeyValueStore<String, ValueAndTimestamp<String>> store;
 
-  private record Parsed(String json, LineTopology.Line line) {}
+  private record Parsed(String json, LineLayout.Line line) {}
 
   /** {@code globalStoreName} may be null: then only the file counts. */
-  public LineDirectory(LineTopology file, String globalStoreName) {
+  public LineDirectory(LineLayout file, String globalStoreName) {
     this.file = file;
     this.globalStoreName = globalStoreName;
   }
@@ -40,21 +40,21 @@ public final class LineDirectory {
     }
   }
 
-  Optional<LineTopology.Line> line(String lineId) {
-    Optional<LineTopology.Line> fromTopic = fromTopic(lineId);
+  Optional<LineLayout.Line> line(String lineId) {
+    Optional<LineLayout.Line> fromTopic = fromTopic(lineId);
     return fromTopic.isPresent() ? fromTopic : file.line(lineId);
   }
 
-  Optional<LineTopology.Placement> placement(String cameraId) {
+  Optional<LineLayout.Placement> placement(String cameraId) {
     int slash = cameraId.indexOf('/');
     if (slash > 0) {
-      Optional<LineTopology.Line> fromTopic = fromTopic(cameraId.substring(0, slash));
+      Optional<LineLayout.Line> fromTopic = fromTopic(cameraId.substring(0, slash));
       if (fromTopic.isPresent()) {
-        LineTopology.Line line = fromTopic.get();
-        for (LineTopology.Station station : line.stations()) {
-          for (LineTopology.Camera camera : station.cameras()) {
+        LineLayout.Line line = fromTopic.get();
+        for (LineLayout.Station station : line.stations()) {
+          for (LineLayout.Camera camera : station.cameras()) {
             if (camera.cameraId().equals(cameraId)) {
-              return Optional.of(new LineTopology.Placement(line, station, camera));
+              return Optional.of(new LineLayout.Placement(line, station, camera));
             }
           }
         }
@@ -64,7 +64,7 @@ public final class LineDirectory {
     return file.placement(cameraId);
   }
 
-  private Optional<LineTopology.Line> fromTopic(String lineId) {
+  private Optional<LineLayout.Line> fromTopic(String lineId) {
     if (store == null) {
       return Optional.empty();
     }
@@ -75,9 +75,9 @@ public final class LineDirectory {
     }
     Parsed cached = parsed.get(lineId);
     if (cached == null || !cached.json().equals(record.value())) {
-      LineTopology.Line line = null;
+      LineLayout.Line line = null;
       try {
-        line = LineTopologyLoader.parseLine(lineId, record.value());
+        line = LineLayoutLoader.parseLine(lineId, record.value());
       } catch (ConfigException e) {
         LOG.warn("Ignoring line record {} of the line-topology topic: {}", lineId, e.getMessage());
       }

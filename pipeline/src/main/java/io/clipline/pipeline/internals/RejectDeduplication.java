@@ -1,6 +1,6 @@
 package io.clipline.pipeline.internals;
 
-import io.clipline.pipeline.LineTopology;
+import io.clipline.pipeline.LineLayout;
 import io.clipline.schemas.AlertKind;
 import io.clipline.schemas.AlertSeverity;
 import io.clipline.schemas.AlertState;
@@ -68,7 +68,7 @@ public final class RejectDeduplication
     if (reason.isEmpty()) {
       return;
     }
-    Optional<LineTopology.Placement> placement =
+    Optional<LineLayout.Placement> placement =
         topology.placement(fused.earliest().getCameraId());
     if (placement.isEmpty() || placement.get().station().gateId() == null) {
       metrics.unroutableReject();
@@ -121,7 +121,7 @@ public final class RejectDeduplication
   private Optional<RejectReason> reason(FusedItem fused) {
     Verdict verdict = fused.item().getVerdict();
     boolean rejectOnUnsure = topology.line(fused.item().getLineId())
-        .map(LineTopology.Line::rejectOnUnsure).orElse(false);
+        .map(LineLayout.Line::rejectOnUnsure).orElse(false);
     if (verdict == Verdict.NG || (verdict == Verdict.UNSURE && rejectOnUnsure)) {
       if (fused.failedByMissingViews()) {
         return Optional.of(RejectReason.MISSING_VIEWS);

@@ -103,7 +103,7 @@ class ItemFusionProcessorTest {
   @Test
   void shouldLeaveOverviewCameraOutWhenItSeesTheItem() {
     processor = new ItemFusionProcessor(StateStores.FUSION, StateStores.FUSION_TIMERS,
-        new LineDirectory(io.clipline.pipeline.LineTopologyLoader.parse("""
+        new LineDirectory(io.clipline.pipeline.LineLayoutLoader.parse("""
             {"lines": [{"lineId": "L5", "stations": [{"stationId": "S1", "cameras": [
               {"cameraId": "L5/S1/C1"}, {"cameraId": "L5/S1/C2"},
               {"cameraId": "L5/S1/OV", "itemView": false}]}]}]}"""), null),

@@ -1,8 +1,6 @@
 package io.clipline.bench;
 
-import io.clipline.broker.BrokerSettings;
-import io.clipline.broker.CatalogTopics;
-import io.clipline.broker.KraftBroker;
+import io.clipline.broker.LocalKafka;
 import io.clipline.imaging.DecodedFrame;
 import io.clipline.imaging.FrameDecoder;
 import io.clipline.imaging.FrameLimits;
@@ -24,9 +22,7 @@ import io.clipline.worker.WorkerListener;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +35,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.imageio.ImageIO;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -109,15 +104,10 @@ public final class WorkerThroughputBench {
 
   static double wholeWorker(Path model, List<byte[]> jpegs, int frames, int batch, int threads)
       throws Exception {
-    Path dataDir = Files.createTempDirectory("clipline-bench-");
-    BrokerSettings settings = new BrokerSettings(dataDir, "localhost", freePort(), freePort(), Map.of());
-    try (KraftBroker broker = KraftBroker.start(settings)) {
-      try (Admin admin = Admin.create(Map.<String, Object>copyOf(broker.adminConfig()))) {
-        new CatalogTopics(admin).create(TopicCatalog.all(), (short) 1);
-      }
-      produce(broker.bootstrapServers(), jpegs, frames);
+    try (LocalKafka kafka = LocalKafka.temporary("clipline-bench-", TopicCatalog.all())) {
+      produce(kafka.bootstrapServers(), jpegs, frames);
       Map<String, Object> props = new HashMap<>();
-      props.put(WorkerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+      props.put(WorkerConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
       props.put(WorkerConfig.WORKER_ID, "bench");
       props.put(WorkerConfig.MODEL_DIR, model.toString());
       props.put(WorkerConfig.BATCH_MAX_FRAMES, batch);
@@ -204,11 +194,5 @@ public final class WorkerThroughputBench {
       }
     }
     return out;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

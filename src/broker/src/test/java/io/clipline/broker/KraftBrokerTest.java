@@ -46,7 +46,7 @@ class KraftBrokerTest {
   @Test
   void shouldNameThePortWhenItIsAlreadyInUse() throws IOException {
     try (ServerSocket taken = new ServerSocket(0)) {
-      BrokerSettings settings = settings().withPorts(taken.getLocalPort(), freePort());
+      BrokerSettings settings = settings().withPorts(taken.getLocalPort(), LocalPorts.free());
 
       BrokerStartException e =
           assertThrows(BrokerStartException.class, () -> KraftBroker.start(settings));
@@ -65,14 +65,6 @@ class KraftBrokerTest {
   }
 
   private BrokerSettings settings() {
-    return new BrokerSettings(dataDir, "localhost", freePort(), freePort(), Map.of());
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return LocalKafka.onFreePorts(dataDir);
   }
 }

@@ -3,7 +3,7 @@ package io.clipline.launcher;
 import io.clipline.broker.BrokerSettings;
 import io.clipline.broker.BrokerStartException;
 import io.clipline.broker.CatalogTopics;
-import io.clipline.broker.KraftBroker;
+import io.clipline.broker.LocalKafka;
 import io.clipline.schemas.topic.TopicCatalog;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,33 +58,29 @@ final class BrokerCommand implements Callable<Integer> {
     out.printf("Starting Kafka broker (KRaft, single node), data in %s ...%n", settings.dataDir());
     out.flush();
     long started = System.nanoTime();
-    KraftBroker broker;
+    LocalKafka kafka;
     try {
-      broker = KraftBroker.start(settings);
+      kafka = LocalKafka.start(settings, TopicCatalog.all());
     } catch (BrokerStartException e) {
       spec.commandLine().getErr().println("clipline broker: " + e.getMessage());
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
-      broker.close();
+      kafka.close();
       stopped.countDown();
     }, "clipline-broker-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (Admin admin = Admin.create(Map.<String, Object>copyOf(broker.adminConfig()))) {
-      CatalogTopics topics = new CatalogTopics(admin);
-      List<String> created = topics.create(TopicCatalog.all(), (short) 1);
-      List<CatalogTopics.Listing> listing = topics.describe(TopicCatalog.all());
-      out.printf("Broker ready in %.1f s. Bootstrap servers: %s%n",
-          (System.nanoTime() - started) / 1e9, broker.bootstrapServers());
-      out.printf("Topics (%d created now, %d already there):%n",
-          created.size(), listing.size() - created.size());
-      out.print(TopicTable.render(listing));
-      out.flush();
-    }
+    List<CatalogTopics.Listing> listing = kafka.describe(TopicCatalog.all());
+    out.printf("Broker ready in %.1f s. Bootstrap servers: %s%n",
+        (System.nanoTime() - started) / 1e9, kafka.bootstrapServers());
+    out.printf("Topics (%d created now, %d already there):%n",
+        kafka.createdTopics().size(), listing.size() - kafka.createdTopics().size());
+    out.print(TopicTable.render(listing));
+    out.flush();
     if (exitWhenReady) {
       Runtime.getRuntime().removeShutdownHook(hook);
-      broker.close();
+      kafka.close();
       return 0;
     }
     out.println("Press Ctrl-C to stop.");

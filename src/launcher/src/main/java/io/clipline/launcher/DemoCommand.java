@@ -2,8 +2,7 @@ package io.clipline.launcher;
 
 import io.clipline.broker.BrokerSettings;
 import io.clipline.broker.BrokerStartException;
-import io.clipline.broker.CatalogTopics;
-import io.clipline.broker.KraftBroker;
+import io.clipline.broker.LocalKafka;
 import io.clipline.camera.CameraSimulator;
 import io.clipline.camera.GroundTruthHeaders;
 import io.clipline.camera.SimulationSummary;
@@ -15,19 +14,16 @@ import io.clipline.schemas.FrameVerdict;
 import io.clipline.schemas.serde.AvroSerde;
 import io.clipline.schemas.topic.TopicCatalog;
 import io.clipline.observability.ObservabilityException;
-import io.clipline.pipeline.LineTopology;
+import io.clipline.pipeline.LineLayout;
 import io.clipline.pipeline.PipelineConfig;
 import io.clipline.worker.InferenceWorker;
 import io.clipline.worker.WorkerConfig;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +32,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -82,8 +76,7 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path dataDir = Files.createTempDirectory("clipline-demo-");
-    BrokerSettings settings =
-        new BrokerSettings(dataDir, "localhost", freePort(), freePort(), Map.of());
+    BrokerSettings settings = LocalKafka.onFreePorts(dataDir);
     Map<String, Object> props = new HashMap<>();
     props.put(WorkerConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers());
     props.put(WorkerConfig.GROUP_ID, "clipline-demo");
@@ -110,9 +103,9 @@ final class DemoCommand implements Callable<Integer> {
     out.printf("Starting Kafka broker (KRaft) at %s ...%n", settings.bootstrapServers());
     out.flush();
     long started = System.nanoTime();
-    KraftBroker broker;
+    LocalKafka kafka;
     try {
-      broker = KraftBroker.start(settings);
+      kafka = LocalKafka.start(settings, TopicCatalog.all());
     } catch (BrokerStartException e) {
       process.close();
       err.println("clipline demo: " + e.getMessage());
@@ -123,14 +116,11 @@ final class DemoCommand implements Callable<Integer> {
     InferenceWorker worker = process.worker();
     Thread hook = null;
     try {
-      try (Admin admin = Admin.create(Map.<String, Object>copyOf(broker.adminConfig()))) {
-        new CatalogTopics(admin).create(TopicCatalog.all(), (short) 1);
-      }
       SimulatorSettings cameraSettings =
           cameraOptions.build(cameraOptions.builder(settings.bootstrapServers()));
       simulator = new CameraSimulator(cameraSettings, cameraOptions.source(cameraSettings));
       pipeline = new PipelineProcess(pipelineConfig(settings.bootstrapServers(), dataDir),
-          lineTopology(simulator.cameraIds()));
+          lineLayout(simulator.cameraIds()));
       InferenceWorker w = worker;
       CameraSimulator s = simulator;
       PipelineProcess p = pipeline;
@@ -176,8 +166,8 @@ final class DemoCommand implements Callable<Integer> {
       if (pipeline != null) {
         pipeline.close();
       }
-      broker.close();
-      deleteRecursively(dataDir);
+      kafka.close();
+      LocalKafka.deleteRecursively(dataDir);
     }
   }
 
@@ -197,44 +187,32 @@ final class DemoCommand implements Callable<Integer> {
    * The simulated line: every camera of a station views each item; one reject gate per
    * station, 5 s of travel from the cameras to it.
    */
-  private LineTopology lineTopology(List<String> cameraIds) {
+  private LineLayout lineLayout(List<String> cameraIds) {
     long interval = Math.max(1, Math.round(cameraIds.size() * 1000 / cameraOptions.fps));
-    Map<String, Map<String, List<LineTopology.Camera>>> byLine = new TreeMap<>();
+    Map<String, Map<String, List<LineLayout.Camera>>> byLine = new TreeMap<>();
     for (String id : cameraIds) {
       String[] parts = id.split("/");
       byLine.computeIfAbsent(parts[0], k -> new TreeMap<>())
           .computeIfAbsent(parts[1], k -> new ArrayList<>())
-          .add(new LineTopology.Camera(id, interval, true));
+          .add(new LineLayout.Camera(id, interval, true));
     }
-    List<LineTopology.Line> lines = new ArrayList<>();
+    List<LineLayout.Line> lines = new ArrayList<>();
     byLine.forEach((lineId, stations) -> {
-      List<LineTopology.Station> list = new ArrayList<>();
+      List<LineLayout.Station> list = new ArrayList<>();
       stations.forEach((stationId, cams) ->
-          list.add(new LineTopology.Station(stationId, "gate-" + stationId, 5_000, cams)));
-      lines.add(new LineTopology.Line(lineId, false, list));
+          list.add(new LineLayout.Station(stationId, "gate-" + stationId, 5_000, cams)));
+      lines.add(new LineLayout.Line(lineId, false, list));
     });
-    return new LineTopology(lines);
+    return new LineLayout(lines);
   }
 
   /** Records the pipeline committed to its output topics. */
   private static String pipelineOutputs(String bootstrap) {
     Map<String, Integer> counts = new TreeMap<>();
-    List<String> topics = List.of(TopicCatalog.ITEMS.name(), TopicCatalog.REJECTS.name(),
-        TopicCatalog.LINE_STATS.name(), TopicCatalog.ALERTS.name());
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.GROUP_ID_CONFIG, "clipline-demo-outputs-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(topics);
-      int empty = 0;
-      while (empty < 5) {
-        var records = consumer.poll(Duration.ofMillis(400));
-        empty = records.isEmpty() ? empty + 1 : 0;
-        records.forEach(r -> counts.merge(r.topic(), 1, Integer::sum));
-      }
-    }
+    readUntilQuiet(bootstrap, List.of(TopicCatalog.ITEMS.name(), TopicCatalog.REJECTS.name(),
+        TopicCatalog.LINE_STATS.name(), TopicCatalog.ALERTS.name()), "outputs",
+        Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+        r -> counts.merge(r.topic(), 1, Integer::sum));
     return String.format("items %d, reject commands %d, line-stats windows %d, alerts %d",
         counts.getOrDefault(TopicCatalog.ITEMS.name(), 0),
         counts.getOrDefault(TopicCatalog.REJECTS.name(), 0),
@@ -246,27 +224,38 @@ final class DemoCommand implements Callable<Integer> {
   private static Map<String, Boolean> groundTruth(String bootstrap) {
     Map<String, Boolean> truth = new HashMap<>();
     AvroSerde<CameraFrame> serde = AvroSerde.of(CameraFrame.class);
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.GROUP_ID_CONFIG, "clipline-demo-truth-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicCatalog.MAX_FRAME_BYTES),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(TopicCatalog.FRAMES.name()));
-      int empty = 0;
-      while (empty < 5) {
-        var records = consumer.poll(Duration.ofMillis(400));
-        empty = records.isEmpty() ? empty + 1 : 0;
-        for (ConsumerRecord<byte[], byte[]> r : records) {
+    readUntilQuiet(bootstrap, List.of(TopicCatalog.FRAMES.name()), "truth",
+        Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicCatalog.MAX_FRAME_BYTES), r -> {
           Header label = r.headers().lastHeader(GroundTruthHeaders.LABEL);
           if (label != null) {
             truth.put(serde.decode(r.value()).getFrameId(),
                 "1".equals(new String(label.value(), StandardCharsets.UTF_8)));
           }
-        }
+        });
+    return truth;
+  }
+
+  /**
+   * Reads {@code topics} from the start with a fresh group until five polls in a row come back
+   * empty. Not the test kit's {@code CommittedRecords}: that one lives in a test-scope module
+   * (JUnit, Testcontainers) and stops at an expected count, which the demo does not know.
+   */
+  private static void readUntilQuiet(String bootstrap, List<String> topics, String role,
+      Map<String, Object> extra, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
+    Map<String, Object> props = new HashMap<>(extra);
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "clipline-demo-" + role + "-" + UUID.randomUUID());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(topics);
+      int empty = 0;
+      while (empty < 5) {
+        var records = consumer.poll(Duration.ofMillis(400));
+        empty = records.isEmpty() ? empty + 1 : 0;
+        records.forEach(each);
       }
     }
-    return truth;
   }
 
   private static void printSummary(PrintWriter out, SimulationSummary sent, VerdictTally tally,
@@ -292,19 +281,5 @@ final class DemoCommand implements Callable<Integer> {
     }
     out.println("  detection       " + DetectionSummary.of(scored).describe());
     out.flush();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // A leftover temp directory is harmless.
-    }
   }
 }

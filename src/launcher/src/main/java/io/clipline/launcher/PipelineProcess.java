@@ -3,7 +3,7 @@ package io.clipline.launcher;
 import io.clipline.observability.JvmProcessMetrics;
 import io.clipline.observability.MetricsServer;
 import io.clipline.observability.Readiness;
-import io.clipline.pipeline.LineTopology;
+import io.clipline.pipeline.LineLayout;
 import io.clipline.pipeline.PipelineApp;
 import io.clipline.pipeline.PipelineConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -24,7 +24,7 @@ final class PipelineProcess implements AutoCloseable {
   }
 
   /** With a line topology given in code, as the demo does; {@code null}: from the config. */
-  PipelineProcess(PipelineConfig config, LineTopology line) {
+  PipelineProcess(PipelineConfig config, LineLayout line) {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.jvm = JvmProcessMetrics.bindTo(registry);
     this.app = line == null ? PipelineApp.fromConfig(config, registry)

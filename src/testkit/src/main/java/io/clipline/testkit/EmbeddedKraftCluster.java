@@ -1,31 +1,12 @@
 package io.clipline.testkit;
 
-import io.clipline.broker.BrokerSettings;
-import io.clipline.broker.KraftBroker;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.Map;
-import java.util.stream.Stream;
+import io.clipline.broker.LocalKafka;
+import java.util.List;
 
 /** The in-JVM single-node KRaft broker on free local ports and a throw-away data directory. */
 final class EmbeddedKraftCluster extends AdminBackedCluster implements AutoCloseable {
-  private final Path dataDir;
-  private final KraftBroker broker;
-
-  EmbeddedKraftCluster() {
-    try {
-      this.dataDir = Files.createTempDirectory("clipline-kraft-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    BrokerSettings settings =
-        new BrokerSettings(dataDir, "localhost", freePort(), freePort(), Map.of());
-    this.broker = KraftBroker.start(settings);
-  }
+  /** No topics up front: each test creates its own, isolated ones. */
+  private final LocalKafka kafka = LocalKafka.temporary("clipline-kraft-", List.of());
 
   @Override
   public String kind() {
@@ -34,26 +15,13 @@ final class EmbeddedKraftCluster extends AdminBackedCluster implements AutoClose
 
   @Override
   public String bootstrapServers() {
-    return broker.bootstrapServers();
+    return kafka.bootstrapServers();
   }
 
   @Override
   public void close() {
-    // The admin client talks to the broker, so it goes first; the data directory last.
+    // The admin client talks to the broker, so it goes first; the data directory goes with it.
     closeAdmin();
-    broker.close();
-    try (Stream<Path> paths = Files.walk(dataDir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // A leftover temp directory is harmless.
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free local port", e);
-    }
+    kafka.close();
   }
 }

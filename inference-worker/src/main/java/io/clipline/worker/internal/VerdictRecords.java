@@ -1,4 +1,4 @@
-package io.clipline.worker.internals;
+package io.clipline.worker.internal;
 
 import io.clipline.schemas.AnomalyMap;
 import io.clipline.schemas.BoundingBox;

@@ -14,11 +14,11 @@ import java.util.Set;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * Reads a {@link LineTopology} from its JSON file format (documented in the pipeline README).
+ * Reads a {@link LineLayout} from its JSON file format (documented in the pipeline README).
  * Every error names the offending key by its path, for example {@code
  * lines[0].stations[1].travelTimeMs}, and says what was expected and what was found.
  */
-public final class LineTopologyLoader {
+public final class LineLayoutLoader {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> LINE_KEYS = Set.of("lineId", "rejectOnUnsure", "stations");
   private static final Set<String> STATION_KEYS =
@@ -26,10 +26,10 @@ public final class LineTopologyLoader {
   private static final Set<String> CAMERA_KEYS =
       Set.of("cameraId", "expectedIntervalMs", "itemView");
 
-  private LineTopologyLoader() {}
+  private LineLayoutLoader() {}
 
   /** Reads and validates the file; the {@link ConfigException} names the file and the key. */
-  public static LineTopology load(Path file) {
+  public static LineLayout load(Path file) {
     String text;
     try {
       text = Files.readString(file);
@@ -45,7 +45,7 @@ public final class LineTopologyLoader {
   }
 
   /** Parses and validates JSON text. */
-  public static LineTopology parse(String json) {
+  public static LineLayout parse(String json) {
     JsonNode root;
     try {
       root = JSON.readTree(json);
@@ -58,27 +58,27 @@ public final class LineTopologyLoader {
     }
     checkKeys(root, Set.of("lines"), "");
     JsonNode linesNode = array(root, "lines", "lines");
-    List<LineTopology.Line> lines = new ArrayList<>();
+    List<LineLayout.Line> lines = new ArrayList<>();
     Set<String> lineIds = new HashSet<>();
     Set<String> cameraIds = new HashSet<>();
     for (int l = 0; l < linesNode.size(); l++) {
       String lp = "lines[" + l + "]";
-      LineTopology.Line line = line(linesNode.get(l), lp, cameraIds);
+      LineLayout.Line line = line(linesNode.get(l), lp, cameraIds);
       if (!lineIds.add(line.lineId())) {
         throw fail(lp + ".lineId", "'" + line.lineId() + "' is used by an earlier line");
       }
       lines.add(line);
     }
-    return new LineTopology(lines);
+    return new LineLayout(lines);
   }
 
-  private static LineTopology.Line line(JsonNode node, String lp, Set<String> cameraIds) {
+  private static LineLayout.Line line(JsonNode node, String lp, Set<String> cameraIds) {
     JsonNode ln = object(node, lp);
     checkKeys(ln, LINE_KEYS, lp);
     String lineId = id(ln, "lineId", lp);
     boolean rejectOnUnsure = bool(ln, "rejectOnUnsure", lp, false);
     JsonNode stationsNode = array(ln, "stations", lp + ".stations");
-    List<LineTopology.Station> stations = new ArrayList<>();
+    List<LineLayout.Station> stations = new ArrayList<>();
     Set<String> stationIds = new HashSet<>();
     for (int s = 0; s < stationsNode.size(); s++) {
       String sp = lp + ".stations[" + s + "]";
@@ -94,7 +94,7 @@ public final class LineTopologyLoader {
         throw fail(sp + ".travelTimeMs", "is set but the station has no gateId");
       }
       JsonNode camerasNode = array(sn, "cameras", sp + ".cameras");
-      List<LineTopology.Camera> cameras = new ArrayList<>();
+      List<LineLayout.Camera> cameras = new ArrayList<>();
       for (int c = 0; c < camerasNode.size(); c++) {
         String cp = sp + ".cameras[" + c + "]";
         JsonNode cn = object(camerasNode.get(c), cp);
@@ -110,17 +110,17 @@ public final class LineTopologyLoader {
         }
         long interval = number(cn, "expectedIntervalMs", cp, 1_000, 1, 86_400_000);
         boolean itemView = bool(cn, "itemView", cp, true);
-        cameras.add(new LineTopology.Camera(cameraId, interval, itemView));
+        cameras.add(new LineLayout.Camera(cameraId, interval, itemView));
       }
       if (cameras.isEmpty()) {
         throw fail(sp + ".cameras", "expected at least one camera, got none");
       }
-      stations.add(new LineTopology.Station(stationId, gateId, travel, cameras));
+      stations.add(new LineLayout.Station(stationId, gateId, travel, cameras));
     }
     if (stations.isEmpty()) {
       throw fail(lp + ".stations", "expected at least one station, got none");
     }
-    LineTopology.Line line = new LineTopology.Line(lineId, rejectOnUnsure, stations);
+    LineLayout.Line line = new LineLayout.Line(lineId, rejectOnUnsure, stations);
     if (line.itemViewCameras().isEmpty()) {
       throw fail(lp + ".stations", "no camera has itemView true, so items get no view");
     }
@@ -131,7 +131,7 @@ public final class LineTopologyLoader {
    * Parses one line record of the line-topology topic: key = lineId, value = the JSON of one
    * entry of {@code lines}. Errors name the record's key and the bad key inside it.
    */
-  public static LineTopology.Line parseLine(String lineId, String json) {
+  public static LineLayout.Line parseLine(String lineId, String json) {
     String path = "line record '" + lineId + "'";
     JsonNode root;
     try {
@@ -139,7 +139,7 @@ public final class LineTopologyLoader {
     } catch (JsonProcessingException e) {
       throw fail(path, "not valid JSON: " + e.getOriginalMessage());
     }
-    LineTopology.Line line = line(root, path, new HashSet<>());
+    LineLayout.Line line = line(root, path, new HashSet<>());
     if (!line.lineId().equals(lineId)) {
       throw fail(path + ".lineId", "expected the record key '" + lineId + "', got '"
           + line.lineId() + "'");

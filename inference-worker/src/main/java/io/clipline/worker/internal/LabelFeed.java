@@ -1,4 +1,4 @@
-package io.clipline.worker.internals;
+package io.clipline.worker.internal;
 
 import io.clipline.schemas.OperatorLabel;
 import io.clipline.schemas.serde.AvroSerde;
@@ -8,8 +8,6 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
@@ -26,25 +24,25 @@ import org.slf4j.LoggerFactory;
  * partition is read from its end, since labels of frames scored elsewhere are of no use here.
  *
  * <p>Not thread-safe: one thread (the worker's consumer thread) calls every method. Decoded
- * labels go to the sink; records that are not labels are logged, counted and skipped.
+ * labels go to the {@link LabelInbox}; records that are not labels are logged and skipped, and
+ * counted there.
  */
 public final class LabelFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LabelFeed.class);
 
   private final String topic;
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final Consumer<OperatorLabel> sink;
+  private final LabelInbox inbox;
   private final AvroSerde<OperatorLabel> serde = AvroSerde.of(OperatorLabel.class);
   private final Set<TopicPartition> followed = new HashSet<>();
-  private final AtomicLong undecodable = new AtomicLong();
 
   /**
    * @param consumerConfig settings of the label consumer (no group, read_committed)
-   * @param sink receives each decoded label, in partition order
+   * @param inbox receives each decoded label, in partition order
    */
-  public LabelFeed(String topic, Map<String, Object> consumerConfig, Consumer<OperatorLabel> sink) {
+  public LabelFeed(String topic, Map<String, Object> consumerConfig, LabelInbox inbox) {
     this.topic = topic;
-    this.sink = sink;
+    this.inbox = inbox;
     this.consumer =
         new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
@@ -77,7 +75,7 @@ public final class LabelFeed implements AutoCloseable {
   }
 
   /**
-   * Hands the labels fetched so far to the sink without waiting for more. A client error is
+   * Hands the labels fetched so far to the inbox without waiting for more. A client error is
    * logged and left for the next call to retry: labels never stop the worker.
    */
   public void poll() {
@@ -95,11 +93,6 @@ public final class LabelFeed implements AutoCloseable {
     }
   }
 
-  /** Label records skipped because they are not an {@code OperatorLabel}. */
-  public long undecodable() {
-    return undecodable.get();
-  }
-
   private void decode(ConsumerRecord<byte[], byte[]> record) {
     if (record.value() == null) {
       skip(record, "the record has no value");
@@ -112,11 +105,11 @@ public final class LabelFeed implements AutoCloseable {
       skip(record, e.getMessage());
       return;
     }
-    sink.accept(label);
+    inbox.offer(label);
   }
 
   private void skip(ConsumerRecord<byte[], byte[]> record, String reason) {
-    undecodable.incrementAndGet();
+    inbox.undecodable();
     LOG.warn("skipping label record at {}-{}@{}: {}", record.topic(), record.partition(),
         record.offset(), reason);
   }

@@ -13,13 +13,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class LineTopologyLoaderTest {
+class LineLayoutLoaderTest {
   @Test
   void shouldReadLinesStationsCamerasAndGatesWhenTheFileIsValid() {
-    LineTopology topology = TestRecords.TOPOLOGY;
+    LineLayout topology = TestRecords.TOPOLOGY;
 
     assertEquals(2, topology.lines().size());
-    LineTopology.Placement c2 = topology.placement("L1/S1/C2").orElseThrow();
+    LineLayout.Placement c2 = topology.placement("L1/S1/C2").orElseThrow();
     assertEquals("G1", c2.station().gateId());
     assertEquals(5_000, c2.station().travelTimeMs());
     assertEquals(1_000, c2.camera().expectedIntervalMs());
@@ -30,7 +30,7 @@ class LineTopologyLoaderTest {
 
   @Test
   void shouldLeaveOverviewCameraOutOfItemViewsWhenItemViewIsFalse() {
-    LineTopology topology = LineTopologyLoader.parse("""
+    LineLayout topology = LineLayoutLoader.parse("""
         {"lines": [{"lineId": "L1", "stations": [{"stationId": "S1", "cameras": [
           {"cameraId": "L1/S1/C1"}, {"cameraId": "L1/S1/OV", "itemView": false}]}]}]}
         """);
@@ -81,7 +81,7 @@ class LineTopologyLoaderTest {
   })
   void shouldNameTheBadKeyWhenTheFileIsInvalid(String name, String json, String key) {
     ConfigException e = assertThrows(ConfigException.class,
-        () -> LineTopologyLoader.parse(json.replace('\'', '"')));
+        () -> LineLayoutLoader.parse(json.replace('\'', '"')));
     assertTrue(e.getMessage().contains(key.trim()), e.getMessage());
   }
 
@@ -89,12 +89,12 @@ class LineTopologyLoaderTest {
   void shouldNameTheFileWhenItCannotBeRead(@TempDir Path dir) throws Exception {
     Path missing = dir.resolve("nope.json");
     ConfigException e = assertThrows(ConfigException.class,
-        () -> LineTopologyLoader.load(missing));
+        () -> LineLayoutLoader.load(missing));
     assertTrue(e.getMessage().contains(PipelineConfig.LINE_TOPOLOGY_FILE), e.getMessage());
 
     Path bad = dir.resolve("bad.json");
     Files.writeString(bad, "{\"lines\": [{\"lineId\": 3}]}");
-    e = assertThrows(ConfigException.class, () -> LineTopologyLoader.load(bad));
+    e = assertThrows(ConfigException.class, () -> LineLayoutLoader.load(bad));
     assertTrue(e.getMessage().contains(bad.toString())
         && e.getMessage().contains("lines[0].lineId"), e.getMessage());
   }

@@ -11,9 +11,13 @@ import java.util.Set;
 /**
  * Which cameras look at which station, how many views an item gets, which reject gate serves a
  * station and how long an item travels from the station's cameras to that gate. Immutable and
- * validated on construction; {@link LineTopologyLoader} reads it from a JSON file.
+ * validated on construction; {@link LineLayoutLoader} reads it from a JSON file.
+ *
+ * <p>The physical line, not the Kafka Streams graph ({@link PipelineTopology}). The settings and
+ * the topic it is read from keep their names ({@code line.topology.*}, the line-topology topic),
+ * which operators already use.
  */
-public final class LineTopology {
+public final class LineLayout {
   private final List<Line> lines;
   private final Map<String, Placement> index = new HashMap<>();
 
@@ -49,7 +53,7 @@ public final class LineTopology {
   /** Where a camera is: its line, its station and the camera itself. */
   public record Placement(Line line, Station station, Camera camera) {}
 
-  public LineTopology(List<Line> lines) {
+  public LineLayout(List<Line> lines) {
     this.lines = List.copyOf(lines);
     Set<String> lineIds = new HashSet<>();
     Set<String> cameraIds = new HashSet<>();
@@ -68,12 +72,12 @@ public final class LineTopology {
     }
   }
 
-  /** A topology that knows no line: every frame is an item of one view and no gate is known. */
-  public static LineTopology empty() {
-    return new LineTopology(List.of());
+  /** A layout that knows no line: every frame is an item of one view and no gate is known. */
+  public static LineLayout empty() {
+    return new LineLayout(List.of());
   }
 
-  /** Where {@code cameraId} sits, if the topology knows it. */
+  /** Where {@code cameraId} sits, if the layout knows it. */
   public Optional<Placement> placement(String cameraId) {
     return Optional.ofNullable(index.get(cameraId));
   }

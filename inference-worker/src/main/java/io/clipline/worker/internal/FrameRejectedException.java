@@ -1,4 +1,4 @@
-package io.clipline.worker.internals;
+package io.clipline.worker.internal;
 
 /** A frame the worker cannot process, with the stage that refused it and a reason code. */
 public final class FrameRejectedException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.clipline.worker.internals;
+package io.clipline.worker.internal;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ import java.util.function.Predicate;
  * Groups frames into micro-batches: a batch closes when it holds {@code maxBatch} frames or
  * {@code linger} after its first frame arrived, whichever comes first.
  *
- * <p>One thread adds (the consumer thread), one takes (the inference thread). Frames leave in
+ * <p>One thread adds (the consumer thread), one takes (the scoring thread). Frames leave in
  * the order they were added, so one camera's frames stay in order.
  *
  * @param <T> what is batched

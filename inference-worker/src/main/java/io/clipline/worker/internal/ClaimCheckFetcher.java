@@ -1,4 +1,4 @@
-package io.clipline.worker.internals;
+package io.clipline.worker.internal;
 
 import java.io.IOException;
 import java.io.InputStream;

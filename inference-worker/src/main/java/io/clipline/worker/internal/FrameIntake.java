@@ -1,4 +1,4 @@
-package io.clipline.worker.internals;
+package io.clipline.worker.internal;
 
 import io.clipline.imaging.DecodedFrame;
 import io.clipline.imaging.FrameDecodeException;

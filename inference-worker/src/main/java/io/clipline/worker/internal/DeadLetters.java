@@ -1,4 +1,4 @@
-package io.clipline.worker.internals;
+package io.clipline.worker.internal;
 
 import io.clipline.schemas.CameraFrame;
 import io.clipline.schemas.DeadLetter;

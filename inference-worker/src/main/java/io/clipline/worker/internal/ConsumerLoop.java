@@ -1,0 +1,131 @@
+package io.clipline.worker.internal;
+
+import io.clipline.worker.WorkerConfig;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The loop of the {@value WorkerThreads#CONSUMER} thread, the only one that touches the frame
+ * consumer and the label feed: polls frames and hands each to the decode pool and {@link
+ * InFlightFrames} at once; polls labels into the {@link LabelInbox}; runs the {@link
+ * ConsumerTasks} other threads handed in; and keeps polling while batches are scored, pausing
+ * its partitions (without leaving the group) while {@code inflight.max.frames} frames are in
+ * flight and resuming at half that. Rebalances go to a {@link FramePartitionsListener}.
+ */
+public final class ConsumerLoop {
+  private static final Duration POLL = Duration.ofMillis(100);
+
+  private final WorkerConfig config;
+  private final ClientConfigs clients;
+  private final FrameIntake intake;
+  private final ExecutorService decodePool;
+  private final InFlightFrames frames;
+  private final ConsumerTasks tasks;
+  private final LabelInbox labels;
+  private final ScoringPassLock pass;
+  private final Runnable onAssigned;
+  private final Consumer<KafkaConsumer<byte[], byte[]>> onCreated;
+  private final BooleanSupplier running;
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
+  private volatile ConsumerGroupMetadata groupMetadata;
+
+  /**
+   * @param decodePool where frames are decoded as soon as they are polled
+   * @param onAssigned called when frame partitions were assigned
+   * @param onCreated called with the frame consumer once, before the first poll
+   * @param running the loop ends when this turns false (and the consumer is woken up)
+   */
+  public ConsumerLoop(WorkerConfig config, ClientConfigs clients, FrameIntake intake,
+      ExecutorService decodePool, InFlightFrames frames, ConsumerTasks tasks, LabelInbox labels,
+      ScoringPassLock pass, Runnable onAssigned, Consumer<KafkaConsumer<byte[], byte[]>> onCreated,
+      BooleanSupplier running) {
+    this.config = config;
+    this.clients = clients;
+    this.intake = intake;
+    this.decodePool = decodePool;
+    this.frames = frames;
+    this.tasks = tasks;
+    this.labels = labels;
+    this.pass = pass;
+    this.onAssigned = onAssigned;
+    this.onCreated = onCreated;
+    this.running = running;
+  }
+
+  /**
+   * Runs until {@code running} turns false; closes the consumers on the way out, which revokes
+   * (and drops) the frame partitions.
+   *
+   * @throws RuntimeException what ended the loop while the worker was still running
+   */
+  public void run() {
+    String topic = config.getString(WorkerConfig.FRAMES_TOPIC);
+    int maxInFlight = config.getInt(WorkerConfig.INFLIGHT_MAX_FRAMES);
+    Set<TopicPartition> paused = new HashSet<>();
+    // The feed closes after the frame consumer, whose closing revokes (and drops) its partitions.
+    try (LabelFeed feed = config.getBoolean(WorkerConfig.LABELS_ENABLED)
+            ? new LabelFeed(config.getString(WorkerConfig.LABELS_TOPIC), clients.labelConsumer(), labels)
+            : null;
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
+            clients.frameConsumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer = c;
+      onCreated.accept(c);
+      c.subscribe(List.of(topic),
+          new FramePartitionsListener(frames, pass, tasks, () -> consumer, paused, feed, onAssigned));
+      while (running.getAsBoolean()) {
+        ConsumerRecords<byte[], byte[]> polled = c.poll(POLL);
+        // Before the frames are handed on: the scoring thread commits them with this generation.
+        groupMetadata = c.groupMetadata();
+        for (ConsumerRecord<byte[], byte[]> record : polled) {
+          Future<FrameIntake.Prepared> prepared = decodePool.submit(() -> intake.prepare(record.value()));
+          frames.add(new PolledFrame(record, prepared, System.nanoTime(), System.currentTimeMillis()));
+        }
+        if (feed != null) {
+          feed.poll();
+        }
+        tasks.runAll(c);
+        // Backpressure: stop fetching while too much is in flight, without leaving the group.
+        if (frames.count() >= maxInFlight && paused.isEmpty()) {
+          paused.addAll(c.assignment());
+          c.pause(paused);
+        } else if (frames.count() <= maxInFlight / 2 && !paused.isEmpty()) {
+          paused.retainAll(c.assignment());
+          c.resume(paused);
+          paused.clear();
+        }
+      }
+    } catch (WakeupException e) {
+      if (running.getAsBoolean()) {
+        throw e;
+      }
+    } finally {
+      consumer = null;
+    }
+  }
+
+  /** Any thread: wakes the consumer from a poll, so the loop sees {@code running} turn false. */
+  public void wakeup() {
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+  }
+
+  /** The frame consumer's group as of its last poll; null before the first. */
+  public ConsumerGroupMetadata groupMetadata() {
+    return groupMetadata;
+  }
+}

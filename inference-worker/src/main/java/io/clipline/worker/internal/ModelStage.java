@@ -1,0 +1,115 @@
+package io.clipline.worker.internal;
+
+import io.clipline.worker.FrameScorer;
+import io.clipline.worker.InferredBatch;
+import io.clipline.worker.ScorableFrame;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * The model stage on the {@value WorkerThreads#MODEL} thread: for each batch submitted, waits for
+ * its decodes, then runs {@link FrameScorer#infer} on the frames that decoded. One batch at a
+ * time, in the order submitted, so the scoring thread can {@linkplain #submit prefetch} the next
+ * batch while it judges the current one, and the model (on the GPU) and the scoring engine (on
+ * the CPU) work at the same time.
+ *
+ * <p>The scoring thread submits and awaits; only the model thread calls {@code infer}.
+ */
+public final class ModelStage implements AutoCloseable {
+  private final FrameScorer scorer;
+  private final ExecutorService thread = WorkerThreads.single(WorkerThreads.MODEL);
+
+  /** A batch submitted to the model stage: the batch and its staging, done or to come. */
+  public record Submitted(List<PolledFrame> batch, Future<StagedBatch> staged) {}
+
+  public ModelStage(FrameScorer scorer) {
+    this.scorer = scorer;
+  }
+
+  /** Queues {@code batch} behind the batches submitted before it. */
+  public Submitted submit(List<PolledFrame> batch) {
+    List<PolledFrame> frames = List.copyOf(batch);
+    return new Submitted(frames, thread.submit(() -> stage(frames)));
+  }
+
+  /**
+   * Submits {@code submitted}'s batch once more, behind everything submitted so far, and drops
+   * its first staging (cancelled if it has not started, ignored if it has): for a batch whose
+   * model stage must come after a fallback's, see {@link ScoringLoop}.
+   */
+  public Submitted resubmit(Submitted submitted) {
+    submitted.staged().cancel(false);
+    return submit(submitted.batch());
+  }
+
+  /** Waits for the staging of a submitted batch. */
+  public StagedBatch await(Submitted submitted) throws InterruptedException {
+    return awaitFuture(submitted.staged());
+  }
+
+  /**
+   * Runs {@link FrameScorer#infer} on {@code frames} on the model thread, behind the batches
+   * submitted before, and waits for it: the fallback's model stage.
+   *
+   * @throws RuntimeException what {@code infer} threw
+   */
+  public InferredBatch infer(List<ScorableFrame> frames) throws InterruptedException {
+    return awaitFuture(thread.submit(() -> scorer.infer(frames)));
+  }
+
+  /** Model thread: waits for the batch's decodes, then runs the model on what decoded. */
+  private StagedBatch stage(List<PolledFrame> batch) throws InterruptedException {
+    List<StagedBatch.Ready> ready = new ArrayList<>();
+    List<StagedBatch.Refused> refused = new ArrayList<>();
+    for (PolledFrame polled : batch) {
+      try {
+        ready.add(new StagedBatch.Ready(polled, polled.prepared().get()));
+      } catch (ExecutionException e) {
+        refused.add(new StagedBatch.Refused(polled, asRejection(e.getCause())));
+      }
+    }
+    long stagedNanos = System.nanoTime();
+    InferredBatch inferred = null;
+    RuntimeException modelFailure = null;
+    if (!ready.isEmpty()) {
+      try {
+        inferred = scorer.infer(StagedBatch.frames(ready));
+      } catch (RuntimeException e) {
+        modelFailure = e;
+      }
+    }
+    return new StagedBatch(batch, ready, refused, inferred, modelFailure, stagedNanos);
+  }
+
+  private static FrameRejectedException asRejection(Throwable cause) {
+    if (cause instanceof FrameRejectedException rejected) {
+      return rejected;
+    }
+    return new FrameRejectedException(FrameRejectedException.Stage.DECODE, "decode.failed",
+        "unexpected failure while decoding: " + cause, cause);
+  }
+
+  private static <T> T awaitFuture(Future<T> future) throws InterruptedException {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException("model stage failed", cause);
+    }
+  }
+
+  /** Stops the model thread, interrupting a model stage in progress. */
+  @Override
+  public void close() {
+    thread.shutdownNow();
+  }
+}

@@ -1,0 +1,207 @@
+package io.clipline.worker.internal;
+
+import io.clipline.schemas.DeadLetter;
+import io.clipline.schemas.FrameVerdict;
+import io.clipline.worker.WorkerException;
+import io.clipline.worker.WorkerListener;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes on the {@value WorkerThreads#SCORING} thread: one open transaction at a time that spans
+ * batches (and scorer snapshots) until the scoring loop commits it; the consumed offsets commit
+ * with what was written, atomically with {@code exactly.once}, else after a flush. On an
+ * abortable error it aborts and rewinds: the consumer thread drops the waiting frames of the
+ * transaction's partitions and seeks back to its first offsets, so those frames are consumed
+ * again. A fenced or unauthorised producer stops the worker ({@link WorkerException}); a commit
+ * that times out is retried while the worker runs, so a broker outage stalls rather than crashes.
+ *
+ * <p>Committed verdicts and dead letters go to the {@link WorkerListener}; committed and aborted
+ * frames leave {@link InFlightFrames}. Not thread-safe: the scoring thread calls every method.
+ */
+public final class TransactionalWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(TransactionalWriter.class);
+
+  private final Producer<byte[], byte[]> producer;
+  private final boolean exactlyOnce;
+  private final String workerId;
+  private final InFlightFrames inFlight;
+  private final ConsumerTasks consumerTasks;
+  private final Supplier<ConsumerGroupMetadata> groupMetadata;
+  private final WorkerListener listener;
+  private final BooleanSupplier running;
+  private Transaction open;
+
+  /**
+   * @param producer the worker's producer, {@code initTransactions} done with exactly-once
+   * @param groupMetadata the frame consumer's group as of its last poll
+   * @param running whether the worker still runs (a timed-out commit is retried only then)
+   */
+  public TransactionalWriter(Producer<byte[], byte[]> producer, boolean exactlyOnce,
+      String workerId, InFlightFrames inFlight, ConsumerTasks consumerTasks,
+      Supplier<ConsumerGroupMetadata> groupMetadata, WorkerListener listener,
+      BooleanSupplier running) {
+    this.producer = producer;
+    this.exactlyOnce = exactlyOnce;
+    this.workerId = workerId;
+    this.inFlight = inFlight;
+    this.consumerTasks = consumerTasks;
+    this.groupMetadata = groupMetadata;
+    this.listener = listener;
+    this.running = running;
+  }
+
+  /** Whether a transaction is open. */
+  public boolean isOpen() {
+    return open != null;
+  }
+
+  /** How long the open transaction has been open; 0 when none is. */
+  public long openMillis() {
+    return open == null ? 0 : open.ageMillis();
+  }
+
+  /**
+   * Sends the records of {@code batch} in the open transaction (opening one if needed) and adds
+   * the batch's offsets to it.
+   */
+  public void write(List<PolledFrame> batch, OutputRecords.BatchRecords records) {
+    openIfNeeded();
+    records.records().forEach(producer::send);
+    open.add(batch, records);
+  }
+
+  /** Sends one record in the open transaction (opening one if needed), offsets unchanged. */
+  public void send(ProducerRecord<byte[], byte[]> record) {
+    openIfNeeded();
+    producer.send(record);
+  }
+
+  /**
+   * Commits the open transaction: the records sent and the offsets of the frames they came
+   * from. On an abortable error aborts and rewinds instead. Does nothing when none is open.
+   *
+   * @throws WorkerException when the producer can no longer write
+   */
+  public void commit() {
+    Transaction txn = open;
+    if (txn == null) {
+      return;
+    }
+    open = null;
+    if (!exactlyOnce) {
+      producer.flush();
+      listener.beforeCommit();
+      Map<TopicPartition, OffsetAndMetadata> offsets = txn.offsets;
+      consumerTasks.submit(c -> c.commitAsync(offsets, (o, e) -> {
+        if (e != null) {
+          LOG.warn("offset commit failed (frames will be re-scored after a restart): {}", e.toString());
+        }
+      }));
+      committed(txn);
+      return;
+    }
+    try {
+      if (!txn.offsets.isEmpty()) { // a transaction may hold snapshots only
+        producer.sendOffsetsToTransaction(txn.offsets, groupMetadata.get());
+      }
+      listener.beforeCommit();
+      commitWithRetry();
+      committed(txn);
+    } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+      throw new WorkerException("producer can no longer write (another worker with worker.id '"
+          + workerId + "' took over?): " + e.getMessage(), e);
+    } catch (KafkaException e) {
+      LOG.warn("transaction of {} frames aborted, they will be consumed again: {}", txn.frames,
+          e.toString());
+      producer.abortTransaction();
+      inFlight.done(txn.frames);
+      Map<TopicPartition, Long> firstOffsets = txn.firstOffsets;
+      consumerTasks.submit(c -> rewind(c, firstOffsets));
+    }
+  }
+
+  private void openIfNeeded() {
+    if (open == null) {
+      open = new Transaction();
+      if (exactlyOnce) {
+        producer.beginTransaction();
+      }
+    }
+  }
+
+  private void commitWithRetry() {
+    while (true) {
+      try {
+        producer.commitTransaction();
+        return;
+      } catch (TimeoutException e) {
+        if (!running.getAsBoolean()) {
+          throw e;
+        }
+        // A broker outage: the commit can be retried; the worker stalls rather than crashes.
+        LOG.warn("commit timed out, retrying: {}", e.getMessage());
+      }
+    }
+  }
+
+  private void committed(Transaction txn) {
+    inFlight.done(txn.frames);
+    txn.verdicts.forEach(listener::onVerdict);
+    txn.letters.forEach(listener::onDeadLetter);
+  }
+
+  /** Consumer thread: re-read the aborted batches and everything after them on their partitions. */
+  private void rewind(Consumer<byte[], byte[]> c, Map<TopicPartition, Long> firstOffsets) {
+    inFlight.drop(firstOffsets.keySet());
+    firstOffsets.forEach((tp, offset) -> {
+      if (c.assignment().contains(tp)) {
+        c.seek(tp, offset);
+      }
+    });
+  }
+
+  /** What one transaction holds; it spans batches until the scoring loop commits it. */
+  private static final class Transaction {
+    final long openedNanos = System.nanoTime();
+    final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+    final List<FrameVerdict> verdicts = new ArrayList<>();
+    final List<DeadLetter> letters = new ArrayList<>();
+    int frames;
+
+    void add(List<PolledFrame> batch, OutputRecords.BatchRecords records) {
+      for (PolledFrame p : batch) {
+        TopicPartition tp = p.partition();
+        offsets.merge(tp, new OffsetAndMetadata(p.record().offset() + 1),
+            (a, b) -> a.offset() >= b.offset() ? a : b);
+        firstOffsets.merge(tp, p.record().offset(), Math::min);
+      }
+      frames += batch.size();
+      verdicts.addAll(records.verdicts());
+      letters.addAll(records.letters());
+    }
+
+    long ageMillis() {
+      return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedNanos);
+    }
+  }
+}
