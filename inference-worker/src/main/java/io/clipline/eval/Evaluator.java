@@ -11,10 +11,10 @@ import io.clipline.inference.OfflineScorer.DetailedScore;
 import io.clipline.model.InferenceOptions;
 import io.clipline.scoring.FrameFeatures;
 import io.clipline.scoring.FrameScore;
+import io.clipline.scoring.Judgement;
 import io.clipline.scoring.ScoringConfig;
 import io.clipline.scoring.ScoringEngine;
 import io.clipline.scoring.Thresholds;
-import io.clipline.scoring.Verdict;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -56,7 +56,7 @@ public final class Evaluator {
   }
 
   /** One scored frame of one shuffle. */
-  record Scored(int sample, String scope, double normalized, double raw, Verdict verdict,
+  record Scored(int sample, String scope, double normalized, double raw, Judgement verdict,
       boolean warmingUp) {}
 
   /** A map kept for plotting: {@code THUMB × THUMB} over the model input, and its crop. */
@@ -366,10 +366,10 @@ public final class Evaluator {
       raw[i] = f.raw();
       labels[i] = samples.get(f.sample()).defective();
       defective += labels[i] ? 1 : 0;
-      boolean rejected = f.verdict() == Verdict.NG;
+      boolean rejected = f.verdict() == Judgement.NG;
       falseRejects += !labels[i] && rejected ? 1 : 0;
       escapes += labels[i] && !rejected ? 1 : 0;
-      unsure += f.verdict() == Verdict.UNSURE ? 1 : 0;
+      unsure += f.verdict() == Judgement.UNSURE ? 1 : 0;
     }
     Map<String, Double> perType = new TreeMap<>();
     for (String type : new TreeSet<>(frames.stream()

@@ -3,6 +3,7 @@ package io.clipline.inference;
 import io.clipline.imaging.CropGeometry;
 import io.clipline.schemas.Verdict;
 import io.clipline.scoring.FrameScore;
+import io.clipline.scoring.Judgement;
 import io.clipline.scoring.Region;
 import io.clipline.scoring.Thresholds;
 import io.clipline.worker.FrameResult;
@@ -42,8 +43,8 @@ final class ResultMapper {
         regions);
   }
 
-  /** The wire verdict of an engine verdict. */
-  static Verdict verdict(io.clipline.scoring.Verdict v) {
+  /** The wire verdict of the engine's judgement. */
+  static Verdict verdict(Judgement v) {
     return switch (v) {
       case OK -> Verdict.OK;
       case NG -> Verdict.NG;

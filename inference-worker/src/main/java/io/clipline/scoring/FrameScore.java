@@ -31,7 +31,7 @@ public record FrameScore(
     float[] anomalyMap,
     double rawScore,
     double normalizedScore,
-    Verdict verdict,
+    Judgement verdict,
     boolean warmingUp,
     boolean admitted,
     TextPart text,

@@ -115,12 +115,12 @@ public final class ScoringEngine {
    * (when still held) so that a defect does not become "normal"; returns true when something was
    * removed.
    */
-  public boolean label(String scope, long sequence, Verdict truth) {
+  public boolean label(String scope, long sequence, Judgement truth) {
     ScopeState s = existing(scope);
     if (truth == null) {
       throw new IllegalArgumentException("truth must not be null");
     }
-    if (truth != Verdict.NG) {
+    if (truth != Judgement.NG) {
       return false;
     }
     return s.forget(sequence);
@@ -248,7 +248,7 @@ public final class ScoringEngine {
     RobustNormalizer norm = s.normalizer();
     double z = norm.normalize(raw);
     ThresholdPolicy.Limits limits = ThresholdPolicy.limits(s.thresholds(), norm);
-    Verdict verdict = limits.decide(z, warmingUp);
+    Judgement verdict = limits.decide(z, warmingUp);
     List<Region> regions =
         warmingUp || !limits.known() || norm.size() == 0
             ? List.of()
@@ -259,8 +259,8 @@ public final class ScoringEngine {
 
     boolean admit =
         seeding
-            || verdict == Verdict.OK
-            || (verdict == Verdict.UNSURE && (warmingUp || config.learnFromUnsure()));
+            || verdict == Judgement.OK
+            || (verdict == Judgement.UNSURE && (warmingUp || config.learnFromUnsure()));
     if (admit) {
       rarity.admit(s, sequence, seeding);
     }

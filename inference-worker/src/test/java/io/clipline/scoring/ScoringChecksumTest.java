@@ -98,7 +98,7 @@ class ScoringChecksumTest {
         seen[3] += score.regions().size();
         seen[4] += (int) score.regions().stream().filter(r -> r.defectType() != null).count();
         if (defect && i % 3 == 0) {
-          boolean forgot = engine.label(scope, score.sequence(), Verdict.NG);
+          boolean forgot = engine.label(scope, score.sequence(), Judgement.NG);
           seen[5] += forgot ? 1 : 0;
           hash(digest, "label", forgot);
         }
