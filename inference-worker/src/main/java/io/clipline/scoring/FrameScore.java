@@ -36,4 +36,4 @@ public record FrameScore(
     boolean admitted,
     TextPart text,
     RarityPart rarity,
-    List<Region> regions) {}
+    List<MapRegion> regions) {}

@@ -126,7 +126,10 @@ public final class ScoringEngine {
     return s.forget(sequence);
   }
 
-  /** Adds an operator-labelled defect region (its {@link Region#feature()}) to the few-shot cache. */
+  /**
+   * Adds an operator-labelled defect region (its {@link MapRegion#feature()}) to the few-shot
+   * cache.
+   */
   public void addDefectExample(String scope, String type, float[] regionFeature) {
     ScopeState s = existing(scope);
     if (type == null || type.isBlank() || regionFeature == null || regionFeature.length == 0) {
@@ -150,7 +153,7 @@ public final class ScoringEngine {
 
   /**
    * The feature the engine gives a region covering {@code mask} (the frame's {@code outputHeight x
-   * outputWidth} map, row-major), as in {@link Region#feature()}: the L2-normalised mean of the
+   * outputWidth} map, row-major), as in {@link MapRegion#feature()}: the L2-normalised mean of the
    * last layer's L2-normalised patch features under the mask, each patch counted once.
    */
   public static float[] regionFeature(FrameFeatures f, boolean[] mask) {
@@ -249,7 +252,7 @@ public final class ScoringEngine {
     double z = norm.normalize(raw);
     ThresholdPolicy.Limits limits = ThresholdPolicy.limits(s.thresholds(), norm);
     Judgement verdict = limits.decide(z, warmingUp);
-    List<Region> regions =
+    List<MapRegion> regions =
         warmingUp || !limits.known() || norm.size() == 0
             ? List.of()
             : extractor.extract(

@@ -152,7 +152,7 @@ class ScoringChecksumTest {
     hash(d, s.rarity().calibration(), s.rarity().memoryImages(), s.rarity().imageRarity());
     hash(d, s.rarity().patchMap());
     hash(d, s.regions().size());
-    for (Region r : s.regions()) {
+    for (MapRegion r : s.regions()) {
       hash(d, r.top(), r.left(), r.bottom(), r.right(), r.area(), r.peak(), r.mean());
       hash(d, r.feature());
       hash(d, String.valueOf(r.defectType()), r.confidence(), String.valueOf(r.runnerUp()),

@@ -210,7 +210,7 @@ class ScoringEngineTest {
     assertFalse(s.admitted());
     assertEquals(rowsBefore, e.stats("s").imageRows()[0]);
     assertFalse(s.regions().isEmpty());
-    Region r = s.regions().get(0);
+    MapRegion r = s.regions().get(0);
     // patch (1, 2) covers map pixels rows 4..7, cols 8..11
     assertTrue(r.top() <= 5 && r.bottom() >= 6 && r.left() <= 9 && r.right() >= 10, r.toString());
     assertEquals(DIMS[1], r.feature().length);
@@ -320,7 +320,7 @@ class ScoringEngineTest {
     float[] feature = ng.regions().get(0).feature();
     e.addDefectExample("s", "dent", feature);
     FrameScore again = e.score("s", line.frame(5));
-    Region r = again.regions().get(0);
+    MapRegion r = again.regions().get(0);
     assertEquals("dent", r.defectType());
     assertEquals("scratch", r.runnerUp());
     assertTrue(r.confidence() > 0.5 && r.confidence() + r.runnerUpConfidence() > 0.999);
@@ -371,7 +371,7 @@ class ScoringEngineTest {
     }
     e.addDefectExample("s", "dent", e.score("s", line.frame(5)).regions().get(0).feature());
     e.addDefectExample("s", "scratch", unit(line.normal().layers().get(1), 0, DIMS[1]));
-    Region r = e.score("s", line.frame(5)).regions().get(0);
+    MapRegion r = e.score("s", line.frame(5)).regions().get(0);
     DefectTypeGuess g = e.classifyRegion("s", r.feature());
     assertEquals(new DefectTypeGuess(r.defectType(), r.confidence(), r.runnerUp(),
         r.runnerUpConfidence()), g);
