@@ -1,5 +1,7 @@
 package io.clipline.eval;
 
+import io.clipline.dataset.Dataset;
+import io.clipline.dataset.DatasetSample;
 import io.clipline.imaging.CropGeometry;
 import io.clipline.imaging.DecodedFrame;
 import io.clipline.imaging.FrameDecoder;
@@ -11,10 +13,10 @@ import io.clipline.inference.OfflineScorer.DetailedScore;
 import io.clipline.model.InferenceOptions;
 import io.clipline.scoring.FrameFeatures;
 import io.clipline.scoring.FrameScore;
+import io.clipline.scoring.Judgement;
 import io.clipline.scoring.ScoringConfig;
 import io.clipline.scoring.ScoringEngine;
 import io.clipline.scoring.Thresholds;
-import io.clipline.scoring.Verdict;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -56,7 +58,7 @@ public final class Evaluator {
   }
 
   /** One scored frame of one shuffle. */
-  record Scored(int sample, String scope, double normalized, double raw, Verdict verdict,
+  record Scored(int sample, String scope, double normalized, double raw, Judgement verdict,
       boolean warmingUp) {}
 
   /** A map kept for plotting: {@code THUMB × THUMB} over the model input, and its crop. */
@@ -67,15 +69,15 @@ public final class Evaluator {
       List<Metrics.RocPoint> roc, double seconds) {}
 
   /** Everything the report needs. */
-  record Result(EvalOptions options, EvalDataset dataset, List<EvalSample> samples,
+  record Result(EvalOptions options, Dataset dataset, List<DatasetSample> samples,
       List<String> scopeOf, Map<String, Integer> scopeSizes, String modelName, String scopeRule,
       List<ShuffleRun> runs, Map<Integer, Thumb> thumbs, int warmupFrames, String operatingPoint,
       int pixelImages, int skippedEmptyMasks, TypeAccuracy defectTypes) {}
 
   /** Runs the evaluation and writes the report into {@code options.out()}. */
   public Result run() throws IOException {
-    EvalDataset dataset = DatasetReader.read(options.dataset());
-    List<EvalSample> samples = select(dataset.samples());
+    Dataset dataset = EvalDatasetReader.read(options.dataset());
+    List<DatasetSample> samples = select(dataset.samples());
     if (samples.isEmpty()) {
       throw new EvalException("no images left to evaluate in " + options.dataset()
           + (options.splitGroups() != null ? " after the " + options.split() + " split" : ""));
@@ -167,7 +169,7 @@ public final class Evaluator {
    * sampled at the model-input map as for the pixel metrics), pooled by the engine as it pools a
    * detected region; each image is encoded once.
    */
-  private List<TypeAccuracy.LabelledRegion> labelledRegions(List<EvalSample> samples,
+  private List<TypeAccuracy.LabelledRegion> labelledRegions(List<DatasetSample> samples,
       ScoringConfig config, Progress progress) throws IOException {
     List<Integer> masked = new ArrayList<>();
     for (int i = 0; i < samples.size(); i++) {
@@ -182,7 +184,7 @@ public final class Evaluator {
         List<Integer> chunk = masked.subList(from, Math.min(masked.size(), from + options.batch()));
         List<EncodedFrame> encoded = scorer.encodeDetailed(decodeAll(samples, chunk));
         for (int j = 0; j < chunk.size(); j++) {
-          EvalSample sample = samples.get(chunk.get(j));
+          DatasetSample sample = samples.get(chunk.get(j));
           FrameFeatures f = encoded.get(j).features();
           boolean[] truth = truthAtMap(sample.mask(), encoded.get(j).crop(), f.outputHeight(),
               f.outputWidth());
@@ -202,14 +204,14 @@ public final class Evaluator {
   }
 
   /** Split, then the limit: evenly spread over the sorted ids so every class can appear. */
-  List<EvalSample> select(List<EvalSample> all) {
-    List<EvalSample> kept = all;
+  List<DatasetSample> select(List<DatasetSample> all) {
+    List<DatasetSample> kept = all;
     if (options.splitGroups() != null) {
       GroupSplit split = GroupSplit.read(options.splitGroups());
       kept = all.stream().filter(x -> split.partOf(x.id()) == options.split()).toList();
     }
     if (options.limit() > 0 && options.limit() < kept.size()) {
-      List<EvalSample> spread = new ArrayList<>();
+      List<DatasetSample> spread = new ArrayList<>();
       for (int i = 0; i < options.limit(); i++) {
         spread.add(kept.get((int) ((long) i * kept.size() / options.limit())));
       }
@@ -218,7 +220,7 @@ public final class Evaluator {
     return kept;
   }
 
-  String scopeOf(EvalSample sample) {
+  String scopeOf(DatasetSample sample) {
     if (options.scopeRegex() != null) {
       Matcher m = options.scopeRegex().matcher(sample.id());
       if (!m.find()) {
@@ -239,14 +241,14 @@ public final class Evaluator {
     return sample.category() == null ? "all" : sample.category();
   }
 
-  private String scopeRule(EvalDataset dataset) {
+  private String scopeRule(Dataset dataset) {
     if (options.scopeRegex() != null) {
       return "regex `" + options.scopeRegex().pattern() + "` on the image path (first group)";
     }
     if (options.scopeColumn() != null) {
       return "manifest column `" + options.scopeColumn() + "`";
     }
-    return dataset.layout() == EvalDataset.Layout.MVTEC ? "one scope per category"
+    return dataset.layout() == Dataset.Layout.MVTEC ? "one scope per category"
         : "one scope per `category` column value, else one scope for the whole manifest"
             + " (its `class` column is the defect type, not a product)";
   }
@@ -263,7 +265,7 @@ public final class Evaluator {
     return options.seed() * 1_000_003L + shuffle * 7_919L + scope.hashCode();
   }
 
-  private List<DecodedFrame> decodeAll(List<EvalSample> samples, List<Integer> indices)
+  private List<DecodedFrame> decodeAll(List<DatasetSample> samples, List<Integer> indices)
       throws IOException {
     List<DecodedFrame> frames = new ArrayList<>(indices.size());
     for (int i : indices) {
@@ -284,7 +286,7 @@ public final class Evaluator {
    * with their mask at map resolution; defective frames without a mask or with an empty one are
    * left out of the pixel metrics (they stay in the image metrics).
    */
-  private void collectPixels(EvalSample sample, DetailedScore scored, boolean warmingUp,
+  private void collectPixels(DatasetSample sample, DetailedScore scored, boolean warmingUp,
       PixelCollector all, PixelCollector late, int[] stats) throws IOException {
     FrameScore f = scored.score();
     boolean[] truth = null;
@@ -351,7 +353,7 @@ public final class Evaluator {
     return out;
   }
 
-  static StreamMetrics metrics(List<EvalSample> samples, List<Scored> frames, PixelCollector pixels) {
+  static StreamMetrics metrics(List<DatasetSample> samples, List<Scored> frames, PixelCollector pixels) {
     int n = frames.size();
     double[] z = new double[n];
     double[] raw = new double[n];
@@ -366,17 +368,17 @@ public final class Evaluator {
       raw[i] = f.raw();
       labels[i] = samples.get(f.sample()).defective();
       defective += labels[i] ? 1 : 0;
-      boolean rejected = f.verdict() == Verdict.NG;
+      boolean rejected = f.verdict() == Judgement.NG;
       falseRejects += !labels[i] && rejected ? 1 : 0;
       escapes += labels[i] && !rejected ? 1 : 0;
-      unsure += f.verdict() == Verdict.UNSURE ? 1 : 0;
+      unsure += f.verdict() == Judgement.UNSURE ? 1 : 0;
     }
     Map<String, Double> perType = new TreeMap<>();
     for (String type : new TreeSet<>(frames.stream()
-        .map(f -> samples.get(f.sample())).filter(EvalSample::defective)
-        .map(EvalSample::defectType).toList())) {
+        .map(f -> samples.get(f.sample())).filter(DatasetSample::defective)
+        .map(DatasetSample::defectType).toList())) {
       List<Scored> subset = frames.stream().filter(f -> {
-        EvalSample e = samples.get(f.sample());
+        DatasetSample e = samples.get(f.sample());
         return !e.defective() || e.defectType().equals(type);
       }).toList();
       double[] zs = subset.stream().mapToDouble(Scored::normalized).toArray();
@@ -395,7 +397,7 @@ public final class Evaluator {
         n == 0 ? Double.NaN : unsure / (double) n, perType);
   }
 
-  private static List<Metrics.RocPoint> roc(List<EvalSample> samples, List<Scored> frames) {
+  private static List<Metrics.RocPoint> roc(List<DatasetSample> samples, List<Scored> frames) {
     double[] z = frames.stream().mapToDouble(Scored::normalized).toArray();
     boolean[] labels = new boolean[frames.size()];
     for (int i = 0; i < labels.length; i++) {

@@ -1,5 +1,6 @@
 package io.clipline.eval;
 
+import io.clipline.dataset.DatasetReader;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.clipline.eval;
 
+import io.clipline.dataset.DatasetSample;
 import io.clipline.eval.Evaluator.Result;
 import io.clipline.eval.Evaluator.Scored;
 import io.clipline.eval.Evaluator.ShuffleRun;
@@ -113,7 +114,7 @@ final class Plots {
       List<Scored> tiles = rows.get(row);
       for (int c = 0; c < tiles.size(); c++) {
         Scored f = tiles.get(c);
-        EvalSample sample = r.samples().get(f.sample());
+        DatasetSample sample = r.samples().get(f.sample());
         Thumb thumb = r.thumbs().get(f.sample());
         int x0 = c * TILE;
         int y0 = top + header;
@@ -129,7 +130,7 @@ final class Plots {
     ImageIO.write(img, "png", file.toFile());
   }
 
-  private static void drawTile(Graphics2D g, EvalSample sample, Thumb thumb, int x0, int y0,
+  private static void drawTile(Graphics2D g, DatasetSample sample, Thumb thumb, int x0, int y0,
       float lo, float hi) throws IOException {
     CropGeometry crop = thumb.crop();
     BufferedImage source = ImageIO.read(sample.image().toFile());

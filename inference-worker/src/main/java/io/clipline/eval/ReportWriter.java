@@ -2,6 +2,7 @@ package io.clipline.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.clipline.dataset.DatasetSample;
 import io.clipline.eval.Evaluator.Result;
 import io.clipline.eval.Evaluator.ShuffleRun;
 import io.clipline.eval.TypeAccuracy.TypeShuffle;
@@ -76,7 +77,7 @@ final class ReportWriter {
     opts.put("operatingPoint", r.operatingPoint());
     root.put("options", opts);
     root.put("images", r.samples().size());
-    root.put("defective", r.samples().stream().filter(EvalSample::defective).count());
+    root.put("defective", r.samples().stream().filter(DatasetSample::defective).count());
     root.put("scopes", r.scopeSizes());
     root.put("pixelMetricImages", r.pixelImages());
     root.put("pixelMetricSkippedDefectiveWithoutMask", r.skippedEmptyMasks());
@@ -165,7 +166,7 @@ final class ReportWriter {
 
   /** Defective images of the evaluated set that gave no labelled region. */
   private static long withoutMask(Result r) {
-    long defective = r.samples().stream().filter(EvalSample::defective).count();
+    long defective = r.samples().stream().filter(DatasetSample::defective).count();
     return defective - r.defectTypes().regionsPerType().values().stream().mapToInt(i -> i).sum();
   }
 
@@ -227,7 +228,7 @@ final class ReportWriter {
   static String markdown(Result r) {
     EvalOptions o = r.options();
     StringBuilder md = new StringBuilder();
-    long defective = r.samples().stream().filter(EvalSample::defective).count();
+    long defective = r.samples().stream().filter(DatasetSample::defective).count();
     double seconds = r.runs().stream().mapToDouble(ShuffleRun::seconds).sum();
     long frames = r.runs().stream().mapToLong(run -> run.frames().size()).sum();
     md.append("# Evaluation: ").append(r.dataset().name()).append(" / ").append(r.modelName())

@@ -4,11 +4,12 @@ import io.clipline.imaging.CropGeometry;
 import io.clipline.schemas.BoundingBox;
 import io.clipline.schemas.LabelAction;
 import io.clipline.schemas.OperatorLabel;
+import io.clipline.schemas.Verdict;
 import io.clipline.scoring.DefectTypes;
 import io.clipline.scoring.FrameFeatures;
+import io.clipline.scoring.Judgement;
 import io.clipline.scoring.ScopeProfile;
 import io.clipline.scoring.ScoringEngine;
-import io.clipline.scoring.Verdict;
 import io.clipline.worker.LabelOutcome;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,9 +90,9 @@ final class LabelApplier {
       return;
     }
     boolean applied = false;
-    if (label.getConfirmedVerdict() == io.clipline.schemas.Verdict.NG
+    if (label.getConfirmedVerdict() == Verdict.NG
         && (label.getAction() == LabelAction.CONFIRM || label.getAction() == LabelAction.OVERRIDE)) {
-      boolean forgot = engine.label(frame.scope(), frame.sequence(), Verdict.NG);
+      boolean forgot = engine.label(frame.scope(), frame.sequence(), Judgement.NG);
       LOG.debug("label {}: frame {} is NG; scope {} {}", label.getLabelId(), label.getFrameId(),
           frame.scope(), forgot ? "forgot what it learned from it" : "had learned nothing from it");
       applied = true;

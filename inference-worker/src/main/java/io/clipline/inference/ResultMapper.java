@@ -3,7 +3,8 @@ package io.clipline.inference;
 import io.clipline.imaging.CropGeometry;
 import io.clipline.schemas.Verdict;
 import io.clipline.scoring.FrameScore;
-import io.clipline.scoring.Region;
+import io.clipline.scoring.Judgement;
+import io.clipline.scoring.MapRegion;
 import io.clipline.scoring.Thresholds;
 import io.clipline.worker.FrameResult;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ final class ResultMapper {
   static FrameResult toResult(
       String scope, FrameScore score, CropGeometry crop, Thresholds thresholds) {
     List<FrameResult.Region> regions = new ArrayList<>();
-    for (Region r : score.regions()) {
+    for (MapRegion r : score.regions()) {
       regions.add(toFrameRegion(r, score, crop));
     }
     Float text = score.text() == null ? null : (float) score.text().imageProbability();
@@ -42,8 +43,8 @@ final class ResultMapper {
         regions);
   }
 
-  /** The wire verdict of an engine verdict. */
-  static Verdict verdict(io.clipline.scoring.Verdict v) {
+  /** The wire verdict of the engine's judgement. */
+  static Verdict verdict(Judgement v) {
     return switch (v) {
       case OK -> Verdict.OK;
       case NG -> Verdict.NG;
@@ -52,7 +53,8 @@ final class ResultMapper {
   }
 
   /** A region of the model-input map as a box of frame pixels, its area scaled alike. */
-  private static FrameResult.Region toFrameRegion(Region r, FrameScore score, CropGeometry crop) {
+  private static FrameResult.Region toFrameRegion(
+      MapRegion r, FrameScore score, CropGeometry crop) {
     int x0 = (int) Math.floor(crop.toSourceX(r.left() / (double) score.outputWidth()));
     int y0 = (int) Math.floor(crop.toSourceY(r.top() / (double) score.outputHeight()));
     int x1 = (int) Math.ceil(crop.toSourceX((r.right() + 1) / (double) score.outputWidth()));

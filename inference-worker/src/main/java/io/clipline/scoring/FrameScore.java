@@ -31,9 +31,9 @@ public record FrameScore(
     float[] anomalyMap,
     double rawScore,
     double normalizedScore,
-    Verdict verdict,
+    Judgement verdict,
     boolean warmingUp,
     boolean admitted,
     TextPart text,
     RarityPart rarity,
-    List<Region> regions) {}
+    List<MapRegion> regions) {}

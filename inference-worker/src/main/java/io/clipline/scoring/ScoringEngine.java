@@ -115,18 +115,21 @@ public final class ScoringEngine {
    * (when still held) so that a defect does not become "normal"; returns true when something was
    * removed.
    */
-  public boolean label(String scope, long sequence, Verdict truth) {
+  public boolean label(String scope, long sequence, Judgement truth) {
     ScopeState s = existing(scope);
     if (truth == null) {
       throw new IllegalArgumentException("truth must not be null");
     }
-    if (truth != Verdict.NG) {
+    if (truth != Judgement.NG) {
       return false;
     }
     return s.forget(sequence);
   }
 
-  /** Adds an operator-labelled defect region (its {@link Region#feature()}) to the few-shot cache. */
+  /**
+   * Adds an operator-labelled defect region (its {@link MapRegion#feature()}) to the few-shot
+   * cache.
+   */
   public void addDefectExample(String scope, String type, float[] regionFeature) {
     ScopeState s = existing(scope);
     if (type == null || type.isBlank() || regionFeature == null || regionFeature.length == 0) {
@@ -150,7 +153,7 @@ public final class ScoringEngine {
 
   /**
    * The feature the engine gives a region covering {@code mask} (the frame's {@code outputHeight x
-   * outputWidth} map, row-major), as in {@link Region#feature()}: the L2-normalised mean of the
+   * outputWidth} map, row-major), as in {@link MapRegion#feature()}: the L2-normalised mean of the
    * last layer's L2-normalised patch features under the mask, each patch counted once.
    */
   public static float[] regionFeature(FrameFeatures f, boolean[] mask) {
@@ -248,8 +251,8 @@ public final class ScoringEngine {
     RobustNormalizer norm = s.normalizer();
     double z = norm.normalize(raw);
     ThresholdPolicy.Limits limits = ThresholdPolicy.limits(s.thresholds(), norm);
-    Verdict verdict = limits.decide(z, warmingUp);
-    List<Region> regions =
+    Judgement verdict = limits.decide(z, warmingUp);
+    List<MapRegion> regions =
         warmingUp || !limits.known() || norm.size() == 0
             ? List.of()
             : extractor.extract(
@@ -259,8 +262,8 @@ public final class ScoringEngine {
 
     boolean admit =
         seeding
-            || verdict == Verdict.OK
-            || (verdict == Verdict.UNSURE && (warmingUp || config.learnFromUnsure()));
+            || verdict == Judgement.OK
+            || (verdict == Judgement.UNSURE && (warmingUp || config.learnFromUnsure()));
     if (admit) {
       rarity.admit(s, sequence, seeding);
     }

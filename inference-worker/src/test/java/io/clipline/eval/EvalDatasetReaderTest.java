@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clipline.dataset.Dataset;
+import io.clipline.dataset.DatasetSample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,14 +33,14 @@ class EvalDatasetReaderTest {
         + "Free/images/exp2_num_2.jpg,0,Free,\n"
         + "Crack/images/exp1_num_1.jpg,1,Crack,Crack/masks/exp1_num_1.png\n");
 
-    EvalDataset d = DatasetReader.read(dir);
+    Dataset d = EvalDatasetReader.read(dir);
 
-    assertEquals(EvalDataset.Layout.MANIFEST, d.layout());
-    List<EvalSample> s = d.samples();
+    assertEquals(Dataset.Layout.MANIFEST, d.layout());
+    List<DatasetSample> s = d.samples();
     assertEquals("Crack/images/exp1_num_1.jpg", s.get(0).id());
     assertEquals("Crack", s.get(0).defectType());
     assertEquals(dir.resolve("Crack/masks/exp1_num_1.png"), s.get(0).mask());
-    assertEquals(EvalSample.GOOD, s.get(1).defectType());
+    assertEquals(DatasetSample.GOOD, s.get(1).defectType());
     assertNull(s.get(1).mask());
     assertEquals("Free", s.get(1).columns().get("class"));
   }
@@ -47,7 +49,7 @@ class EvalDatasetReaderTest {
   void shouldNameTheColumnWhenHeaderLacksLabel() throws IOException {
     Path csv = dir.resolve("m.csv");
     Files.writeString(csv, "path,lbl,class,mask_path\na.jpg,0,Free,\n");
-    EvalException e = assertThrows(EvalException.class, () -> DatasetReader.read(csv));
+    EvalException e = assertThrows(EvalException.class, () -> EvalDatasetReader.read(csv));
     assertTrue(e.getMessage().contains("'label'"), e.getMessage());
   }
 
@@ -56,20 +58,20 @@ class EvalDatasetReaderTest {
     touch("a.jpg");
     Path csv = dir.resolve("m.csv");
     Files.writeString(csv, "path,label\na.jpg,yes\n");
-    EvalException e = assertThrows(EvalException.class, () -> DatasetReader.read(csv));
+    EvalException e = assertThrows(EvalException.class, () -> EvalDatasetReader.read(csv));
     assertTrue(e.getMessage().contains("row 2 column 'label'"), e.getMessage());
   }
 
   @Test
   void shouldFailClearlyWhenDatasetIsMissing() {
-    EvalException e = assertThrows(EvalException.class, () -> DatasetReader.read(dir.resolve("nope")));
+    EvalException e = assertThrows(EvalException.class, () -> EvalDatasetReader.read(dir.resolve("nope")));
     assertTrue(e.getMessage().startsWith("dataset not found"), e.getMessage());
   }
 
   @Test
   void shouldFailClearlyWhenLayoutIsUnknown() throws IOException {
     touch("random/file.txt");
-    EvalException e = assertThrows(EvalException.class, () -> DatasetReader.read(dir));
+    EvalException e = assertThrows(EvalException.class, () -> EvalDatasetReader.read(dir));
     assertTrue(e.getMessage().startsWith("unknown dataset layout"), e.getMessage());
   }
 
@@ -81,11 +83,11 @@ class EvalDatasetReaderTest {
     touch("bottle/train/good/000.png");
     touch("candle/test/good/001.JPG");
 
-    EvalDataset d = DatasetReader.read(dir);
+    Dataset d = EvalDatasetReader.read(dir);
 
-    assertEquals(EvalDataset.Layout.MVTEC, d.layout());
+    assertEquals(Dataset.Layout.MVTEC, d.layout());
     assertEquals(3, d.samples().size(), "test images only");
-    EvalSample broken = d.samples().get(0);
+    DatasetSample broken = d.samples().get(0);
     assertEquals("bottle/test/broken_large/000.png", broken.id());
     assertTrue(broken.defective());
     assertEquals("broken_large", broken.defectType());

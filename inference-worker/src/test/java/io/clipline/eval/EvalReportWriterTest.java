@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clipline.dataset.Dataset;
+import io.clipline.dataset.DatasetSample;
+import io.clipline.dataset.DatasetSample.Label;
 import io.clipline.eval.TypeAccuracy.LabelledRegion;
 import io.clipline.scoring.ScoringConfig;
 import java.nio.file.Path;
@@ -19,20 +22,21 @@ class EvalReportWriterTest {
   private static Evaluator.Result result(int typeShots) {
     EvalOptions options = new EvalOptions(Path.of("manifest.csv"), Path.of("model"), 2, 1L, 0,
         typeShots, null, null, null, null, Path.of("out"), 0, 8, 4, 1.0);
-    List<EvalSample> samples = new ArrayList<>();
+    List<DatasetSample> samples = new ArrayList<>();
     List<LabelledRegion> regions = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       String type = i < 4 ? "crack" : "hole";
-      samples.add(new EvalSample("img" + i + ".png", Path.of("img" + i + ".png"), true, type,
-          Path.of("mask" + i + ".png"), null, Map.of()));
+      samples.add(new DatasetSample("img" + i + ".png", Path.of("img" + i + ".png"),
+          Label.DEFECTIVE, type, Path.of("mask" + i + ".png"), null, Map.of()));
       regions.add(new LabelledRegion(i, type, i < 4 ? new float[] {1, 0} : new float[] {0, 1}));
     }
-    samples.add(new EvalSample("no-mask.png", Path.of("no-mask.png"), true, "crack", null, null,
-        Map.of()));
+    samples.add(new DatasetSample("no-mask.png", Path.of("no-mask.png"), Label.DEFECTIVE, "crack",
+        null, null, Map.of()));
     TypeAccuracy types = typeShots == 0 ? null
         : TypeAccuracy.measure(regions, typeShots, options.shuffles(), 1, ScoringConfig.defaults());
     return new Evaluator.Result(options,
-        new EvalDataset("toy", Path.of("."), EvalDataset.Layout.MANIFEST, samples), samples,
+        new Dataset("toy", Path.of("."), Path.of("manifest.csv"), Dataset.Layout.MANIFEST,
+            List.of(), samples), samples,
         List.of(), Map.of("all", samples.size()), "toy-model", "one scope", List.of(), Map.of(),
         20, "fixed", 0, 0, types);
   }

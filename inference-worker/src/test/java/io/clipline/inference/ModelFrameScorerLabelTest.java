@@ -15,6 +15,7 @@ import io.clipline.schemas.OperatorLabel;
 import io.clipline.schemas.Verdict;
 import io.clipline.schemas.serde.TrustedRecords;
 import io.clipline.scoring.DefectTypeGuess;
+import io.clipline.scoring.Judgement;
 import io.clipline.scoring.ScoringConfig;
 import io.clipline.scoring.ScoringEngine;
 import io.clipline.worker.LabelOutcome;
@@ -113,7 +114,7 @@ class ModelFrameScorerLabelTest {
           "the frame's rows are gone: " + rowsBefore + " -> " + imageRows(scorer));
       assertTrue(prototypes(scorer) <= prototypesBefore);
       // Nothing of f-2 is left to forget.
-      assertEquals(false, scorer.engine().label(SCOPE, 3, io.clipline.scoring.Verdict.NG));
+      assertEquals(false, scorer.engine().label(SCOPE, 3, Judgement.NG));
     }
   }
 

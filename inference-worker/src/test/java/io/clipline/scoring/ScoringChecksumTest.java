@@ -98,7 +98,7 @@ class ScoringChecksumTest {
         seen[3] += score.regions().size();
         seen[4] += (int) score.regions().stream().filter(r -> r.defectType() != null).count();
         if (defect && i % 3 == 0) {
-          boolean forgot = engine.label(scope, score.sequence(), Verdict.NG);
+          boolean forgot = engine.label(scope, score.sequence(), Judgement.NG);
           seen[5] += forgot ? 1 : 0;
           hash(digest, "label", forgot);
         }
@@ -152,7 +152,7 @@ class ScoringChecksumTest {
     hash(d, s.rarity().calibration(), s.rarity().memoryImages(), s.rarity().imageRarity());
     hash(d, s.rarity().patchMap());
     hash(d, s.regions().size());
-    for (Region r : s.regions()) {
+    for (MapRegion r : s.regions()) {
       hash(d, r.top(), r.left(), r.bottom(), r.right(), r.area(), r.peak(), r.mean());
       hash(d, r.feature());
       hash(d, String.valueOf(r.defectType()), r.confidence(), String.valueOf(r.runnerUp()),

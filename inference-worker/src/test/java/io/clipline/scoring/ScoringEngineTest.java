@@ -89,7 +89,7 @@ class ScoringEngineTest {
     FrameScore s = e.score("cam1", new Line(1).normal());
     assertEquals(1, s.sequence());
     assertTrue(s.warmingUp());
-    assertEquals(Verdict.UNSURE, s.verdict());
+    assertEquals(Judgement.UNSURE, s.verdict());
     assertTrue(s.admitted());
     assertEquals(0, s.rarity().memoryImages());
     assertArrayEquals(new float[ROWS * COLS], s.patchMap(), 0f);
@@ -194,7 +194,7 @@ class ScoringEngineTest {
     }
     assertEquals(0.0, s.rawScore(), 1e-6);
     assertEquals(0.0, s.normalizedScore(), 1e-6);
-    assertEquals(Verdict.OK, s.verdict());
+    assertEquals(Judgement.OK, s.verdict());
   }
 
   @Test
@@ -206,17 +206,17 @@ class ScoringEngineTest {
     }
     int rowsBefore = e.stats("s").imageRows()[0];
     FrameScore s = e.score("s", line.frame(1 * COLS + 2));
-    assertEquals(Verdict.NG, s.verdict());
+    assertEquals(Judgement.NG, s.verdict());
     assertFalse(s.admitted());
     assertEquals(rowsBefore, e.stats("s").imageRows()[0]);
     assertFalse(s.regions().isEmpty());
-    Region r = s.regions().get(0);
+    MapRegion r = s.regions().get(0);
     // patch (1, 2) covers map pixels rows 4..7, cols 8..11
     assertTrue(r.top() <= 5 && r.bottom() >= 6 && r.left() <= 9 && r.right() >= 10, r.toString());
     assertEquals(DIMS[1], r.feature().length);
     assertNull(r.defectType());
     FrameScore next = e.score("s", line.normal());
-    assertTrue(next.verdict() != Verdict.NG, next.verdict().toString());
+    assertTrue(next.verdict() != Judgement.NG, next.verdict().toString());
   }
 
   @Test
@@ -229,9 +229,9 @@ class ScoringEngineTest {
       first = first == null ? s : first;
     }
     assertEquals(10, e.stats("s").imageRows()[0]);
-    assertTrue(e.label("s", first.sequence(), Verdict.NG));
+    assertTrue(e.label("s", first.sequence(), Judgement.NG));
     assertEquals(9, e.stats("s").imageRows()[0]);
-    assertFalse(e.label("s", first.sequence(), Verdict.OK));
+    assertFalse(e.label("s", first.sequence(), Judgement.OK));
   }
 
   @Test
@@ -255,11 +255,11 @@ class ScoringEngineTest {
       e.score("s", line.normal());
     }
     e.setThresholds("s", Thresholds.fixed(-1e9, 1e9));
-    assertEquals(Verdict.UNSURE, e.score("s", line.normal()).verdict());
+    assertEquals(Judgement.UNSURE, e.score("s", line.normal()).verdict());
     e.setThresholds("s", Thresholds.fixed(1e9, 1e9));
-    assertEquals(Verdict.OK, e.score("s", line.normal()).verdict());
+    assertEquals(Judgement.OK, e.score("s", line.normal()).verdict());
     e.setThresholds("s", Thresholds.fixed(-1e9, -1e9));
-    assertEquals(Verdict.NG, e.score("s", line.normal()).verdict());
+    assertEquals(Judgement.NG, e.score("s", line.normal()).verdict());
   }
 
   @Test
@@ -277,7 +277,7 @@ class ScoringEngineTest {
     int ng = 0;
     int frames = 400;
     for (int i = 0; i < frames; i++) {
-      if (e.score("s", line.normal()).verdict() == Verdict.NG) {
+      if (e.score("s", line.normal()).verdict() == Judgement.NG) {
         ng++;
       }
     }
@@ -316,11 +316,11 @@ class ScoringEngineTest {
       e.score("s", line.normal());
     }
     FrameScore ng = e.score("s", line.frame(5));
-    assertEquals(Verdict.NG, ng.verdict());
+    assertEquals(Judgement.NG, ng.verdict());
     float[] feature = ng.regions().get(0).feature();
     e.addDefectExample("s", "dent", feature);
     FrameScore again = e.score("s", line.frame(5));
-    Region r = again.regions().get(0);
+    MapRegion r = again.regions().get(0);
     assertEquals("dent", r.defectType());
     assertEquals("scratch", r.runnerUp());
     assertTrue(r.confidence() > 0.5 && r.confidence() + r.runnerUpConfidence() > 0.999);
@@ -371,7 +371,7 @@ class ScoringEngineTest {
     }
     e.addDefectExample("s", "dent", e.score("s", line.frame(5)).regions().get(0).feature());
     e.addDefectExample("s", "scratch", unit(line.normal().layers().get(1), 0, DIMS[1]));
-    Region r = e.score("s", line.frame(5)).regions().get(0);
+    MapRegion r = e.score("s", line.frame(5)).regions().get(0);
     DefectTypeGuess g = e.classifyRegion("s", r.feature());
     assertEquals(new DefectTypeGuess(r.defectType(), r.confidence(), r.runnerUp(),
         r.runnerUpConfidence()), g);

@@ -1,7 +1,7 @@
 package io.clipline.scoring.post;
 
+import io.clipline.scoring.Judgement;
 import io.clipline.scoring.Thresholds;
-import io.clipline.scoring.Verdict;
 import io.clipline.scoring.memory.RobustNormalizer;
 
 /**
@@ -28,7 +28,7 @@ public final class ThresholdPolicy {
     }
 
     /** The verdict for {@code z}, as {@link ThresholdPolicy#decide}. */
-    public Verdict decide(double z, boolean warmingUp) {
+    public Judgement decide(double z, boolean warmingUp) {
       return ThresholdPolicy.decide(z, ok, ng, warmingUp);
     }
   }
@@ -46,13 +46,13 @@ public final class ThresholdPolicy {
    * OK below {@code ok}, NG at or above {@code ng}, UNSURE in between, while warming up, or when
    * {@code ng} (or the score) is not known (NaN).
    */
-  public static Verdict decide(double z, double ok, double ng, boolean warmingUp) {
+  public static Judgement decide(double z, double ok, double ng, boolean warmingUp) {
     if (warmingUp || Double.isNaN(ng) || Double.isNaN(z)) {
-      return Verdict.UNSURE;
+      return Judgement.UNSURE;
     }
     if (z >= ng) {
-      return Verdict.NG;
+      return Judgement.NG;
     }
-    return z < ok ? Verdict.OK : Verdict.UNSURE;
+    return z < ok ? Judgement.OK : Judgement.UNSURE;
   }
 }

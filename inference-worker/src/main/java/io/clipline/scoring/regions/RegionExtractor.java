@@ -2,7 +2,7 @@ package io.clipline.scoring.regions;
 
 import io.clipline.scoring.DefectTypeGuess;
 import io.clipline.scoring.FrameFeatures;
-import io.clipline.scoring.Region;
+import io.clipline.scoring.MapRegion;
 import io.clipline.scoring.ScopeProfile;
 import io.clipline.scoring.internal.Vectors;
 import io.clipline.scoring.memory.FewShotTypeCache;
@@ -34,16 +34,16 @@ public final class RegionExtractor {
    * @param examples the scope's few-shot examples
    * @param profile the scope's profile (its defect types)
    */
-  public List<Region> extract(
+  public List<MapRegion> extract(
       float[] map, int h, int w, double threshold, FrameFeatures f, float[] lastLayer, int dim,
       FewShotTypeCache examples, ScopeProfile profile) {
     List<Components.Blob> blobs = Components.find(map, h, w, threshold, maxRegions);
-    List<Region> out = new ArrayList<>(blobs.size());
+    List<MapRegion> out = new ArrayList<>(blobs.size());
     for (Components.Blob b : blobs) {
       float[] feature = pooledFeature(b.pixels(), h, w, f.rows(), f.cols(), lastLayer, dim);
       DefectTypeGuess g = typer.typeOf(feature, examples, profile);
       out.add(
-          new Region(
+          new MapRegion(
               b.top(), b.left(), b.bottom(), b.right(), b.area(), b.peak(), b.mean(), feature,
               g == null ? null : g.type(), g == null ? Double.NaN : g.confidence(),
               g == null ? null : g.runnerUp(), g == null ? Double.NaN : g.runnerUpConfidence()));
@@ -53,7 +53,7 @@ public final class RegionExtractor {
 
   /**
    * The feature of a region covering {@code mask} (the frame's {@code outputHeight x
-   * outputWidth} map, row-major), as in {@link Region#feature()}: the L2-normalised mean of the
+   * outputWidth} map, row-major), as in {@link MapRegion#feature()}: the L2-normalised mean of the
    * last layer's L2-normalised patch features under the mask, each patch counted once.
    */
   public static float[] regionFeature(FrameFeatures f, boolean[] mask) {

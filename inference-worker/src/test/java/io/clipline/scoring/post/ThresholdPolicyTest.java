@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clipline.scoring.Judgement;
 import io.clipline.scoring.Thresholds;
-import io.clipline.scoring.Verdict;
 import io.clipline.scoring.memory.RobustNormalizer;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +30,7 @@ class ThresholdPolicyTest {
         ThresholdPolicy.limits(
             Thresholds.forFalseRejectRate(0.1, 0.5), new RobustNormalizer(10, 0.01));
     assertFalse(limits.known());
-    assertEquals(Verdict.UNSURE, limits.decide(100, false));
+    assertEquals(Judgement.UNSURE, limits.decide(100, false));
   }
 
   @Test
@@ -44,9 +44,9 @@ class ThresholdPolicyTest {
     double expectedNg = history.normalizedQuantile(0.9);
     assertEquals(expectedNg, limits.ng(), 0.0);
     assertEquals(expectedNg - 0.5, limits.ok(), 0.0);
-    assertEquals(Verdict.NG, limits.decide(expectedNg, false));
-    assertEquals(Verdict.UNSURE, limits.decide(expectedNg - 0.25, false));
-    assertEquals(Verdict.OK, limits.decide(expectedNg - 0.75, false));
-    assertEquals(Verdict.UNSURE, limits.decide(expectedNg + 10, true));
+    assertEquals(Judgement.NG, limits.decide(expectedNg, false));
+    assertEquals(Judgement.UNSURE, limits.decide(expectedNg - 0.25, false));
+    assertEquals(Judgement.OK, limits.decide(expectedNg - 0.75, false));
+    assertEquals(Judgement.UNSURE, limits.decide(expectedNg + 10, true));
   }
 }

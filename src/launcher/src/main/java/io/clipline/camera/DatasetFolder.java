@@ -1,7 +1,10 @@
 package io.clipline.camera;
 
-import io.clipline.camera.internal.ManifestCsv;
 import io.clipline.camera.internal.Seeds;
+import io.clipline.dataset.Dataset;
+import io.clipline.dataset.Dataset.Layout;
+import io.clipline.dataset.DatasetReader;
+import io.clipline.dataset.DatasetSample;
 import io.clipline.schemas.FrameEncoding;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,12 +16,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Frames from a folder of real images, sent as the files' bytes (JPEG or PNG, by extension) so
- * the worker decodes them. Three layouts are recognised, in this order:
+ * the worker decodes them. The folder is read by {@link DatasetReader}, as {@code clipline eval}
+ * reads it; three layouts are recognised, in this order:
  *
  * <ol>
  *   <li>a manifest CSV (the path itself, or {@code manifest.csv} in the folder) with the columns
@@ -34,19 +36,19 @@ import java.util.stream.Stream;
  * images are drawn uniformly. The choice depends only on the seed, the camera and the sequence.
  */
 public final class DatasetFolder implements FrameSource {
-  /** How the folder was read. */
-  public enum Layout {
-    MANIFEST,
-    MVTEC,
-    FLAT
-  }
-
   /** One image of the dataset: its file, its category (the product) and its ground truth. */
   public record Entry(Path file, String category, GroundTruth truth) {}
 
   private static final String LAYOUTS = "expected a manifest CSV (columns path,label[,class,"
       + "mask_path]), MVTec-AD/VisA folders <category>/test/<defect>/*.png, or image files"
       + " directly in the folder";
+
+  /**
+   * The simulator's reading of a dataset: only files it can send (PNG, JPEG), flat folders
+   * allowed, masks not used, the header trimmed and lower-cased, extra fields ignored.
+   */
+  private static final DatasetReader.Rules RULES = new DatasetReader.Rules(
+      List.of(".png", ".jpg", ".jpeg"), true, "defect", false, false, true);
 
   private final Path root;
   private final Layout layout;
@@ -82,35 +84,37 @@ public final class DatasetFolder implements FrameSource {
       throw new IllegalArgumentException("defectRate must be in [0, 1], got " + defectRate);
     }
     Path root = path.toAbsolutePath().normalize();
-    if (!Files.exists(root)) {
-      throw new DatasetException(root, "dataset folder does not exist; " + LAYOUTS);
+    if (Files.isRegularFile(root)
+        && !root.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
+      throw new DatasetException(root, "not a folder and not a .csv manifest; " + LAYOUTS);
     }
-    if (Files.isRegularFile(root)) {
-      if (!root.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
-        throw new DatasetException(root, "not a folder and not a .csv manifest; " + LAYOUTS);
+    Dataset dataset = DatasetReader.read(root, RULES, new Messages());
+    String folderName =
+        dataset.root().getFileName() == null ? "" : dataset.root().getFileName().toString();
+    List<Entry> entries = new ArrayList<>();
+    for (DatasetSample sample : dataset.samples()) {
+      if (dataset.layout() == Layout.MANIFEST) {
+        encodingOf(sample.image());
       }
-      return manifest(root, defectRate, seed);
+      String category = dataset.layout() == Layout.MVTEC ? sample.category() : folderName;
+      entries.add(new Entry(sample.image(), category, truthOf(sample)));
     }
-    Path manifest = root.resolve("manifest.csv");
-    if (Files.isRegularFile(manifest)) {
-      return manifest(manifest, defectRate, seed);
+    if (entries.isEmpty() && dataset.layout() == Layout.MANIFEST) {
+      throw new DatasetException(dataset.source(), "manifest lists no images (only a header)");
     }
-    List<Path> categoryDirs = Files.isDirectory(root.resolve("test"))
-        ? List.of(root)
-        : subfolders(root).stream().filter(d -> Files.isDirectory(d.resolve("test"))).toList();
-    if (!categoryDirs.isEmpty()) {
-      return mvtec(root, categoryDirs, defectRate, seed);
+    if (entries.isEmpty() && dataset.layout() == Layout.MVTEC) {
+      throw new DatasetException(root, "no images (*.png, *.jpg, *.jpeg) found under "
+          + "<category>/test/<defect>/ in categories " + dataset.categories());
     }
-    List<Path> images = images(root);
-    if (!images.isEmpty()) {
-      String category = root.getFileName() == null ? "" : root.getFileName().toString();
-      List<Entry> entries =
-          images.stream().map(f -> new Entry(f, category, GroundTruth.unknown())).toList();
-      return new DatasetFolder(root, Layout.FLAT, entries, defectRate, seed);
-    }
-    List<String> found = subfolders(root).stream().map(d -> d.getFileName().toString()).toList();
-    throw new DatasetException(root, "unknown layout: " + LAYOUTS + "; found "
-        + (found.isEmpty() ? "an empty folder" : "subfolders " + found + " and no images"));
+    return new DatasetFolder(dataset.source(), dataset.layout(), entries, defectRate, seed);
+  }
+
+  private static GroundTruth truthOf(DatasetSample sample) {
+    return switch (sample.label()) {
+      case NORMAL -> GroundTruth.normal(Optional.empty());
+      case DEFECTIVE -> GroundTruth.defective(sample.defectType(), Optional.empty());
+      case UNLABELLED -> GroundTruth.unknown();
+    };
   }
 
   public Path root() {
@@ -164,72 +168,62 @@ public final class DatasetFolder implements FrameSource {
     throw new DatasetException(file, "expected a .png, .jpg or .jpeg file");
   }
 
-  private static DatasetFolder manifest(Path csv, double defectRate, long seed) {
-    Path folder = csv.getParent();
-    String category = folder.getFileName() == null ? "" : folder.getFileName().toString();
-    List<Entry> entries = new ArrayList<>();
-    for (ManifestCsv.Row row : ManifestCsv.read(csv)) {
-      Path file = folder.resolve(row.path()).normalize();
-      if (!Files.isRegularFile(file)) {
-        throw new DatasetException(csv, "line " + row.lineNumber() + ": image " + row.path()
-            + " not found (expected relative to " + folder + ")");
-      }
-      encodingOf(file);
-      GroundTruth truth = row.defective()
-          ? GroundTruth.defective(row.defectClass().isBlank() ? "defect" : row.defectClass(),
-              Optional.empty())
-          : GroundTruth.normal(Optional.empty());
-      entries.add(new Entry(file, category, truth));
+  /** The simulator's words for a dataset it cannot use, each naming the file or folder. */
+  private static final class Messages implements DatasetReader.Complaints {
+    @Override
+    public RuntimeException notFound(Path location) {
+      return new DatasetException(location, "dataset folder does not exist; " + LAYOUTS);
     }
-    if (entries.isEmpty()) {
-      throw new DatasetException(csv, "manifest lists no images (only a header)");
-    }
-    return new DatasetFolder(csv, Layout.MANIFEST, entries, defectRate, seed);
-  }
 
-  private static DatasetFolder mvtec(Path root, List<Path> categoryDirs, double defectRate,
-      long seed) {
-    List<Entry> entries = new ArrayList<>();
-    for (Path categoryDir : categoryDirs) {
-      String category = categoryDir.getFileName().toString();
-      for (Path defectDir : subfolders(categoryDir.resolve("test"))) {
-        String defect = defectDir.getFileName().toString();
-        GroundTruth truth = defect.equals("good")
-            ? GroundTruth.normal(Optional.empty())
-            : GroundTruth.defective(defect, Optional.empty());
-        for (Path image : images(defectDir)) {
-          entries.add(new Entry(image, category, truth));
-        }
-      }
+    @Override
+    public RuntimeException unknownLayout(Path root, List<String> found) {
+      return new DatasetException(root, "unknown layout: " + LAYOUTS + "; found "
+          + (found.isEmpty() ? "an empty folder" : "subfolders " + found + " and no images"));
     }
-    if (entries.isEmpty()) {
-      throw new DatasetException(root, "no images (*.png, *.jpg, *.jpeg) found under "
-          + "<category>/test/<defect>/ in categories "
-          + categoryDirs.stream().map(d -> d.getFileName().toString()).toList());
-    }
-    return new DatasetFolder(root, Layout.MVTEC, entries, defectRate, seed);
-  }
 
-  private static List<Path> subfolders(Path folder) {
-    try (Stream<Path> children = Files.list(folder)) {
-      return children.filter(Files::isDirectory).sorted().collect(Collectors.toList());
-    } catch (IOException e) {
-      throw new DatasetException(folder, "cannot list folder: " + e.getMessage(), e);
+    @Override
+    public RuntimeException cannotList(Path folder, IOException cause) {
+      return new DatasetException(folder, "cannot list folder: " + cause.getMessage(), cause);
     }
-  }
 
-  private static List<Path> images(Path folder) {
-    try (Stream<Path> children = Files.list(folder)) {
-      return children.filter(Files::isRegularFile).filter(DatasetFolder::isImage).sorted()
-          .collect(Collectors.toList());
-    } catch (IOException e) {
-      throw new DatasetException(folder, "cannot list folder: " + e.getMessage(), e);
+    @Override
+    public RuntimeException cannotReadManifest(Path csv, IOException cause) {
+      return new DatasetException(csv, "cannot read manifest: " + cause.getMessage(), cause);
     }
-  }
 
-  private static boolean isImage(Path file) {
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    return name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg");
+    @Override
+    public RuntimeException emptyManifest(Path csv) {
+      return new DatasetException(csv, "manifest is empty; expected a header line path,label");
+    }
+
+    @Override
+    public RuntimeException missingColumn(Path csv, String column, List<String> header) {
+      return new DatasetException(csv, "manifest header has no column '" + column
+          + "'; expected path,label[,class,mask_path], got " + String.join(",", header));
+    }
+
+    @Override
+    public RuntimeException fieldCount(Path csv, int row, List<String> header, int fields) {
+      return new DatasetException(csv, "line " + row + ": expected " + header.size()
+          + " fields " + header + ", got " + fields);
+    }
+
+    @Override
+    public RuntimeException badLabel(Path csv, int row, String label) {
+      return new DatasetException(csv, "line " + row
+          + ": column 'label' must be 0 (normal) or 1 (defective), got '" + label + "'");
+    }
+
+    @Override
+    public RuntimeException missingImage(Path csv, int row, String path, Path resolved) {
+      return new DatasetException(csv, "line " + row + ": image " + path
+          + " not found (expected relative to " + csv.getParent() + ")");
+    }
+
+    @Override
+    public RuntimeException missingMask(Path csv, int row, Path resolved) {
+      return new DatasetException(csv, "line " + row + ": mask " + resolved + " not found");
+    }
   }
 
   /** The images of one category, split by label so the defect rate can be honoured. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.clipline.dataset.Dataset;
 import io.clipline.schemas.FrameEncoding;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ class CameraDatasetFolderTest {
 
     DatasetFolder folder = DatasetFolder.open(dir, 0.5, 1);
 
-    assertEquals(DatasetFolder.Layout.MVTEC, folder.layout());
+    assertEquals(Dataset.Layout.MVTEC, folder.layout());
     assertEquals(List.of("bottle", "screw"), folder.categories());
     assertEquals(5, folder.entries().size(), "train/ is not used");
     DatasetFolder.Entry broken = folder.entries().stream()
@@ -89,7 +90,7 @@ class CameraDatasetFolderTest {
 
     DatasetFolder folder = DatasetFolder.open(dir, 0.1, 1);
 
-    assertEquals(DatasetFolder.Layout.FLAT, folder.layout());
+    assertEquals(Dataset.Layout.FLAT, folder.layout());
     assertEquals(2, folder.entries().size());
     for (long sequence = 0; sequence < 10; sequence++) {
       assertEquals(GroundTruth.unknown(), folder.frameFor(0, sequence).truth());
@@ -105,7 +106,7 @@ class CameraDatasetFolderTest {
 
     DatasetFolder folder = DatasetFolder.open(dir, 0.5, 1);
 
-    assertEquals(DatasetFolder.Layout.MANIFEST, folder.layout());
+    assertEquals(Dataset.Layout.MANIFEST, folder.layout());
     assertEquals(List.of(GroundTruth.normal(Optional.empty()),
             GroundTruth.defective("Crack", Optional.empty())),
         folder.entries().stream().map(DatasetFolder.Entry::truth).toList());
@@ -179,7 +180,7 @@ class CameraDatasetFolderTest {
 
     DatasetFolder folder = DatasetFolder.open(manifest.get(), 0.5, 42);
 
-    assertEquals(DatasetFolder.Layout.MANIFEST, folder.layout());
+    assertEquals(Dataset.Layout.MANIFEST, folder.layout());
     assertEquals(List.of("magnetic_tile"), folder.categories());
     assertTrue(folder.entries().size() > 1000, "entries: " + folder.entries().size());
     Set<String> types = new HashSet<>();

@@ -3,6 +3,9 @@ package io.clipline.scoring;
 /**
  * One connected component of the thresholded anomaly map, in output-map pixels.
  *
+ * <p>Not {@code io.clipline.worker.FrameResult.Region}, which is the same region in
+ * original-frame pixels: {@code inference.ResultMapper} turns one into the other.
+ *
  * @param top first row of the bounding box (inclusive)
  * @param left first column (inclusive)
  * @param bottom last row (inclusive)
@@ -16,7 +19,7 @@ package io.clipline.scoring;
  * @param runnerUp second most likely type, or null
  * @param runnerUpConfidence its probability (NaN without)
  */
-public record Region(
+public record MapRegion(
     int top,
     int left,
     int bottom,
