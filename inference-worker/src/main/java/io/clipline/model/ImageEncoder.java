@@ -29,7 +29,9 @@ import java.util.Set;
  * own duration; the input is staged in a direct buffer that is reused across calls and grows to
  * the largest batch seen.
  *
- * <p>Not thread-safe: one encoder per inference thread. Close it to free the session.
+ * <p>Not thread-safe: call {@link #encode} from one thread at a time; in the worker that is the
+ * model thread ({@code clipline-model}), which runs every model stage. Close it to free the
+ * session.
  */
 public final class ImageEncoder implements AutoCloseable {
   private final ModelManifest manifest;

@@ -15,7 +15,10 @@ import java.util.Map;
  * at a time, and {@code score} on its scoring thread, one batch at a time in the order the
  * batches were inferred; the two may run at the same time on different batches, so whatever
  * they share must be thread-safe. Implementations may keep per-scope state in the scoring
- * stage. A scorer without a separate model stage implements only {@link #score(List)}.
+ * stage. A batch's model output may be discarded without being scored and the batch inferred
+ * again (the worker does so for a prefetched batch after a fallback), so {@code infer} must have
+ * no side effects on scoring state. A scorer without a separate model stage implements only
+ * {@link #score(List)}.
  *
  * <p>A scorer that keeps per-scope state can hand it to the worker ({@link #snapshotScopes}),
  * which publishes it to the scorer-state topic, and take it back ({@link #restoreScope}) on

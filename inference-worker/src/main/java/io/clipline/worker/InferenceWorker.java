@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -82,12 +83,12 @@ public final class InferenceWorker implements AutoCloseable {
   }
 
   private final WorkerConfig config;
-  private final FrameScorer scorer;
+  private final FrameScorer<?> scorer;
   private final WorkerListener listener;
   private final ClientConfigs clients;
   private final FrameIntake intake;
   private final ExecutorService decodePool;
-  private final ModelStage model;
+  private final Stages<?> stages;
   private final InFlightFrames frames;
   private final ConsumerTasks consumerTasks = new ConsumerTasks();
   private final LabelInbox labels = new LabelInbox();
@@ -100,7 +101,7 @@ public final class InferenceWorker implements AutoCloseable {
   private volatile Throwable failure;
   private KafkaProducer<byte[], byte[]> producer;
 
-  public InferenceWorker(WorkerConfig config, FrameScorer scorer, WorkerListener listener) {
+  public InferenceWorker(WorkerConfig config, FrameScorer<?> scorer, WorkerListener listener) {
     this.config = config;
     this.scorer = scorer;
     this.listener = listener;
@@ -114,7 +115,7 @@ public final class InferenceWorker implements AutoCloseable {
         config.getInt(WorkerConfig.FRAME_MAX_BYTES));
     this.decodePool =
         WorkerThreads.pool(WorkerThreads.DECODE, config.getInt(WorkerConfig.DECODE_THREADS));
-    this.model = new ModelStage(scorer);
+    this.stages = Stages.of(scorer);
     this.frames = new InFlightFrames(
         config.getInt(WorkerConfig.BATCH_MAX_FRAMES), config.getInt(WorkerConfig.BATCH_LINGER_MS));
     String stateTopic = config.getString(WorkerConfig.SCORER_STATE_TOPIC);
@@ -140,9 +141,8 @@ public final class InferenceWorker implements AutoCloseable {
         new VerdictRecords(workerId, scorer.modelVersion(), scorer.scorerVersion(),
             scorer.executionProvider()),
         new DeadLetters(workerId), intake);
-    ScoringLoop scoringLoop = new ScoringLoop(frames, model, new BatchJudge(scorer, model),
-        outputs, writer, scorerState, labels, scorer, pass, listener,
-        config.getInt(WorkerConfig.COMMIT_INTERVAL_MS), () -> running);
+    ScoringLoop<?> scoringLoop = stages.scoringLoop(frames, outputs, writer, scorerState, labels,
+        pass, listener, config.getInt(WorkerConfig.COMMIT_INTERVAL_MS), () -> running);
     running = true;
     transition(State.RUNNING);
     new Thread(this::runConsumer, WorkerThreads.CONSUMER).start();
@@ -184,7 +184,7 @@ public final class InferenceWorker implements AutoCloseable {
     if (state.get() == State.CREATED) {
       transition(State.STOPPED);
       decodePool.shutdownNow();
-      model.close();
+      stages.model().close();
       return;
     }
     if (state.get() == State.RUNNING) {
@@ -205,7 +205,7 @@ public final class InferenceWorker implements AutoCloseable {
       }
     }
     decodePool.shutdownNow();
-    model.close();
+    stages.model().close();
     if (state.get() == State.STOPPING) {
       transition(State.STOPPED);
     }
@@ -221,7 +221,7 @@ public final class InferenceWorker implements AutoCloseable {
     }
   }
 
-  private void runScoring(ScoringLoop loop) {
+  private void runScoring(ScoringLoop<?> loop) {
     try {
       loop.run();
     } catch (InterruptedException e) {
@@ -257,5 +257,23 @@ public final class InferenceWorker implements AutoCloseable {
 
   private String workerId() {
     return config.getString(WorkerConfig.WORKER_ID);
+  }
+
+  /**
+   * The scorer and the parts that hand its model output from stage to stage, under one type
+   * parameter, so that the worker takes any {@code FrameScorer<?>} without a cast.
+   */
+  private record Stages<O>(FrameScorer<O> scorer, ModelStage<O> model) {
+    static <O> Stages<O> of(FrameScorer<O> scorer) {
+      return new Stages<>(scorer, new ModelStage<>(scorer));
+    }
+
+    ScoringLoop<O> scoringLoop(InFlightFrames frames, OutputRecords outputs,
+        TransactionalWriter writer, ScorerStateKeeper state, LabelInbox labels,
+        ScoringPassLock pass, WorkerListener listener, long commitIntervalMs,
+        BooleanSupplier running) {
+      return new ScoringLoop<>(frames, model, new BatchJudge<>(scorer, model), outputs, writer,
+          state, labels, scorer, pass, listener, commitIntervalMs, running);
+    }
   }
 }

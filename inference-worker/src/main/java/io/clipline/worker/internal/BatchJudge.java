@@ -16,20 +16,22 @@ import org.slf4j.LoggerFactory;
  * either stage), the fallback: each half with both stages (the model stage still on the model
  * thread, behind what was submitted before), and a half that fails again frame by frame. A frame
  * that fails alone is refused at the INFERENCE stage ({@code inference.failed}). Never loops.
+ *
+ * @param <O> the scorer's model output, handed from its model stage to its scoring stage
  */
-public final class BatchJudge {
+public final class BatchJudge<O> {
   private static final Logger LOG = LoggerFactory.getLogger(BatchJudge.class);
 
-  private final FrameScorer scorer;
-  private final ModelStage model;
+  private final FrameScorer<O> scorer;
+  private final ModelStage<O> model;
 
-  public BatchJudge(FrameScorer scorer, ModelStage model) {
+  public BatchJudge(FrameScorer<O> scorer, ModelStage<O> model) {
     this.scorer = scorer;
     this.model = model;
   }
 
   /** Judges every ready frame of {@code staged}. */
-  public JudgedBatch judge(StagedBatch staged) throws InterruptedException {
+  public JudgedBatch judge(StagedBatch<O> staged) throws InterruptedException {
     List<StagedBatch.Ready> ready = staged.ready();
     List<JudgedBatch.Judgement> judgements = new ArrayList<>(ready.size());
     if (ready.isEmpty()) {
@@ -66,7 +68,7 @@ public final class BatchJudge {
     }
     List<ScorableFrame> input = StagedBatch.frames(frames);
     try {
-      InferredBatch inferred = model.infer(input);
+      InferredBatch<O> inferred = model.infer(input);
       ScoredBatch scored = checked(scorer.score(inferred), input.size());
       addScored(frames, scored, judgements);
       return JudgedBatch.StageTimes.NONE.plus(scored);

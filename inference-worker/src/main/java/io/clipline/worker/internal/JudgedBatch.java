@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param fellBack whether the whole batch failed and was retried at half size or frame by frame
  */
 public record JudgedBatch(
-    StagedBatch staged, List<Judgement> judgements, StageTimes times, boolean fellBack) {
+    StagedBatch<?> staged, List<Judgement> judgements, StageTimes times, boolean fellBack) {
 
   public JudgedBatch {
     Objects.requireNonNull(staged, "staged");

@@ -17,22 +17,24 @@ import java.util.concurrent.Future;
  * the CPU) work at the same time.
  *
  * <p>The scoring thread submits and awaits; only the model thread calls {@code infer}.
+ *
+ * @param <O> the scorer's model output
  */
-public final class ModelStage implements AutoCloseable {
-  private final FrameScorer scorer;
+public final class ModelStage<O> implements AutoCloseable {
+  private final FrameScorer<O> scorer;
   private final ExecutorService thread = WorkerThreads.single(WorkerThreads.MODEL);
 
   /** A batch submitted to the model stage: the batch and its staging, done or to come. */
-  public record Submitted(List<PolledFrame> batch, Future<StagedBatch> staged) {}
+  public record Submitted<O>(List<PolledFrame> batch, Future<StagedBatch<O>> staged) {}
 
-  public ModelStage(FrameScorer scorer) {
+  public ModelStage(FrameScorer<O> scorer) {
     this.scorer = scorer;
   }
 
   /** Queues {@code batch} behind the batches submitted before it. */
-  public Submitted submit(List<PolledFrame> batch) {
+  public Submitted<O> submit(List<PolledFrame> batch) {
     List<PolledFrame> frames = List.copyOf(batch);
-    return new Submitted(frames, thread.submit(() -> stage(frames)));
+    return new Submitted<>(frames, thread.submit(() -> stage(frames)));
   }
 
   /**
@@ -40,13 +42,13 @@ public final class ModelStage implements AutoCloseable {
    * its first staging (cancelled if it has not started, ignored if it has): for a batch whose
    * model stage must come after a fallback's, see {@link ScoringLoop}.
    */
-  public Submitted resubmit(Submitted submitted) {
+  public Submitted<O> resubmit(Submitted<O> submitted) {
     submitted.staged().cancel(false);
     return submit(submitted.batch());
   }
 
   /** Waits for the staging of a submitted batch. */
-  public StagedBatch await(Submitted submitted) throws InterruptedException {
+  public StagedBatch<O> await(Submitted<O> submitted) throws InterruptedException {
     return awaitFuture(submitted.staged());
   }
 
@@ -56,12 +58,12 @@ public final class ModelStage implements AutoCloseable {
    *
    * @throws RuntimeException what {@code infer} threw
    */
-  public InferredBatch infer(List<ScorableFrame> frames) throws InterruptedException {
+  public InferredBatch<O> infer(List<ScorableFrame> frames) throws InterruptedException {
     return awaitFuture(thread.submit(() -> scorer.infer(frames)));
   }
 
   /** Model thread: waits for the batch's decodes, then runs the model on what decoded. */
-  private StagedBatch stage(List<PolledFrame> batch) throws InterruptedException {
+  private StagedBatch<O> stage(List<PolledFrame> batch) throws InterruptedException {
     List<StagedBatch.Ready> ready = new ArrayList<>();
     List<StagedBatch.Refused> refused = new ArrayList<>();
     for (PolledFrame polled : batch) {
@@ -72,7 +74,7 @@ public final class ModelStage implements AutoCloseable {
       }
     }
     long stagedNanos = System.nanoTime();
-    InferredBatch inferred = null;
+    InferredBatch<O> inferred = null;
     RuntimeException modelFailure = null;
     if (!ready.isEmpty()) {
       try {
@@ -81,7 +83,7 @@ public final class ModelStage implements AutoCloseable {
         modelFailure = e;
       }
     }
-    return new StagedBatch(batch, ready, refused, inferred, modelFailure, stagedNanos);
+    return new StagedBatch<>(batch, ready, refused, inferred, modelFailure, stagedNanos);
   }
 
   private static FrameRejectedException asRejection(Throwable cause) {

@@ -74,7 +74,7 @@ public final class OutputRecords {
    *
    * @throws WorkerException when a frame was refused and {@code error.policy=FAIL}
    */
-  public void failFast(StagedBatch staged) {
+  public void failFast(StagedBatch<?> staged) {
     if (errorPolicy == WorkerConfig.ErrorPolicy.FAIL && !staged.refused().isEmpty()) {
       StagedBatch.Refused first = staged.refused().get(0);
       reject(first.polled(), first.reason(), new ArrayList<>(), new ArrayList<>());
@@ -88,7 +88,7 @@ public final class OutputRecords {
    * @throws WorkerException when a frame is refused and {@code error.policy=FAIL}
    */
   public BatchRecords of(JudgedBatch judged) {
-    StagedBatch staged = judged.staged();
+    StagedBatch<?> staged = judged.staged();
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
     List<FrameVerdict> batchVerdicts = new ArrayList<>();
     List<DeadLetter> letters = new ArrayList<>();

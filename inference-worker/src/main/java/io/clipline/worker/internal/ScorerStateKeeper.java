@@ -41,7 +41,7 @@ public final class ScorerStateKeeper {
   private static final Duration STATE_READ_TIMEOUT = Duration.ofSeconds(60);
 
   private final Serializer<ScorerSnapshot> snapshotSerde = AvroSerde.of(ScorerSnapshot.class);
-  private final FrameScorer scorer;
+  private final FrameScorer<?> scorer;
   private final ScorerStateReader reader;
   private final String topic;
   private final String workerId;
@@ -66,7 +66,7 @@ public final class ScorerStateKeeper {
   /**
    * @param running whether the worker still runs; reading the topic stops early when it does not
    */
-  public ScorerStateKeeper(FrameScorer scorer, ScorerStateReader reader, String topic,
+  public ScorerStateKeeper(FrameScorer<?> scorer, ScorerStateReader reader, String topic,
       String workerId, long intervalMs, BooleanSupplier running) {
     this.scorer = scorer;
     this.reader = reader;

@@ -18,27 +18,29 @@ import java.util.function.BooleanSupplier;
  * finds a batch half way through. Batches are scored in the order their model stage ran, as
  * {@link FrameScorer} promises: when a batch falls back to half batches, whose model stages run
  * behind the prefetched next batch's, the next batch's model stage runs again after them.
+ *
+ * @param <O> the scorer's model output, handed from the model stage to the judge
  */
-public final class ScoringLoop {
+public final class ScoringLoop<O> {
   private static final long POLL_MILLIS = 100;
 
   private final InFlightFrames frames;
-  private final ModelStage model;
-  private final BatchJudge judge;
+  private final ModelStage<O> model;
+  private final BatchJudge<O> judge;
   private final OutputRecords outputs;
   private final TransactionalWriter writer;
   private final ScorerStateKeeper state;
   private final LabelInbox labels;
-  private final FrameScorer scorer;
+  private final FrameScorer<?> scorer;
   private final ScoringPassLock pass;
   private final WorkerListener listener;
   private final long commitIntervalMs;
   private final BooleanSupplier running;
 
   /** @param running the loop ends after the pass in which this turned false */
-  public ScoringLoop(InFlightFrames frames, ModelStage model, BatchJudge judge,
+  public ScoringLoop(InFlightFrames frames, ModelStage<O> model, BatchJudge<O> judge,
       OutputRecords outputs, TransactionalWriter writer, ScorerStateKeeper state,
-      LabelInbox labels, FrameScorer scorer, ScoringPassLock pass, WorkerListener listener,
+      LabelInbox labels, FrameScorer<?> scorer, ScoringPassLock pass, WorkerListener listener,
       long commitIntervalMs, BooleanSupplier running) {
     this.frames = frames;
     this.model = model;
@@ -71,11 +73,11 @@ public final class ScoringLoop {
       if (batch.isEmpty()) {
         labels.applyTo(scorer::applyLabel); // an idle line still learns from its operators
       }
-      ModelStage.Submitted current = batch.isEmpty() ? null : model.submit(batch);
+      ModelStage.Submitted<O> current = batch.isEmpty() ? null : model.submit(batch);
       while (current != null) {
-        StagedBatch staged = model.await(current);
+        StagedBatch<O> staged = model.await(current);
         // Pipeline: the model starts on the next ready batch while this one is judged.
-        ModelStage.Submitted next = null;
+        ModelStage.Submitted<O> next = null;
         if (running.getAsBoolean() && !pass.revocationPending()
             && (!writer.isOpen() || writer.openMillis() < commitIntervalMs)) {
           List<PolledFrame> ready = frames.readyBatch();
@@ -107,7 +109,7 @@ public final class ScoringLoop {
   }
 
   /** Judges a staged batch (falling back as needed) and writes its records. */
-  private JudgedBatch write(StagedBatch staged) throws InterruptedException {
+  private JudgedBatch write(StagedBatch<O> staged) throws InterruptedException {
     state.restoreBefore(staged.ready());
     outputs.failFast(staged);
     JudgedBatch judged = judge.judge(staged);

@@ -12,6 +12,7 @@ import java.util.Objects;
  * {@code inferred} or the {@code modelFailure} it threw, never both; neither when no frame is
  * ready.
  *
+ * @param <O> the scorer's model output, as {@link InferredBatch} carries it
  * @param batch every frame taken into the batch, in poll order (what its offsets commit)
  * @param ready the frames that decoded, in poll order
  * @param refused the frames intake refused, in poll order
@@ -20,11 +21,11 @@ import java.util.Objects;
  * @param modelFailure what the model stage threw; {@code null} when it did not
  * @param stagedNanos {@link System#nanoTime()} when the decodes were done and the model started
  */
-public record StagedBatch(
+public record StagedBatch<O>(
     List<PolledFrame> batch,
     List<Ready> ready,
     List<Refused> refused,
-    InferredBatch inferred,
+    InferredBatch<O> inferred,
     RuntimeException modelFailure,
     long stagedNanos) {
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** The scoring stage and its fallback, without Kafka. */
 class BatchJudgeTest {
-  private ModelStage model;
+  private ModelStage<Void> model;
 
   @AfterEach
   void close() {
@@ -20,12 +20,12 @@ class BatchJudgeTest {
 
   private JudgedBatch judge(TestBatches.RecordingScorer scorer, List<String> frameIds)
       throws InterruptedException {
-    model = new ModelStage(scorer);
+    model = new ModelStage<>(scorer);
     List<PolledFrame> batch = new ArrayList<>();
     for (int i = 0; i < frameIds.size(); i++) {
       batch.add(TestBatches.polled(frameIds.get(i), i));
     }
-    return new BatchJudge(scorer, model).judge(model.await(model.submit(batch)));
+    return new BatchJudge<>(scorer, model).judge(model.await(model.submit(batch)));
   }
 
   @Test

@@ -31,7 +31,7 @@ class ScoringLoopOrderTest {
       new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
   private final InFlightFrames frames = new InFlightFrames(4, 0);
   private TestBatches.RecordingScorer scorer;
-  private ModelStage model;
+  private ModelStage<Void> model;
 
   @AfterEach
   void closeModelStage() {
@@ -40,9 +40,9 @@ class ScoringLoopOrderTest {
     }
   }
 
-  private ScoringLoop loop(int failAbove) {
+  private ScoringLoop<Void> loop(int failAbove) {
     scorer = new TestBatches.RecordingScorer(failAbove);
-    model = new ModelStage(scorer);
+    model = new ModelStage<>(scorer);
     WorkerListener listener = new WorkerListener() {};
     TransactionalWriter writer = new TransactionalWriter(producer, false, "w", frames,
         new ConsumerTasks(), () -> new ConsumerGroupMetadata("g"), listener, () -> true);
@@ -50,14 +50,14 @@ class ScoringLoopOrderTest {
         new DeadLetters("w"), new FrameIntake(null, null, 1 << 20));
     ScorerStateKeeper state = new ScorerStateKeeper(scorer,
         new ScorerStateReader("state", Map.of()), "state", "w", 0, () -> true);
-    return new ScoringLoop(frames, model, new BatchJudge(scorer, model), outputs, writer, state,
+    return new ScoringLoop<>(frames, model, new BatchJudge<>(scorer, model), outputs, writer, state,
         new LabelInbox(), scorer, new ScoringPassLock(), listener, 1_000, () -> true);
   }
 
   @Test
   void shouldScoreThePrefetchedBatchAfterItsModelStageWhenTheBatchBeforeItFellBack()
       throws Exception {
-    ScoringLoop loop = loop(Integer.MAX_VALUE);
+    ScoringLoop<Void> loop = loop(Integer.MAX_VALUE);
     // Two full batches: f0..f3 (poison-2 fails the whole batch and its half) and f4..f7.
     for (int i = 0; i < 8; i++) {
       frames.add(TestBatches.polled((i == 2 ? "poison-" : "f-") + i, i));
@@ -68,7 +68,7 @@ class ScoringLoopOrderTest {
     // Each batch the scoring stage is handed came later out of the model stage than the one
     // scored before it.
     List<Integer> inferIndex = new ArrayList<>();
-    for (InferredBatch b : scorer.scored) {
+    for (InferredBatch<Void> b : scorer.scored) {
       inferIndex.add(indexOf(scorer.inferred, b));
     }
     for (int i = 1; i < inferIndex.size(); i++) {
@@ -85,7 +85,7 @@ class ScoringLoopOrderTest {
 
   @Test
   void shouldInferTheNextBatchBeforeTheCurrentOneIsScored() throws Exception {
-    ScoringLoop loop = loop(Integer.MAX_VALUE);
+    ScoringLoop<Void> loop = loop(Integer.MAX_VALUE);
     for (int i = 0; i < 8; i++) {
       frames.add(TestBatches.polled("f-" + i, i));
     }
@@ -100,7 +100,7 @@ class ScoringLoopOrderTest {
 
   @Test
   void shouldKeepTheOrderWhenTheModelStageOfBothBatchesFails() throws Exception {
-    ScoringLoop loop = loop(2);
+    ScoringLoop<Void> loop = loop(2);
     for (int i = 0; i < 8; i++) {
       frames.add(TestBatches.polled("f-" + i, i));
     }
@@ -126,7 +126,7 @@ class ScoringLoopOrderTest {
     return ids;
   }
 
-  private static int indexOf(List<InferredBatch> batches, InferredBatch batch) {
+  private static int indexOf(List<InferredBatch<Void>> batches, InferredBatch<Void> batch) {
     synchronized (batches) {
       for (int i = 0; i < batches.size(); i++) {
         if (batches.get(i) == batch) {

@@ -3,6 +3,7 @@ package io.clipline.worker.internal;
 import io.clipline.imaging.DecodedFrame;
 import io.clipline.schemas.CameraFrame;
 import io.clipline.schemas.FrameEncoding;
+import io.clipline.schemas.Verdict;
 import io.clipline.schemas.serde.AvroSerde;
 import io.clipline.worker.FrameResult;
 import io.clipline.worker.FrameScorer;
@@ -48,12 +49,13 @@ final class TestBatches {
   /**
    * A two-stage scorer that fails the model stage of batches larger than {@code failAbove} and
    * the scoring stage of any batch holding a frame named {@code poison-*}. It records every
-   * batch its model stage returned and every batch its scoring stage was handed, by identity.
+   * batch its model stage returned and every batch its scoring stage was handed, by identity;
+   * its model output is nothing ({@code Void}).
    */
-  static final class RecordingScorer implements FrameScorer {
+  static final class RecordingScorer implements FrameScorer<Void> {
     final int failAbove;
-    final List<InferredBatch> inferred = Collections.synchronizedList(new ArrayList<>());
-    final List<InferredBatch> scored = Collections.synchronizedList(new ArrayList<>());
+    final List<InferredBatch<Void>> inferred = Collections.synchronizedList(new ArrayList<>());
+    final List<InferredBatch<Void>> scored = Collections.synchronizedList(new ArrayList<>());
     final List<String> inferThreads = Collections.synchronizedList(new ArrayList<>());
 
     RecordingScorer(int failAbove) {
@@ -66,32 +68,32 @@ final class TestBatches {
     }
 
     @Override
-    public InferredBatch infer(List<ScorableFrame> frames) {
+    public InferredBatch<Void> infer(List<ScorableFrame> frames) {
       inferThreads.add(Thread.currentThread().getName());
       if (frames.size() > failAbove) {
         throw new IllegalStateException("simulated out of memory at " + frames.size());
       }
-      InferredBatch batch = new InferredBatch(frames, null, 1_000);
+      InferredBatch<Void> batch = new InferredBatch<>(frames, null, 1_000);
       inferred.add(batch);
       return batch;
     }
 
     @Override
-    public ScoredBatch score(InferredBatch batch) {
+    public ScoredBatch score(InferredBatch<Void> batch) {
       scored.add(batch);
       List<FrameResult> results = new ArrayList<>();
       for (ScorableFrame frame : batch.frames()) {
         if (frame.frameId().startsWith("poison")) {
           throw new IllegalStateException("simulated scoring failure on " + frame.frameId());
         }
-        results.add(new FrameResult("OK", 0.1f, 0.1f, 0.5f, 0.8f, "test", null, 0.1f,
+        results.add(new FrameResult(Verdict.OK, 0.1f, 0.1f, 0.5f, 0.8f, "test", null, 0.1f,
             frame.cameraId(), false, 0, null, List.of()));
       }
       return new ScoredBatch(results, batch.inferenceNanos(), 10);
     }
 
     /** The first frame id of each batch, as "id/size". */
-    static List<String> names(List<InferredBatch> batches) {
+    static List<String> names(List<InferredBatch<Void>> batches) {
       List<String> names = new ArrayList<>();
       synchronized (batches) {
         batches.forEach(b -> names.add(b.frames().get(0).frameId() + "/" + b.frames().size()));
