@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  * @param pixelStride normal pixels are sampled every {@code pixelStride} rows and columns
  * @param imageRarityWeight the engine's {@link io.clipline.scoring.ScoringConfig#imageRarityWeight}
  *     (its default unless an ablation changes it)
+ * @param defectShare 0 streams every image; in (0, 1) each scope's stream keeps every good image
+ *     and only so many defective ones, drawn per shuffle, that they are about this share of it
+ *     (a line-like stream, {@link StreamPlan})
  */
 public record EvalOptions(
     Path dataset,
@@ -41,7 +44,8 @@ public record EvalOptions(
     int limit,
     int batch,
     int pixelStride,
-    double imageRarityWeight) {
+    double imageRarityWeight,
+    double defectShare) {
 
   public EvalOptions {
     Objects.requireNonNull(dataset, "dataset");
@@ -68,6 +72,10 @@ public record EvalOptions(
     if (!(imageRarityWeight >= 0) || Double.isInfinite(imageRarityWeight)) {
       throw new EvalException("imageRarityWeight: expected finite and >= 0, got "
           + imageRarityWeight);
+    }
+    if (!(defectShare >= 0 && defectShare < 1)) {
+      throw new EvalException("defectShare: expected 0 (every image) or a share in (0, 1), got "
+          + defectShare);
     }
     if (scopeRegex != null && scopeColumn != null) {
       throw new EvalException("scopeRegex and scopeColumn exclude each other: give one of them");

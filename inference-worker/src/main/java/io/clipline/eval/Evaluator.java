@@ -22,11 +22,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -112,15 +110,10 @@ public final class Evaluator {
           options.model(), InferenceOptions.defaults(), config, "object")) {
         modelName = scorer.modelVersion();
         for (Map.Entry<String, List<Integer>> scope : byScope.entrySet()) {
-          List<Integer> order = new ArrayList<>(scope.getValue());
-          Collections.shuffle(order, new Random(streamSeed(s, scope.getKey())));
-          List<Integer> seeds = new ArrayList<>();
-          for (int i = 0; i < order.size() && seeds.size() < options.kshot(); i++) {
-            if (!samples.get(order.get(i)).defective()) {
-              seeds.add(order.get(i));
-            }
-          }
-          order.removeAll(seeds);
+          StreamPlan plan = StreamPlan.of(samples, scope.getValue(), streamSeed(s, scope.getKey()),
+              options.kshot(), options.defectShare());
+          List<Integer> seeds = plan.seeds();
+          List<Integer> order = plan.stream();
           for (int from = 0; from < seeds.size(); from += options.batch()) {
             List<Integer> chunk = seeds.subList(from, Math.min(seeds.size(), from + options.batch()));
             scorer.scoreDetailed(scope.getKey(), decodeAll(samples, chunk), true);
@@ -161,6 +154,7 @@ public final class Evaluator {
         pixelStats[1], defectTypes);
     Files.createDirectories(options.out());
     ReportWriter.write(result, options.out());
+    FrameLog.write(options.out().resolve("frames.csv"), samples, runs);
     return result;
   }
 

@@ -67,6 +67,7 @@ final class ReportWriter {
     opts.put("kshot", o.kshot());
     opts.put("typeShots", o.typeShots());
     opts.put("imageRarityWeight", o.imageRarityWeight());
+    opts.put("defectShare", o.defectShare());
     opts.put("scopeRule", r.scopeRule());
     opts.put("splitGroups", o.splitGroups() == null ? null : o.splitGroups().toString());
     opts.put("split", o.splitGroups() == null ? null : o.split().name().toLowerCase(Locale.ROOT));
@@ -252,7 +253,11 @@ final class ReportWriter {
     md.append("- stream: ").append(o.shuffles()).append(" shuffled orders (seed ").append(o.seed())
         .append("), each scope from an empty memory").append(o.kshot() > 0
             ? " seeded with " + o.kshot() + " known-good images (excluded from the metrics)" : "")
-        .append("; every frame scored only from the frames before it; labels unused by the scorer\n");
+        .append("; every frame scored only from the frames before it; labels unused by the scorer")
+        .append(o.defectShare() > 0 ? String.format(Locale.ROOT, "; **line-like**: every good image"
+            + " and a random draw of defective ones per order, about %.0f %% of each stream",
+            100 * o.defectShare()) : "")
+        .append('\n');
     md.append(String.format(Locale.ROOT, "- speed: %.1f images/s (%d frames in %.0f s, batch %d)%n",
         frames / seconds, frames, seconds, o.batch()));
     md.append("- operating point (ScoringConfig.defaults() of this build): ").append(r.operatingPoint())

@@ -40,7 +40,7 @@ class EvalEndToEndTest {
     assumeTrue(model != null, "src/models/texture not found above " + Path.of("").toAbsolutePath());
 
     EvalOptions options = new EvalOptions(manifest, model.getParent(), 1, 1L, 0, 1,
-        Pattern.compile("(exp\\d+)"), null, null, null, out, 20, 4, 4, 1.0);
+        Pattern.compile("(exp\\d+)"), null, null, null, out, 20, 4, 4, 1.0, 0.0);
     new Evaluator(options, null).run();
 
     JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class EvalReportWriterTest {
   private static Evaluator.Result result(int typeShots) {
     EvalOptions options = new EvalOptions(Path.of("manifest.csv"), Path.of("model"), 2, 1L, 0,
-        typeShots, null, null, null, null, Path.of("out"), 0, 8, 4, 1.0);
+        typeShots, null, null, null, null, Path.of("out"), 0, 8, 4, 1.0, 0.0);
     List<DatasetSample> samples = new ArrayList<>();
     List<LabelledRegion> regions = new ArrayList<>();
     for (int i = 0; i < 8; i++) {

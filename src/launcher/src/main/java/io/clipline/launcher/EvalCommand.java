@@ -78,6 +78,9 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Output folder (default: target/eval/<dataset>-<model>-<timestamp>).")
   Path out;
 
+  @Option(names = "--defect-share", defaultValue = "0", description = "Line-like stream: keep every good image and only so many defective ones, drawn per shuffle, that they make up about this share of each scope's stream, e.g. 0.05 (default: ${DEFAULT-VALUE} = every image).")
+  double defectShare;
+
   @Option(names = "--limit", defaultValue = "0", description = "Evaluate at most N images, evenly spread (default: all).")
   int limit;
 
@@ -113,7 +116,7 @@ final class EvalCommand implements Callable<Integer> {
     try {
       EvalOptions options = new EvalOptions(dataset, model, shuffles, seed, kshot, typeShots, regex,
           scope == null ? null : scope.column, splitGroups, part, output, limit, batch, pixelStride,
-          imageRarityWeight);
+          imageRarityWeight, defectShare);
       new Evaluator(options, System.err).run();
     } catch (EvalException | ModelException e) {
       spec.commandLine().getErr().println("clipline eval: " + e.getMessage());
