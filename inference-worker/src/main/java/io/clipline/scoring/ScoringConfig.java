@@ -107,9 +107,10 @@ public record ScoringConfig(
   public static ScoringConfig defaults() {
     return new ScoringConfig(
         3, 0.99, 0.30, 200, 3, 1, 4, 2.0 / 3, 2.0 / 3, 4.0 / 3, 1.0 / 3, 20, 4.0, 500, 0.01,
-        // Shewhart-style limits on the robust z-score: OK below 2 sigma, NG from 3 sigma on,
-        // UNSURE (review) between; lines calibrate their own with setThresholds.
-        Thresholds.fixed(2.0, 3.0), true, 16, 100.0, 32.0, 0.11, 500, 1.0);
+        // NG from the estimated 99th percentile of good frames' scores (a 1 % false-reject
+        // target, fitted to the lower part of recent scores so defects do not pull it up), OK one
+        // robust sigma below it, UNSURE (review) between; lines set their own with setThresholds.
+        Thresholds.forFalseRejectRate(0.01, 1.0), true, 16, 100.0, 32.0, 0.11, 500, 1.0);
   }
 
   /** Prototype cap C_F for images of {@code patches} patches. */

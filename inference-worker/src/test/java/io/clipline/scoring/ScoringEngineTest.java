@@ -68,7 +68,10 @@ class ScoringEngineTest {
   }
 
   private static ScoringConfig config() {
-    return ScoringConfig.builder().warmupFrames(5).memory(30, 3).build();
+    // Fixed Shewhart limits (OK < 2 <= UNSURE < 3 <= NG on the robust z), the default before the
+    // good-part fit became it: these tests are about the engine's mechanics at known limits.
+    return ScoringConfig.builder().warmupFrames(5).memory(30, 3)
+        .thresholds(Thresholds.fixed(2.0, 3.0)).build();
   }
 
   private static FrameFeatures scaled(FrameFeatures f, float c) {
@@ -281,7 +284,10 @@ class ScoringEngineTest {
         ng++;
       }
     }
-    assertTrue(ng > 0.05 * frames && ng < 0.15 * frames, "NG frames: " + ng);
+    // The NG limit is the fitted good-part quantile: on a stream of good frames it rejects at most
+    // about the target rate (here 10 %), and fewer where the scores' upper tail is lighter than
+    // the fitted Gumbel law's (ThresholdPolicyTest holds it to the target on a Gumbel stream).
+    assertTrue(ng < 0.15 * frames, "NG frames: " + ng);
   }
 
   @Test

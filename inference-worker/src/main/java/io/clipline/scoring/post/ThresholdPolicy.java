@@ -8,9 +8,12 @@ import io.clipline.scoring.memory.RobustNormalizer;
  * The decision rule of a scope (docs/SCORING.md §4): its {@link Thresholds} turned into the OK and
  * NG limits in force for the next frame, and the verdict for a normalised score.
  *
- * <p>Fixed thresholds are used as they are. Rate-based ones follow the scope's recent scores: NG
- * is the {@code 1 - rate} quantile of the normalised scores the normaliser holds, OK lies the
- * unsure band below it; with no scores yet NG is not known (NaN) and every frame is UNSURE.
+ * <p>Fixed thresholds are used as they are. Rate-based ones follow the scope's recent scores:
+ * NG is the {@code 1 - rate} quantile of the good frames' score distribution that {@link
+ * GoodScoreFit} fits to the lower part of the raw scores the normaliser holds (so the defective
+ * frames among them do not pull the threshold up), in normalised units; OK lies the unsure band
+ * below it. With fewer than {@link GoodScoreFit#MIN_SCORES} scores NG is not known (NaN) and every
+ * frame is UNSURE.
  */
 public final class ThresholdPolicy {
   private ThresholdPolicy() {}
@@ -38,7 +41,11 @@ public final class ThresholdPolicy {
     if (!thresholds.rateBased()) {
       return new Limits(thresholds.ok(), thresholds.ng());
     }
-    double ng = normalizer.normalizedQuantile(1.0 - thresholds.targetFalseRejectRate());
+    GoodScoreFit fit = GoodScoreFit.of(normalizer.values(), normalizer.epsilon());
+    if (fit == null) {
+      return new Limits(Double.NaN, Double.NaN);
+    }
+    double ng = normalizer.normalize(fit.quantile(1.0 - thresholds.targetFalseRejectRate()));
     return new Limits(ng - thresholds.unsureBand(), ng);
   }
 

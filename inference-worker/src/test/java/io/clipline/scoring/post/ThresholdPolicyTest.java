@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clipline.scoring.Judgement;
 import io.clipline.scoring.Thresholds;
 import io.clipline.scoring.memory.RobustNormalizer;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ThresholdPolicyTest {
@@ -34,19 +35,75 @@ class ThresholdPolicyTest {
   }
 
   @Test
-  void shouldPutNgAtTheRateQuantileAndOkOneBandBelowWhenRateBased() {
+  void shouldPutNgAtTheFittedGoodQuantileAndOkOneBandBelowWhenRateBased() {
     RobustNormalizer history = new RobustNormalizer(20, 0.01);
     for (int i = 1; i <= 11; i++) {
       history.add(i);
     }
     ThresholdPolicy.Limits limits =
         ThresholdPolicy.limits(Thresholds.forFalseRejectRate(0.1, 0.5), history);
-    double expectedNg = history.normalizedQuantile(0.9);
+    double expectedNg =
+        history.normalize(GoodScoreFit.of(history.values(), history.epsilon()).quantile(0.9));
     assertEquals(expectedNg, limits.ng(), 0.0);
     assertEquals(expectedNg - 0.5, limits.ok(), 0.0);
     assertEquals(Judgement.NG, limits.decide(expectedNg, false));
     assertEquals(Judgement.UNSURE, limits.decide(expectedNg - 0.25, false));
     assertEquals(Judgement.OK, limits.decide(expectedNg - 0.75, false));
     assertEquals(Judgement.UNSURE, limits.decide(expectedNg + 10, true));
+  }
+
+  @Test
+  void shouldNotKnowNgWithFewerScoresThanTheFitNeeds() {
+    RobustNormalizer history = new RobustNormalizer(20, 0.01);
+    for (int i = 1; i < GoodScoreFit.MIN_SCORES; i++) {
+      history.add(i);
+    }
+    assertFalse(
+        ThresholdPolicy.limits(Thresholds.forFalseRejectRate(0.01, 1), history).known());
+  }
+
+  /**
+   * A line-like stream: good frames' scores follow a Gumbel law (the peak of a map), 5 % of frames
+   * are defective and score well above them. The rate-based rule must hold the target
+   * false-reject rate on the good frames although the defects are in its window, and catch the
+   * defects; the empirical quantile of the window would be pulled up by them.
+   */
+  @Test
+  void shouldHoldTheTargetFalseRejectRateOnAContaminatedStream() {
+    Random random = new Random(42);
+    Thresholds target = Thresholds.forFalseRejectRate(0.01, 1.0);
+    RobustNormalizer history = new RobustNormalizer(200, 0.01);
+    int good = 0;
+    int falseRejects = 0;
+    int defective = 0;
+    int escapes = 0;
+    int naiveEscapes = 0;
+    for (int frame = 0; frame < 20_000; frame++) {
+      boolean defect = random.nextDouble() < 0.05;
+      double gumbel = 0.30 - 0.02 * Math.log(-Math.log(random.nextDouble()));
+      double raw = defect ? gumbel + 0.12 + 0.05 * random.nextDouble() : gumbel;
+      if (history.size() >= 50) {
+        ThresholdPolicy.Limits limits = ThresholdPolicy.limits(target, history);
+        boolean rejected = limits.decide(history.normalize(raw), false) == Judgement.NG;
+        boolean naive = history.normalize(raw) >= history.normalizedQuantile(0.99);
+        if (defect) {
+          defective++;
+          escapes += rejected ? 0 : 1;
+          naiveEscapes += naive ? 0 : 1;
+        } else {
+          good++;
+          falseRejects += rejected ? 1 : 0;
+        }
+      }
+      history.add(raw);
+    }
+    double frr = falseRejects / (double) good;
+    double escape = escapes / (double) defective;
+    assertTrue(frr <= 0.015, "false-reject rate " + frr + " above the 1 % target");
+    assertTrue(frr >= 0.003, "false-reject rate " + frr + ": the threshold is far too cautious");
+    assertTrue(escape < 0.1, "escape rate " + escape);
+    assertTrue(naiveEscapes / (double) defective > 2 * escape,
+        "the window's own quantile should let more defects pass: " + naiveEscapes + " of "
+            + defective + " vs " + escapes);
   }
 }
