@@ -1,13 +1,17 @@
 package io.clipline.launcher;
 
 import io.clipline.eval.EvalException;
+import io.clipline.camera.SimulatedDataset;
 import io.clipline.eval.EvalOptions;
+import io.clipline.eval.EvalSuite;
 import io.clipline.eval.Evaluator;
 import io.clipline.eval.GroupSplit;
 import io.clipline.model.ModelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -37,10 +41,13 @@ import picocli.CommandLine.Spec;
 final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--dataset", required = true, description = "Manifest CSV, folder with manifest.csv, or MVTec AD / VisA folder.")
+  @Option(names = "--dataset", description = "Manifest CSV, folder with manifest.csv, or MVTec AD / VisA folder (this or --suite).")
   Path dataset;
 
-  @Option(names = "--model", defaultValue = "src/models/texture", description = "Model folder (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--suite", description = "Suite CSV (name,dataset,groups,scope_regex; paths relative to the working directory; dataset 'simulator' = procedural surfaces): evaluates every set twice, every image and a line-like 5%% defective stream, and writes one table, suite.md (e.g. src/eval/suite.csv).")
+  Path suite;
+
+  @Option(names = "--model", defaultValue = "src/models/imagenet-mnv2", description = "Model folder (default: ${DEFAULT-VALUE}).")
   Path model;
 
   @Option(names = "--shuffles", defaultValue = "5", description = "Random stream orders (default: ${DEFAULT-VALUE}).")
@@ -103,6 +110,12 @@ final class EvalCommand implements Callable<Integer> {
     if ((splitGroups == null) != (split == null)) {
       throw new ParameterException(spec.commandLine(), "--split-groups and --split go together: give both or neither");
     }
+    if ((dataset == null) == (suite == null)) {
+      throw new ParameterException(spec.commandLine(), "give --dataset or --suite (one of them)");
+    }
+    if (suite != null) {
+      return runSuite(part);
+    }
     Pattern regex = null;
     if (scope != null && scope.regex != null) {
       try {
@@ -126,6 +139,38 @@ final class EvalCommand implements Callable<Integer> {
     System.out.println("report: " + output.toAbsolutePath().resolve("report.md"));
     return 0;
   }
+
+  private Integer runSuite(GroupSplit.Part part) throws Exception {
+    if (splitGroups != null || scope != null) {
+      throw new ParameterException(spec.commandLine(),
+          "--suite takes each set's split file and scope rule from the suite file: leave out"
+              + " --split-groups, --scope-regex and --scope-column (keep --split)");
+    }
+    Path output = out != null ? out : Path.of("target", "eval", "suite-" + nameOf(model) + "-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    GroupSplit.Part chosen = part == null ? GroupSplit.Part.REPORT : part;
+    try {
+      List<EvalSuite.Entry> entries = new ArrayList<>();
+      for (EvalSuite.Entry e : EvalSuite.read(suite, Path.of(""))) {
+        entries.add(e.dataset().toString().equals(SIMULATOR)
+            ? new EvalSuite.Entry(e.name(), SimulatedDataset.write(output.resolve("simulator-data"),
+                4, 120, 0.05, seed), null, e.scopeRegex())
+            : e);
+      }
+      EvalOptions template = new EvalOptions(Path.of("suite"), model, shuffles, seed, kshot, 0,
+          null, null, null, null, output, limit, batch, pixelStride, imageRarityWeight, 0);
+      EvalSuite.run(entries, template, chosen, output, System.err);
+    } catch (EvalException | ModelException e) {
+      spec.commandLine().getErr().println("clipline eval: " + e.getMessage());
+      return 2;
+    }
+    System.out.println(Files.readString(output.resolve("suite.md")));
+    System.out.println("suite: " + output.toAbsolutePath().resolve("suite.md"));
+    return 0;
+  }
+
+  /** The suite file's dataset name for frames of the procedural simulator. */
+  private static final String SIMULATOR = "simulator";
 
   private static String nameOf(Path p) {
     Path abs = p.toAbsolutePath().normalize();
