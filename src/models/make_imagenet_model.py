@@ -492,7 +492,7 @@ def manifest(size, stages, grid, dims, name):
                           grid[0], grid[1]),
         'image': {
             'file': 'image.onnx', 'input': 'pixel_values', 'height': size, 'width': size,
-            'resize': 'SHORT_SIDE_CENTER_CROP', 'interpolation': 'BILINEAR', 'channels': 'RGB',
+            'resize': 'STRETCH', 'interpolation': 'BILINEAR', 'channels': 'RGB',
             'mean': MEAN, 'std': STD, 'grid': list(grid), 'embedding': 'image_embeds',
             'patches': [{'output': output_name(s), 'layer': block_of(s), 'dim': d}
                         for s, d in zip(stages, dims)],

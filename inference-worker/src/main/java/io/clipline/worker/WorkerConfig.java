@@ -132,7 +132,7 @@ public final class WorkerConfig extends AbstractConfig {
           .define(ERROR_POLICY, Type.STRING, ErrorPolicy.DEAD_LETTER.name(),
               ValidString.in(names(ErrorPolicy.values())), Importance.MEDIUM,
               "What to do with a frame that cannot be processed: DEAD_LETTER, CONTINUE or FAIL.")
-          .define(MODEL_DIR, Type.STRING, "src/models/texture", new ConfigDef.NonEmptyString(),
+          .define(MODEL_DIR, Type.STRING, "src/models/imagenet-mnv2", new ConfigDef.NonEmptyString(),
               Importance.HIGH, "Model folder holding clipline-model.json (see docs/MODEL_FORMAT.md).")
           .define(EXECUTION_PROVIDER, Type.STRING, "AUTO",
               ValidString.in("AUTO", "CUDA", "TENSORRT", "CPU"), Importance.HIGH,

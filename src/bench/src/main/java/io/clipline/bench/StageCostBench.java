@@ -38,7 +38,7 @@ public final class StageCostBench {
   private StageCostBench() {}
 
   public static void main(String[] args) throws Exception {
-    Path model = Path.of(args.length > 0 ? args[0] : "src/models/texture");
+    Path model = Path.of(args.length > 0 ? args[0] : "src/models/imagenet-mnv2");
     String folder = args.length > 1 ? args[1] : "-";
     int frames = args.length > 2 ? Integer.parseInt(args[2]) : 900;
     int batch = args.length > 3 ? Integer.parseInt(args[3]) : 8;

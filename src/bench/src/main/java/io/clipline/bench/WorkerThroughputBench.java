@@ -57,7 +57,7 @@ public final class WorkerThroughputBench {
   private WorkerThroughputBench() {}
 
   public static void main(String[] args) throws Exception {
-    Path model = Path.of(args.length > 0 ? args[0] : "src/models/texture");
+    Path model = Path.of(args.length > 0 ? args[0] : "src/models/imagenet-mnv2");
     int frames = args.length > 1 ? Integer.parseInt(args[1]) : 400;
     int batch = args.length > 2 ? Integer.parseInt(args[2]) : 8;
     int size = args.length > 3 ? Integer.parseInt(args[3]) : 256;

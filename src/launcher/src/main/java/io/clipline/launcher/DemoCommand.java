@@ -62,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin CameraOptions cameraOptions = new CameraOptions(360, 30, 2);
 
-  @Option(names = "--model", defaultValue = "src/models/texture", description = "Model folder (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--model", defaultValue = "src/models/imagenet-mnv2", description = "Model folder (default: ${DEFAULT-VALUE}).")
   Path model;
 
   @Option(names = "--metrics-port", defaultValue = "0", description = "Worker metrics port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
