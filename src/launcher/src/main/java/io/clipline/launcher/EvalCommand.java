@@ -107,7 +107,7 @@ final class EvalCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--split: expected tune or report, got '" + split + "'");
       }
     }
-    if ((splitGroups == null) != (split == null)) {
+    if (suite == null && (splitGroups == null) != (split == null)) {
       throw new ParameterException(spec.commandLine(), "--split-groups and --split go together: give both or neither");
     }
     if ((dataset == null) == (suite == null)) {
