@@ -2,6 +2,7 @@ package io.clipline.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -64,14 +66,16 @@ class TiledScoringTest {
       for (int batch = 0; batch < 3; batch++) {
         List<ScorableFrame> clean = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-          clean.add(frame("clean-" + batch + "-" + i, surface(width, height, random)));
+          byte[] gray = surface(width, height, random);
+          clean.add(frame("clean-" + batch + "-" + i, width, height, gray));
         }
         scorer.score(clean);
       }
       byte[] defective = surface(width, height, random);
       paintDisc(defective, width, height, cx, cy, radius);
 
-      FrameResult result = scorer.score(List.of(frame("defect", defective))).results().get(0);
+      FrameResult result =
+          scorer.score(List.of(frame("defect", width, height, defective))).results().get(0);
 
       String where = model + " " + mode + ": " + result.regions();
       assertEquals(Verdict.NG, result.verdict(), where);
@@ -90,6 +94,27 @@ class TiledScoringTest {
     }
   }
 
+  @Test
+  void shouldRefuseABatchWithAFrameOfAnotherGridBeforeScoringAnyOfIt() throws IOException {
+    Path dir = copyWith(MODELS.resolve("texture"), image -> image.put("resize", "LETTERBOX"));
+    try (ModelFrameScorer scorer = ModelFrameScorer.open(
+        dir, InferenceOptions.defaults(), ScoringConfig.defaults(), "object")) {
+      Random random = new Random(3);
+      scorer.score(List.of(frame("wide-0", 900, 500, surface(900, 500, random))));
+      ScorableFrame wide = frame("wide-1", 900, 500, surface(900, 500, random));
+      ScorableFrame tall = frame("tall", 500, 900, surface(500, 900, random));
+
+      IllegalArgumentException e = assertThrows(
+          IllegalArgumentException.class, () -> scorer.score(List.of(wide, tall)));
+
+      assertEquals("frame tall of 500 × 900 px gives a 16x9 patch grid under resize LETTERBOX,"
+          + " but scope 'plate@cam-1' has a 9x16 grid: under LETTERBOX and TILE a scope takes"
+          + " frames of one size (docs/MODEL_FORMAT.md)", e.getMessage());
+      assertEquals(1, scorer.engine().stats("plate@cam-1").frames(), "wide-1 was not scored");
+      assertEquals(2, scorer.score(List.of(wide)).results().get(0).scopeFramesSeen());
+    }
+  }
+
   /** A copy of a model folder whose manifest's image tower is edited by {@code resize}. */
   private Path copyWith(Path model, Consumer<ObjectNode> resize) throws IOException {
     try (Stream<Path> files = Files.list(model)) {
@@ -104,16 +129,12 @@ class TiledScoringTest {
     return folder;
   }
 
-  private static ScorableFrame frame(String id, byte[] gray) {
-    int[] size = SIZES.get();
-    return new ScorableFrame(id, "cam-1", "plate", new DecodedFrame(size[0], size[1], 1, gray));
+  private static ScorableFrame frame(String id, int width, int height, byte[] gray) {
+    return new ScorableFrame(id, "cam-1", "plate", new DecodedFrame(width, height, 1, gray));
   }
-
-  private static final ThreadLocal<int[]> SIZES = new ThreadLocal<>();
 
   /** A stationary brushed-metal-like surface: two gratings of random phase and pixel noise. */
   private static byte[] surface(int width, int height, Random random) {
-    SIZES.set(new int[] {width, height});
     double p1 = random.nextDouble() * 2 * Math.PI;
     double p2 = random.nextDouble() * 2 * Math.PI;
     byte[] px = new byte[width * height];
