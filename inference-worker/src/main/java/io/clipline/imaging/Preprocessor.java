@@ -10,7 +10,8 @@ import org.opencv.imgproc.Imgproc;
 
 /**
  * Turns a {@link DecodedFrame} into the image tower's input exactly as its manifest declares:
- * resize ({@code SHORT_SIDE_CENTER_CROP} or {@code STRETCH}, with the declared interpolation),
+ * resize ({@code SHORT_SIDE_CENTER_CROP} or {@code STRETCH}, with the declared interpolation; or,
+ * for {@code LETTERBOX} and {@code TILE}, the tiles of {@link #tiles}),
  * channel order ({@code RGB} or {@code BGR}, grayscale replicated to three channels), scaling to
  * [0, 1], then {@code (x - mean) / std} per channel, written as planar CHW floats.
  *
@@ -54,18 +55,75 @@ public final class Preprocessor {
     return spec.sampleSize();
   }
 
+  /** Whether the manifest's resize mode cuts a frame into tiles ({@link #tiles}). */
+  public boolean tiling() {
+    return spec.resize() == ResizeMode.LETTERBOX || spec.resize() == ResizeMode.TILE;
+  }
+
+  /**
+   * The tiles of {@code frame} under a tiling resize mode: the frame resized once to its
+   * content size ({@link TileLayout}), ready to write tile by tile.
+   *
+   * @throws IllegalStateException if the resize mode does not tile
+   */
+  public TiledFrame tiles(DecodedFrame frame) {
+    if (!tiling()) {
+      throw new IllegalStateException("resize " + spec.resize() + " does not tile");
+    }
+    TileLayout layout = TileLayout.of(frame.width(), frame.height(), spec);
+    int w = layout.x().content();
+    int h = layout.y().content();
+    byte[] content =
+        w == frame.width() && h == frame.height() ? frame.pixels() : resize(frame, w, h);
+    return new TiledFrame(layout, content, frame.channels());
+  }
+
+  /**
+   * A frame resized to its {@link TileLayout}'s content size; {@link #write} writes one tile.
+   */
+  public final class TiledFrame {
+    private final TileLayout layout;
+    private final byte[] content;
+    private final int channels;
+
+    private TiledFrame(TileLayout layout, byte[] content, int channels) {
+      this.layout = layout;
+      this.content = content;
+      this.channels = channels;
+    }
+
+    /** The frame's tile layout. */
+    public TileLayout layout() {
+      return layout;
+    }
+
+    /**
+     * Writes tile {@code tile} into {@code dest[offset, offset + sampleSize())}. Input pixels
+     * outside the content are padding, written as 0: the per-channel mean, so that padding is
+     * "no signal" after normalisation, like the zero padding of the network's own convolutions,
+     * and a defect at the frame's edge is not replicated into it (as edge replication would).
+     */
+    public void write(int tile, float[] dest, int offset) {
+      checkRoom(dest, offset);
+      int left = layout.x().start(tile % layout.x().count());
+      int top = layout.y().start(tile / layout.x().count());
+      writeWindow(content, channels, layout.x().content(), layout.y().content(), left, top, dest,
+          offset);
+    }
+  }
+
   /**
    * Writes the model input for {@code frame} into {@code dest[offset, offset + sampleSize())}.
    *
    * @return where the written input lies in the frame
    * @throws IllegalArgumentException if {@code dest} has no room for one image at {@code offset}
+   * @throws IllegalStateException if the resize mode tiles: use {@link #tiles}
    */
   public CropGeometry preprocess(DecodedFrame frame, float[] dest, int offset) {
-    if (offset < 0 || (long) offset + sampleSize() > dest.length) {
-      throw new IllegalArgumentException(
-          "dest: expected room for " + sampleSize() + " floats at offset " + offset + ", length is "
-              + dest.length);
+    if (tiling()) {
+      throw new IllegalStateException("resize " + spec.resize() + " tiles: use tiles(frame)");
     }
+    checkRoom(dest, offset);
     int outW = spec.width();
     int outH = spec.height();
     int w = frame.width();
@@ -86,6 +144,14 @@ public final class Preprocessor {
     double scaleX = (double) w / resizedW;
     double scaleY = (double) h / resizedH;
     return new CropGeometry(w, h, cropX * scaleX, cropY * scaleY, outW * scaleX, outH * scaleY);
+  }
+
+  private void checkRoom(float[] dest, int offset) {
+    if (offset < 0 || (long) offset + sampleSize() > dest.length) {
+      throw new IllegalArgumentException(
+          "dest: expected room for " + sampleSize() + " floats at offset " + offset + ", length is "
+              + dest.length);
+    }
   }
 
   private byte[] resize(DecodedFrame frame, int width, int height) {
@@ -126,5 +192,41 @@ public final class Preprocessor {
         }
       }
     }
+  }
+
+  /**
+   * Writes the input-size window at ({@code left}, {@code top}) of a {@code width × height}
+   * image as CHW floats; pixels outside the image are 0 (the mean).
+   */
+  private void writeWindow(byte[] pixels, int channels, int width, int height, int left, int top,
+      float[] dest, int offset) {
+    int outW = spec.width();
+    int outH = spec.height();
+    int plane = outW * outH;
+    int[] source = sourceChannels(channels);
+    for (int y = 0; y < outH; y++) {
+      int sy = y + top;
+      int out = offset + y * outW;
+      for (int x = 0; x < outW; x++) {
+        int sx = x + left;
+        if (sy < 0 || sy >= height || sx < 0 || sx >= width) {
+          for (int c = 0; c < 3; c++) {
+            dest[out + x + c * plane] = 0f;
+          }
+          continue;
+        }
+        int pixel = (sy * width + sx) * channels;
+        for (int c = 0; c < 3; c++) {
+          dest[out + x + c * plane] = table[c][pixels[pixel + source[c]] & 0xFF];
+        }
+      }
+    }
+  }
+
+  /** Source byte within a pixel for each tensor channel; pixels are gray or B, G, R. */
+  private int[] sourceChannels(int channels) {
+    return channels == 1
+        ? new int[] {0, 0, 0}
+        : spec.channels() == ChannelOrder.RGB ? new int[] {2, 1, 0} : new int[] {0, 1, 2};
   }
 }

@@ -3,6 +3,7 @@ package io.clipline.inference;
 import io.clipline.imaging.CropGeometry;
 import io.clipline.imaging.DecodedFrame;
 import io.clipline.imaging.Preprocessor;
+import io.clipline.imaging.TileLayout;
 import io.clipline.model.ImageEncoder;
 import io.clipline.model.ImageFeatures;
 import io.clipline.model.ImageFeatures.PatchLayer;
@@ -17,32 +18,102 @@ import java.util.List;
  * buffer, runs the image tower once for the whole batch, and cuts the output into the engine's
  * {@link FrameFeatures}. Touches only the encoder and its buffer, never the engine; one thread at
  * a time. Closing it closes the encoder.
+ *
+ * <p>Under a tiling resize mode ({@code LETTERBOX}, {@code TILE}) each frame becomes the tiles of
+ * its {@link io.clipline.imaging.TileLayout}; the tiles of all frames of a batch go through the
+ * tower in runs of at most {@link #tilesPerRun()} images, and {@link TileStitcher} stitches each
+ * frame's tiles back into one {@link FrameFeatures}: a tiled frame is still one frame to the
+ * engine, with one map and one verdict.
  */
 public final class FeatureExtractor implements AutoCloseable {
+  /** Tiles per encoder run by default: a 224 × 224 run of 16 holds 9.6 MB of input. */
+  public static final int DEFAULT_TILES_PER_RUN = 16;
   private final ModelManifest manifest;
   private final ImageEncoder encoder;
   private final Preprocessor preprocessor;
+  private final int tilesPerRun;
   private float[] input = new float[0];
 
   /** The stage of {@code manifest}'s model, run by {@code encoder} (now owned by this stage). */
   public FeatureExtractor(ModelManifest manifest, ImageEncoder encoder) {
+    this(manifest, encoder, DEFAULT_TILES_PER_RUN);
+  }
+
+  /** As {@link #FeatureExtractor(ModelManifest, ImageEncoder)}, with tiles per encoder run. */
+  public FeatureExtractor(ModelManifest manifest, ImageEncoder encoder, int tilesPerRun) {
+    if (tilesPerRun < 1) {
+      throw new IllegalArgumentException("tilesPerRun: expected >= 1, got " + tilesPerRun);
+    }
     this.manifest = manifest;
     this.encoder = encoder;
     this.preprocessor = new Preprocessor(manifest.image());
+    this.tilesPerRun = tilesPerRun;
   }
 
-  /** Preprocesses the images and runs the image tower once. */
+  /** The most tiles one encoder run takes under a tiling resize mode. */
+  public int tilesPerRun() {
+    return tilesPerRun;
+  }
+
+  /** Preprocesses the images and runs the image tower (once, unless the frames are tiled). */
   public EncodedBatch encode(List<DecodedFrame> images) {
+    if (preprocessor.tiling()) {
+      return encodeTiled(images);
+    }
     int n = images.size();
     CropGeometry[] crops = new CropGeometry[n];
     int sample = preprocessor.sampleSize();
-    if (input.length < n * sample) {
-      input = new float[n * sample];
-    }
+    ensureInput(n);
     for (int i = 0; i < n; i++) {
       crops[i] = preprocessor.preprocess(images.get(i), input, i * sample);
     }
-    return new EncodedBatch(encoder.encode(input, n), crops);
+    ImageFeatures features = encoder.encode(input, n);
+    List<FrameFeatures> frames = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      frames.add(frameFeatures(features, i, manifest));
+    }
+    return new EncodedBatch(frames, crops);
+  }
+
+  /** Every frame's tiles through the tower in runs of {@link #tilesPerRun}, then stitched. */
+  private EncodedBatch encodeTiled(List<DecodedFrame> images) {
+    int n = images.size();
+    CropGeometry[] crops = new CropGeometry[n];
+    int sample = preprocessor.sampleSize();
+    ensureInput(tilesPerRun);
+    List<TileLayout> layouts = new ArrayList<>(n);
+    List<ImageFeatures> runs = new ArrayList<>();
+    int staged = 0;
+    for (int i = 0; i < n; i++) {
+      Preprocessor.TiledFrame tiled = preprocessor.tiles(images.get(i));
+      layouts.add(tiled.layout());
+      crops[i] = tiled.layout().crop();
+      for (int t = 0; t < tiled.layout().tiles(); t++) {
+        tiled.write(t, input, staged * sample);
+        if (++staged == tilesPerRun) {
+          runs.add(encoder.encode(input, staged));
+          staged = 0;
+        }
+      }
+    }
+    if (staged > 0) {
+      runs.add(encoder.encode(input, staged));
+    }
+    ImageFeatures tiles = TileStitcher.concat(runs);
+    List<FrameFeatures> frames = new ArrayList<>(n);
+    int first = 0;
+    for (TileLayout layout : layouts) {
+      frames.add(TileStitcher.stitch(tiles, first, layout));
+      first += layout.tiles();
+    }
+    return new EncodedBatch(frames, crops);
+  }
+
+  private void ensureInput(int images) {
+    int floats = Math.multiplyExact(images, preprocessor.sampleSize());
+    if (input.length < floats) {
+      input = new float[floats];
+    }
   }
 
   /** {@link #encode} frame by frame: each frame's features and crop. */
@@ -50,19 +121,14 @@ public final class FeatureExtractor implements AutoCloseable {
     EncodedBatch batch = encode(images);
     List<EncodedFrame> encoded = new ArrayList<>(images.size());
     for (int i = 0; i < images.size(); i++) {
-      encoded.add(new EncodedFrame(frameFeatures(batch, i), batch.crops()[i]));
+      encoded.add(new EncodedFrame(batch.frames().get(i), batch.crops()[i]));
     }
     return encoded;
   }
 
-  /** The engine's view of frame {@code i} of {@code batch}. */
-  public FrameFeatures frameFeatures(EncodedBatch batch, int i) {
-    return frameFeatures(batch.features(), i, manifest);
-  }
-
   /**
-   * The engine's view of frame {@code i} of an encoded batch: its patch layers (copied out of the
-   * batch) and embedding, with the model input's size as the output map's.
+   * The engine's view of frame {@code i} of an encoded batch of untiled frames: its patch layers
+   * (copied out of the batch) and embedding, with the model input's size as the output map's.
    */
   public static FrameFeatures frameFeatures(ImageFeatures features, int i, ModelManifest manifest) {
     List<float[]> layers = new ArrayList<>();

@@ -199,11 +199,15 @@ public final class ModelFrameScorer implements FrameScorer<EncodedBatch> {
     long scoringStart = System.nanoTime();
     List<FrameResult> results = new ArrayList<>(n);
     Set<String> touched = new LinkedHashSet<>();
+    List<String> scopes = frames.stream().map(this::scopeOf).toList();
+    ScopeGrids.check(engine, manifest.image().resize(), scopes,
+        frames.stream().map(ScorableFrame::image).toList(), output.frames(),
+        frames.stream().map(ScorableFrame::frameId).toList());
     for (int i = 0; i < n; i++) {
       ScorableFrame frame = frames.get(i);
-      String scope = scopeOf(frame);
+      String scope = scopes.get(i);
       configure(scope);
-      FrameFeatures features = extractor.frameFeatures(output, i);
+      FrameFeatures features = output.frames().get(i);
       FrameScore score = engine.score(scope, features);
       CropGeometry crop = output.crops()[i];
       results.add(ResultMapper.toResult(scope, score, crop, engine.thresholds(scope)));
@@ -222,6 +226,11 @@ public final class ModelFrameScorer implements FrameScorer<EncodedBatch> {
     if (engine.profile(scope).isEmpty()) {
       engine.configureScope(scope, profile);
     }
+  }
+
+  /** The model's manifest, for the offline scorer. */
+  ModelManifest manifest() {
+    return manifest;
   }
 
   /** The model stage, for the offline scorer. */

@@ -9,6 +9,7 @@ import io.clipline.scoring.ScoringConfig;
 import io.clipline.scoring.ScoringEngine;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -46,7 +47,15 @@ public final class OfflineScorer implements AutoCloseable {
     scorer.configure(scope);
     ScoringEngine engine = scorer.engine();
     List<DetailedScore> results = new ArrayList<>(images.size());
-    for (EncodedFrame e : encodeDetailed(images)) {
+    List<EncodedFrame> encoded = encodeDetailed(images);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      ids.add("#" + i + " of the batch");
+    }
+    ScopeGrids.check(engine, scorer.manifest().image().resize(),
+        Collections.nCopies(images.size(), scope), images,
+        encoded.stream().map(EncodedFrame::features).toList(), ids);
+    for (EncodedFrame e : encoded) {
       FrameFeatures f = e.features();
       results.add(new DetailedScore(seed ? engine.seed(scope, f) : engine.score(scope, f), e.crop()));
     }

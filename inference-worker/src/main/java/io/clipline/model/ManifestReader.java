@@ -11,6 +11,7 @@ import io.clipline.model.ModelManifest.Kind;
 import io.clipline.model.ModelManifest.PatchOutput;
 import io.clipline.model.ModelManifest.ResizeMode;
 import io.clipline.model.ModelManifest.TextTower;
+import io.clipline.model.ModelManifest.Tiling;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,8 @@ final class ManifestReader {
   private static final Set<String> IMAGE_KEYS =
       Set.of(
           "file", "fp16File", "input", "height", "width", "resize", "interpolation", "channels",
-          "mean", "std", "grid", "embedding", "patches");
+          "mean", "std", "grid", "embedding", "patches", "tile");
+  private static final Set<String> TILE_KEYS = Set.of("overlap", "scale");
   private static final Set<String> PATCH_KEYS = Set.of("output", "layer", "dim");
   private static final Set<String> TEXT_KEYS =
       Set.of("file", "input", "output", "tokenizer", "contextLength");
@@ -105,7 +107,7 @@ final class ManifestReader {
       throw invalid("format", "expected " + ModelManifest.FORMAT + ", got " + format);
     }
     ImageTower image = image(object(root, "", "image"));
-    Optional<TextTower> text = optionalObject(root, "text").map(this::text);
+    Optional<TextTower> text = optionalObject(root, "", "text").map(this::text);
     ModelManifest manifest =
         build(
             "",
@@ -160,6 +162,7 @@ final class ManifestReader {
                       integer(patch, patchPath, "layer"),
                       integer(patch, patchPath, "dim"))));
     }
+    Optional<Tiling> tile = optionalObject(node, path, "tile").map(this::tiling);
     return build(
         path,
         () ->
@@ -177,7 +180,19 @@ final class ManifestReader {
                 grid.get(0).intValue(),
                 grid.get(1).intValue(),
                 optionalString(node, path, "embedding"),
-                patches));
+                patches,
+                tile));
+  }
+
+  private Tiling tiling(JsonNode node) {
+    String path = "image.tile.";
+    checkKeys(node, path, TILE_KEYS);
+    JsonNode scale = node.get("scale");
+    if (scale != null && !scale.isNull() && !scale.isNumber()) {
+      throw invalid(path + "scale", "expected a number, got " + describe(scale));
+    }
+    double factor = scale == null || scale.isNull() ? 1.0 : scale.doubleValue();
+    return build(path, () -> new Tiling(integer(node, path, "overlap"), factor));
   }
 
   private TextTower text(JsonNode node) {
@@ -240,12 +255,12 @@ final class ManifestReader {
     return value;
   }
 
-  private Optional<JsonNode> optionalObject(JsonNode node, String key) {
+  private Optional<JsonNode> optionalObject(JsonNode node, String path, String key) {
     JsonNode value = node.get(key);
     if (value == null || value.isNull()) {
       return Optional.empty();
     }
-    requireObject(value, key + ".", "");
+    requireObject(value, path + key + ".", "");
     return Optional.of(value);
   }
 

@@ -101,7 +101,41 @@ public record ModelManifest(
     /** Resize so the image covers the input size, keeping its aspect ratio, then centre crop. */
     SHORT_SIDE_CENTER_CROP,
     /** Resize to the input size, ignoring the aspect ratio. */
-    STRETCH
+    STRETCH,
+    /**
+     * Scale the frame to fit the input, keeping its aspect ratio (to within half a grid cell),
+     * and pad the rest; the map covers the frame only. See {@code imaging.TileLayout}.
+     */
+    LETTERBOX,
+    /**
+     * Cover the frame, optionally scaled by {@link Tiling#scale()}, with input-size tiles that
+     * overlap by {@link Tiling#overlap()}, stitched into one frame-level grid. See {@code
+     * imaging.TileLayout}.
+     */
+    TILE
+  }
+
+  /**
+   * How {@link ResizeMode#TILE} covers a frame: the frame is scaled by {@code scale} (its size
+   * rounded to whole grid cells), then covered by tiles of the model's input size whose
+   * neighbours overlap by {@code overlap} input pixels (the last tile of a row or column is
+   * moved back to end at the frame's edge, so it may overlap more). A tile thus covers {@code
+   * width / scale} × {@code height / scale} frame pixels.
+   *
+   * @param overlap input pixels shared by neighbouring tiles; a multiple of the grid cell in both
+   *     directions, smaller than the input
+   * @param scale factor applied to the frame before tiling, in (0, 16]; below 1 for very large
+   *     frames so that they do not give hundreds of tiles
+   */
+  public record Tiling(int overlap, double scale) {
+    public Tiling {
+      if (overlap < 0) {
+        throw new IllegalArgumentException("overlap: expected >= 0, got " + overlap);
+      }
+      if (!(scale > 0 && scale <= 16)) {
+        throw new IllegalArgumentException("scale: expected a number in (0, 16], got " + scale);
+      }
+    }
   }
 
   /** The interpolation used when resizing. */
@@ -135,6 +169,8 @@ public record ModelManifest(
    * @param gridCols patch grid columns
    * @param embedding output name of the global embedding, if the tower has one
    * @param patches patch outputs, at least one
+   * @param tile how {@link ResizeMode#TILE} tiles a frame; present exactly when {@code resize} is
+   *     {@code TILE}
    */
   public record ImageTower(
       String file,
@@ -150,7 +186,17 @@ public record ModelManifest(
       int gridRows,
       int gridCols,
       Optional<String> embedding,
-      List<PatchOutput> patches) {
+      List<PatchOutput> patches,
+      Optional<Tiling> tile) {
+
+    /** A tower that does not tile ({@code resize} other than {@code TILE}). */
+    public ImageTower(String file, Optional<String> fp16File, String input, int height, int width,
+        ResizeMode resize, Interpolation interpolation, ChannelOrder channels, float[] mean,
+        float[] std, int gridRows, int gridCols, Optional<String> embedding,
+        List<PatchOutput> patches) {
+      this(file, fp16File, input, height, width, resize, interpolation, channels, mean, std,
+          gridRows, gridCols, embedding, patches, Optional.empty());
+    }
 
     public ImageTower {
       requireText("file", file);
@@ -194,6 +240,48 @@ public record ModelManifest(
                   + "]");
         }
       }
+      Objects.requireNonNull(tile, "tile");
+      checkGeometry(resize, height, width, gridRows, gridCols, tile);
+    }
+
+    /** The geometry LETTERBOX and TILE need: whole pixels per cell, overlap in whole cells. */
+    private static void checkGeometry(ResizeMode resize, int height, int width, int gridRows,
+        int gridCols, Optional<Tiling> tile) {
+      if (resize != ResizeMode.TILE && tile.isPresent()) {
+        throw new IllegalArgumentException(
+            "tile: only allowed with resize TILE, got resize " + resize);
+      }
+      if (resize != ResizeMode.TILE && resize != ResizeMode.LETTERBOX) {
+        return;
+      }
+      if (height % gridRows != 0 || width % gridCols != 0) {
+        throw new IllegalArgumentException(
+            "grid: resize " + resize + " needs whole input pixels per grid cell; the " + height
+                + " × " + width + " input is not divisible by the grid [" + gridRows + ", "
+                + gridCols + "]");
+      }
+      if (resize == ResizeMode.TILE) {
+        Tiling t = tile.orElseThrow(
+            () -> new IllegalArgumentException("tile: required when resize is TILE"));
+        int cellH = height / gridRows;
+        int cellW = width / gridCols;
+        if (t.overlap() % cellH != 0 || t.overlap() % cellW != 0
+            || t.overlap() >= Math.min(height, width)) {
+          throw new IllegalArgumentException(
+              "tile.overlap: expected a multiple of the grid cell (" + cellH + " × " + cellW
+                  + " input pixels) smaller than the input, got " + t.overlap());
+        }
+      }
+    }
+
+    /** Input pixels per grid cell, vertically. */
+    public int cellHeight() {
+      return height / gridRows;
+    }
+
+    /** Input pixels per grid cell, horizontally. */
+    public int cellWidth() {
+      return width / gridCols;
     }
 
     /** The mean per channel, a copy. */

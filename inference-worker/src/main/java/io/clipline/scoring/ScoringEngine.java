@@ -185,6 +185,15 @@ public final class ScoringEngine {
     return s.thresholds();
   }
 
+  /**
+   * The patch grid {@code [rows, cols]} a scope takes, fixed by its first frame (or snapshot);
+   * empty for a scope that has none yet. A frame of another grid is refused by {@link #score}.
+   */
+  public Optional<int[]> grid(String scope) {
+    ScopeState s = states.get(scope);
+    return s == null ? Optional.empty() : Optional.of(new int[] {s.rows(), s.cols()});
+  }
+
   /** Memory sizes of a scope. */
   public ScopeStats stats(String scope) {
     ScopeState s = existing(scope);

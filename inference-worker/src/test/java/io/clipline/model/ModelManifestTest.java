@@ -106,8 +106,33 @@ class ModelManifestTest {
             m -> image(m).putArray("mean").add(0.5).add(0.5)),
         bad("image.std[1]: expected > 0, got 0.0",
             m -> image(m).putArray("std").add(1).add(0).add(1)),
-        bad("image.resize: expected one of [SHORT_SIDE_CENTER_CROP, STRETCH], got 'FIT'",
-            m -> image(m).put("resize", "FIT")),
+        bad("image.resize: expected one of [SHORT_SIDE_CENTER_CROP, STRETCH, LETTERBOX, TILE],"
+            + " got 'FIT'", m -> image(m).put("resize", "FIT")),
+        bad("image.tile: required when resize is TILE", m -> image(m).put("resize", "TILE")),
+        bad("image.tile: only allowed with resize TILE, got resize SHORT_SIDE_CENTER_CROP",
+            m -> image(m).putObject("tile").put("overlap", 0)),
+        bad("image.tile.overlap: expected a multiple of the grid cell (16 × 16 input pixels)"
+            + " smaller than the input, got 8",
+            m -> image(m).put("resize", "TILE").putObject("tile").put("overlap", 8)),
+        bad("image.tile.overlap: expected a multiple of the grid cell (16 × 16 input pixels)"
+            + " smaller than the input, got 224",
+            m -> image(m).put("resize", "TILE").putObject("tile").put("overlap", 224)),
+        bad("image.tile.overlap: expected >= 0, got -16",
+            m -> image(m).put("resize", "TILE").putObject("tile").put("overlap", -16)),
+        bad("image.tile.overlap: required key is missing",
+            m -> image(m).put("resize", "TILE").putObject("tile").put("scale", 0.5)),
+        bad("image.tile.scale: expected a number in (0, 16], got 0.0",
+            m -> image(m).put("resize", "TILE").putObject("tile").put("overlap", 0)
+                .put("scale", 0)),
+        bad("image.tile.scale: expected a number, got string \"1\"",
+            m -> image(m).put("resize", "TILE").putObject("tile").put("overlap", 0)
+                .put("scale", "1")),
+        bad("image.tile.size: unknown key",
+            m -> image(m).put("resize", "TILE").putObject("tile").put("overlap", 0)
+                .put("size", 256)),
+        bad("image.grid: resize LETTERBOX needs whole input pixels per grid cell; the 256 × 224"
+            + " input is not divisible by the grid [15, 14]",
+            m -> image(m).put("resize", "LETTERBOX").putArray("grid").add(15).add(14)),
         bad("image.interpolation: expected one of [BICUBIC, BILINEAR, AREA], got 'NEAREST'",
             m -> image(m).put("interpolation", "NEAREST")),
         bad("image.channels: expected one of [RGB, BGR], got 'rgb'",
@@ -157,6 +182,30 @@ class ModelManifestTest {
     assertTrue(
         e.getMessage().contains(folder.resolve(ModelManifest.FILE_NAME).toString()),
         e.getMessage());
+  }
+
+  @Test
+  void shouldReadTilingWhenResizeIsTile() throws IOException {
+    ObjectNode manifest = valid();
+    image(manifest).put("resize", "TILE").putObject("tile").put("overlap", 32).put("scale", 0.5);
+    write(manifest);
+
+    ModelManifest.ImageTower image = ModelManifest.load(folder).image();
+
+    assertEquals(ResizeMode.TILE, image.resize());
+    assertEquals(Optional.of(new ModelManifest.Tiling(32, 0.5)), image.tile());
+    assertEquals(16, image.cellHeight());
+    assertEquals(16, image.cellWidth());
+  }
+
+  @Test
+  void shouldDefaultTileScaleToOneWhenItIsAbsent() throws IOException {
+    ObjectNode manifest = valid();
+    image(manifest).put("resize", "TILE").putObject("tile").put("overlap", 0);
+    write(manifest);
+
+    assertEquals(Optional.of(new ModelManifest.Tiling(0, 1.0)),
+        ModelManifest.load(folder).image().tile());
   }
 
   @Test

@@ -49,9 +49,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * infers, scores and commits verdicts; timed from the first committed verdict to the last, so
  * start-up and the first batch are not counted.
  *
- * <p>Usage: {@code WorkerThroughputBench [modelDir] [frames] [batch] [size] [threads]}; threads
- * are ONNX Runtime's intra-op threads in both measurements (0, the default, lets ONNX Runtime
- * choose: one per core).
+ * <p>Usage: {@code WorkerThroughputBench [modelDir] [frames] [batch] [size] [threads]}; size is
+ * {@code N} (square) or {@code WxH}; threads are ONNX Runtime's intra-op threads in both
+ * measurements (0, the default, lets ONNX Runtime choose: one per core).
+ *
+ * <p>Under a tiling resize mode ({@code LETTERBOX}, {@code TILE}) the worker path decodes, tiles,
+ * infers and stitches every frame through the same {@code FeatureExtractor} as in production,
+ * and the bare path times the tower on the same tiles (all tiles of a batch in one run), so the
+ * ratio shows what decoding, tiling and stitching cost.
  */
 public final class WorkerThroughputBench {
   private WorkerThroughputBench() {}
@@ -60,12 +65,14 @@ public final class WorkerThroughputBench {
     Path model = Path.of(args.length > 0 ? args[0] : "src/models/imagenet-mnv2");
     int frames = args.length > 1 ? Integer.parseInt(args[1]) : 400;
     int batch = args.length > 2 ? Integer.parseInt(args[2]) : 8;
-    int size = args.length > 3 ? Integer.parseInt(args[3]) : 256;
+    String[] dims = (args.length > 3 ? args[3] : "256").split("x");
+    int width = Integer.parseInt(dims[0]);
+    int height = dims.length > 1 ? Integer.parseInt(dims[1]) : width;
     int threads = args.length > 4 ? Integer.parseInt(args[4]) : 0;
-    List<byte[]> jpegs = syntheticJpegs(Math.min(frames, 64), size);
+    List<byte[]> jpegs = syntheticJpegs(Math.min(frames, 64), width, height);
     System.out.printf(Locale.ROOT,
         "model %s, %d frames of %dx%d JPEG, batch %d, %d cores, ONNX Runtime threads %s%n",
-        model, frames, size, size, batch, Runtime.getRuntime().availableProcessors(),
+        model, frames, width, height, batch, Runtime.getRuntime().availableProcessors(),
         threads == 0 ? "default" : threads);
 
     double bare = bareOnnxRuntime(model, jpegs, frames, batch, threads);
@@ -81,22 +88,44 @@ public final class WorkerThroughputBench {
     Preprocessor preprocessor = new Preprocessor(manifest.image());
     FrameDecoder decoder = new FrameDecoder(FrameLimits.DEFAULT);
     int sample = preprocessor.sampleSize();
-    float[] input = new float[batch * sample];
-    for (int i = 0; i < batch; i++) {
-      DecodedFrame frame = decoder.decode(jpegs.get(i % jpegs.size()), PixelEncoding.JPEG, 0, 0);
-      preprocessor.preprocess(frame, input, i * sample);
+    int images = batch;
+    float[] input;
+    if (preprocessor.tiling()) {
+      List<Preprocessor.TiledFrame> tiled = new ArrayList<>();
+      for (int i = 0; i < batch; i++) {
+        tiled.add(preprocessor.tiles(
+            decoder.decode(jpegs.get(i % jpegs.size()), PixelEncoding.JPEG, 0, 0)));
+      }
+      images = tiled.stream().mapToInt(t -> t.layout().tiles()).sum();
+      input = new float[images * sample];
+      int at = 0;
+      for (Preprocessor.TiledFrame t : tiled) {
+        for (int i = 0; i < t.layout().tiles(); i++) {
+          t.write(i, input, at++ * sample);
+        }
+      }
+      System.out.printf(Locale.ROOT, "%s: %d tiles per frame%n", manifest.image().resize(),
+          images / batch);
+    } else {
+      input = new float[batch * sample];
+      for (int i = 0; i < batch; i++) {
+        DecodedFrame frame =
+            decoder.decode(jpegs.get(i % jpegs.size()), PixelEncoding.JPEG, 0, 0);
+        preprocessor.preprocess(frame, input, i * sample);
+      }
     }
+    int run = images;
     InferenceOptions d = InferenceOptions.defaults();
     InferenceOptions options = new InferenceOptions(
         d.provider(), d.requireGpu(), threads, d.deviceId(), d.preferFp16(), d.optimisation());
     try (ImageEncoder encoder = ImageEncoder.open(manifest, options)) {
       for (int warm = 0; warm < 3; warm++) {
-        encoder.encode(input, batch);
+        encoder.encode(input, run);
       }
       int batches = Math.max(1, frames / batch);
       long start = System.nanoTime();
       for (int b = 0; b < batches; b++) {
-        encoder.encode(input, batch);
+        encoder.encode(input, run);
       }
       return batches * batch / ((System.nanoTime() - start) / 1e9);
     }
@@ -178,12 +207,17 @@ public final class WorkerThroughputBench {
 
   /** Noise on a sinusoidal texture: decodes like a camera frame, compresses like one. */
   static List<byte[]> syntheticJpegs(int count, int size) throws IOException {
+    return syntheticJpegs(count, size, size);
+  }
+
+  /** As {@link #syntheticJpegs(int, int)}, {@code width × height}. */
+  static List<byte[]> syntheticJpegs(int count, int width, int height) throws IOException {
     Random random = new Random(42);
     List<byte[]> out = new ArrayList<>();
     for (int n = 0; n < count; n++) {
-      BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
-      for (int y = 0; y < size; y++) {
-        for (int x = 0; x < size; x++) {
+      BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
           double v = 128 + 40 * Math.sin(x * 0.3) * Math.cos(y * 0.2) + random.nextGaussian() * 12;
           image.getRaster().setSample(x, y, 0, (int) Math.max(0, Math.min(255, v)));
         }
