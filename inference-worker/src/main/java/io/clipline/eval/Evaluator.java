@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 
 /**
@@ -43,7 +42,6 @@ import java.util.regex.Matcher;
 public final class Evaluator {
   /** Side of the downsampled maps kept from the first shuffle for the heatmap plot. */
   static final int THUMB = 64;
-  private static final double MAX_FPR = 0.3;
 
   private final EvalOptions options;
   private final PrintStream progressOut;
@@ -94,7 +92,19 @@ public final class Evaluator {
         ScoringConfig.builder().imageRarityWeight(options.imageRarityWeight()).build();
     long typed = options.typeShots() == 0 ? 0
         : samples.stream().filter(x -> x.defective() && x.mask() != null).count();
-    Progress progress = new Progress(progressOut, (long) samples.size() * options.shuffles() + typed);
+    List<Map<String, StreamPlan>> plans = new ArrayList<>();
+    long streamed = 0;
+    for (int s = 0; s < options.shuffles(); s++) {
+      Map<String, StreamPlan> plan = new TreeMap<>();
+      for (Map.Entry<String, List<Integer>> scope : byScope.entrySet()) {
+        StreamPlan p = StreamPlan.of(samples, scope.getValue(), streamSeed(s, scope.getKey()),
+            options.kshot(), options.defectShare());
+        plan.put(scope.getKey(), p);
+        streamed += p.seeds().size() + p.stream().size();
+      }
+      plans.add(plan);
+    }
+    Progress progress = new Progress(progressOut, streamed + typed);
     List<ShuffleRun> runs = new ArrayList<>();
     Map<Integer, Thumb> thumbs = new TreeMap<>();
     int[] pixelStats = new int[2];
@@ -110,8 +120,7 @@ public final class Evaluator {
           options.model(), InferenceOptions.defaults(), config, "object")) {
         modelName = scorer.modelVersion();
         for (Map.Entry<String, List<Integer>> scope : byScope.entrySet()) {
-          StreamPlan plan = StreamPlan.of(samples, scope.getValue(), streamSeed(s, scope.getKey()),
-              options.kshot(), options.defectShare());
+          StreamPlan plan = plans.get(s).get(scope.getKey());
           List<Integer> seeds = plan.seeds();
           List<Integer> order = plan.stream();
           for (int from = 0; from < seeds.size(); from += options.batch()) {
@@ -139,10 +148,10 @@ public final class Evaluator {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      StreamMetrics all = metrics(samples, frames, pixelsAll);
+      StreamMetrics all = StreamMetrics.of(samples, frames, pixelsAll);
       List<Scored> late = frames.stream().filter(f -> !f.warmingUp()).toList();
-      StreamMetrics afterWarmup = metrics(samples, late, pixelsLate);
-      runs.add(new ShuffleRun(s, frames, all, afterWarmup, roc(samples, frames), seconds));
+      StreamMetrics afterWarmup = StreamMetrics.of(samples, late, pixelsLate);
+      runs.add(new ShuffleRun(s, frames, all, afterWarmup, StreamMetrics.roc(samples, frames), seconds));
     }
     TypeAccuracy defectTypes = options.typeShots() == 0 ? null
         : TypeAccuracy.measure(labelledRegions(samples, config, progress), options.typeShots(),
@@ -345,58 +354,5 @@ public final class Evaluator {
       out[i] = counts[i] == 0 ? 0 : out[i] / counts[i];
     }
     return out;
-  }
-
-  static StreamMetrics metrics(List<DatasetSample> samples, List<Scored> frames, PixelCollector pixels) {
-    int n = frames.size();
-    double[] z = new double[n];
-    double[] raw = new double[n];
-    boolean[] labels = new boolean[n];
-    int defective = 0;
-    int falseRejects = 0;
-    int escapes = 0;
-    int unsure = 0;
-    for (int i = 0; i < n; i++) {
-      Scored f = frames.get(i);
-      z[i] = f.normalized();
-      raw[i] = f.raw();
-      labels[i] = samples.get(f.sample()).defective();
-      defective += labels[i] ? 1 : 0;
-      boolean rejected = f.verdict() == Judgement.NG;
-      falseRejects += !labels[i] && rejected ? 1 : 0;
-      escapes += labels[i] && !rejected ? 1 : 0;
-      unsure += f.verdict() == Judgement.UNSURE ? 1 : 0;
-    }
-    Map<String, Double> perType = new TreeMap<>();
-    for (String type : new TreeSet<>(frames.stream()
-        .map(f -> samples.get(f.sample())).filter(DatasetSample::defective)
-        .map(DatasetSample::defectType).toList())) {
-      List<Scored> subset = frames.stream().filter(f -> {
-        DatasetSample e = samples.get(f.sample());
-        return !e.defective() || e.defectType().equals(type);
-      }).toList();
-      double[] zs = subset.stream().mapToDouble(Scored::normalized).toArray();
-      boolean[] ls = new boolean[subset.size()];
-      for (int i = 0; i < ls.length; i++) {
-        ls[i] = samples.get(subset.get(i).sample()).defective();
-      }
-      perType.put(type, Metrics.auroc(zs, ls));
-    }
-    int normal = n - defective;
-    return new StreamMetrics(n, defective, Metrics.auroc(z, labels), Metrics.auroc(raw, labels),
-        pixels.auroc(), pixels.aupro(MAX_FPR),
-        defective == 0 ? Double.NaN : Metrics.f1Max(z, labels).f1(),
-        normal == 0 ? Double.NaN : falseRejects / (double) normal,
-        defective == 0 ? Double.NaN : escapes / (double) defective,
-        n == 0 ? Double.NaN : unsure / (double) n, perType);
-  }
-
-  private static List<Metrics.RocPoint> roc(List<DatasetSample> samples, List<Scored> frames) {
-    double[] z = frames.stream().mapToDouble(Scored::normalized).toArray();
-    boolean[] labels = new boolean[frames.size()];
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = samples.get(frames.get(i).sample()).defective();
-    }
-    return Metrics.rocCurve(z, labels);
   }
 }

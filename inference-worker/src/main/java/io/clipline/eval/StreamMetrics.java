@@ -1,6 +1,11 @@
 package io.clipline.eval;
 
+import io.clipline.dataset.DatasetSample;
+import io.clipline.scoring.Judgement;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Metrics of one stream order over one set of frames (all frames, or those after warm-up).
@@ -29,4 +34,62 @@ public record StreamMetrics(
     double falseRejectRate,
     double escapeRate,
     double unsureRate,
-    Map<String, Double> perTypeAuroc) {}
+    Map<String, Double> perTypeAuroc) {
+  private static final double MAX_FPR = 0.3;
+
+  /** The metrics of {@code frames} (one shuffle's, or a subset) against the samples' labels. */
+  static StreamMetrics of(List<DatasetSample> samples, List<Evaluator.Scored> frames,
+      PixelCollector pixels) {
+    int n = frames.size();
+    double[] z = new double[n];
+    double[] raw = new double[n];
+    boolean[] labels = new boolean[n];
+    int defective = 0;
+    int falseRejects = 0;
+    int escapes = 0;
+    int unsure = 0;
+    for (int i = 0; i < n; i++) {
+      Evaluator.Scored f = frames.get(i);
+      z[i] = f.normalized();
+      raw[i] = f.raw();
+      labels[i] = samples.get(f.sample()).defective();
+      defective += labels[i] ? 1 : 0;
+      boolean rejected = f.verdict() == Judgement.NG;
+      falseRejects += !labels[i] && rejected ? 1 : 0;
+      escapes += labels[i] && !rejected ? 1 : 0;
+      unsure += f.verdict() == Judgement.UNSURE ? 1 : 0;
+    }
+    Map<String, Double> perType = new TreeMap<>();
+    for (String type : new TreeSet<>(frames.stream()
+        .map(f -> samples.get(f.sample())).filter(DatasetSample::defective)
+        .map(DatasetSample::defectType).toList())) {
+      List<Evaluator.Scored> subset = frames.stream().filter(f -> {
+        DatasetSample e = samples.get(f.sample());
+        return !e.defective() || e.defectType().equals(type);
+      }).toList();
+      double[] zs = subset.stream().mapToDouble(Evaluator.Scored::normalized).toArray();
+      boolean[] ls = new boolean[subset.size()];
+      for (int i = 0; i < ls.length; i++) {
+        ls[i] = samples.get(subset.get(i).sample()).defective();
+      }
+      perType.put(type, Metrics.auroc(zs, ls));
+    }
+    int normal = n - defective;
+    return new StreamMetrics(n, defective, Metrics.auroc(z, labels), Metrics.auroc(raw, labels),
+        pixels.auroc(), pixels.aupro(MAX_FPR),
+        defective == 0 ? Double.NaN : Metrics.f1Max(z, labels).f1(),
+        normal == 0 ? Double.NaN : falseRejects / (double) normal,
+        defective == 0 ? Double.NaN : escapes / (double) defective,
+        n == 0 ? Double.NaN : unsure / (double) n, perType);
+  }
+
+  /** The image ROC curve of the normalised scores of {@code frames}. */
+  static List<Metrics.RocPoint> roc(List<DatasetSample> samples, List<Evaluator.Scored> frames) {
+    double[] z = frames.stream().mapToDouble(Evaluator.Scored::normalized).toArray();
+    boolean[] labels = new boolean[frames.size()];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = samples.get(frames.get(i).sample()).defective();
+    }
+    return Metrics.rocCurve(z, labels);
+  }
+}
