@@ -20,7 +20,8 @@ on the gray image g (mean of the normalised channels):
               (lighting invariance: features describe how a patch differs from the rest of the tile)
   constant  = one channel of value `const`, so that after the scorer's L2 normalisation patches
               close to the image's typical texture all point the same way
-Layers differ in receptive field (s = 2 and 4 px at 256 px). `image_embeds` = image mean of the
+Layers differ in receptive field (s = 2 and 4 px at 256 px). make_texture_v2.py (texture-v2) reuses
+this module's filters, GraphBuilder, pool_standardise, write_folder and measure harness. `image_embeds` = image mean of the
 last layer's pooled channels before standardisation (absolute texture statistics of the image). All padding replicates the edge, as the numpy reference does.
 """
 import json
@@ -90,8 +91,6 @@ def numpy_features(pixels, d=DESIGN, embedding=False):
     """pixels [N,3,H,W] normalised as the manifest says -> list of [N, grid*grid, dim] per layer
     (plus the [N, dim - 1] image embedding at the end when asked)."""
     g = pixels.astype(np.float32).mean(1)
-    n, size, grid = g.shape[0], d['size'], d['grid']
-    cell = size // grid
     layers = []
     for s in d['scales']:
         ch = []
