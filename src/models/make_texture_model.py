@@ -20,7 +20,8 @@ on the gray image g (mean of the normalised channels):
               (lighting invariance: features describe how a patch differs from the rest of the tile)
   constant  = one channel of value `const`, so that after the scorer's L2 normalisation patches
               close to the image's typical texture all point the same way
-Layers differ in receptive field (s = 2 and 4 px at 256 px). `image_embeds` = image mean of the
+Layers differ in receptive field (s = 2 and 4 px at 256 px). make_texture_v2.py (texture-v2) reuses
+this module's filters, GraphBuilder, pool_standardise, write_folder and measure harness. `image_embeds` = image mean of the
 last layer's pooled channels before standardisation (absolute texture statistics of the image). All padding replicates the edge, as the numpy reference does.
 """
 import json
@@ -90,8 +91,6 @@ def numpy_features(pixels, d=DESIGN, embedding=False):
     """pixels [N,3,H,W] normalised as the manifest says -> list of [N, grid*grid, dim] per layer
     (plus the [N, dim - 1] image embedding at the end when asked)."""
     g = pixels.astype(np.float32).mean(1)
-    n, size, grid = g.shape[0], d['size'], d['grid']
-    cell = size // grid
     layers = []
     for s in d['scales']:
         ch = []
@@ -103,57 +102,113 @@ def numpy_features(pixels, d=DESIGN, embedding=False):
         ch.append(np.sqrt(np.maximum(_blur(g * g, s) - m1 * m1, 0) + EPS))
         if d['intensity']:
             ch.append(m1)
-        x = np.stack(ch, 1).reshape(n, len(ch), grid, cell, grid, cell)
-        parts = [x.mean((3, 5))]
-        if d['maxpool']:
-            parts += [x.max((3, 5)), x.min((3, 5))]
-        f = np.concatenate(parts, 1)
-        emb = f.mean((2, 3))
-        if d['center']:
-            f = f - f.mean((2, 3), keepdims=True)
-        if d['instnorm']:
-            f = f / (np.sqrt((f * f).mean((2, 3), keepdims=True)) + 1e-3)
-        if d['const']:
-            f = np.concatenate([f, np.full_like(f[:, :1], d['const'])], 1)
-        layers.append(f.reshape(n, f.shape[1], -1).transpose(0, 2, 1).astype(np.float32))
-    return layers + [emb.astype(np.float32)] if embedding else layers
+        f, emb = pool_standardise(np.stack(ch, 1), d)
+        layers.append(f)
+    return layers + [emb] if embedding else layers
+
+
+def pool_standardise(x, d):
+    """x [N,C,size,size] per-pixel channels -> ([N, grid*grid, dim] patch features, [N, C'] image
+    means of the pooled channels): cell avg (and max, min), per-image centring and RMS scaling, the
+    constant channel. Shared by every texture model's numpy reference."""
+    n, c, grid = x.shape[0], x.shape[1], d['grid']
+    cell = d['size'] // grid
+    x = x.reshape(n, c, grid, cell, grid, cell)
+    parts = [x.mean((3, 5))]
+    if d['maxpool']:
+        parts += [x.max((3, 5)), x.min((3, 5))]
+    f = np.concatenate(parts, 1)
+    emb = f.mean((2, 3))
+    if d['center']:
+        f = f - f.mean((2, 3), keepdims=True)
+    if d['instnorm']:
+        f = f / (np.sqrt((f * f).mean((2, 3), keepdims=True)) + 1e-3)
+    if d['const']:
+        f = np.concatenate([f, np.full_like(f[:, :1], d['const'])], 1)
+    return (f.reshape(n, f.shape[1], -1).transpose(0, 2, 1).astype(np.float32),
+            emb.astype(np.float32))
 
 
 # ---------------------------------------------------------------- ONNX graph
-def build_model(d=DESIGN):
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
+class GraphBuilder:
+    """Collects ONNX nodes and initialisers with unique names; the helpers every texture graph uses."""
 
-    nodes, inits = [], []
-    counter = [0]
+    def __init__(self):
+        self.nodes, self.inits, self.counter = [], [], 0
 
-    def name(prefix):
-        counter[0] += 1
-        return '%s_%d' % (prefix, counter[0])
+    def name(self, prefix):
+        self.counter += 1
+        return '%s_%d' % (prefix, self.counter)
 
-    def const(arr, prefix='c'):
-        n = name(prefix)
-        inits.append(numpy_helper.from_array(np.asarray(arr), n))
+    def const(self, arr, prefix='c'):
+        from onnx import numpy_helper
+        n = self.name(prefix)
+        self.inits.append(numpy_helper.from_array(np.asarray(arr), n))
         return n
 
-    def node(op, inputs, **attrs):
-        out = name(op.lower())
-        nodes.append(helper.make_node(op, inputs, [out], **attrs))
+    def node(self, op, inputs, **attrs):
+        from onnx import helper
+        out = self.name(op.lower())
+        self.nodes.append(helper.make_node(op, inputs, [out], **attrs))
         return out
 
-    def conv_edge(x, k):
+    def conv_edge(self, x, k):
         """x [N,1,H,W]; k [C,kh,kw] -> [N,C,H,W], edge padding like the numpy reference."""
         rh, rw = k.shape[1] // 2, k.shape[2] // 2
-        pads = const(np.array([0, 0, rh, rw, 0, 0, rh, rw], np.int64), 'pads')
-        p = node('Pad', [x, pads], mode='edge')
-        return node('Conv', [p, const(k[:, None].astype(np.float32), 'w')])
+        pads = self.const(np.array([0, 0, rh, rw, 0, 0, rh, rw], np.int64), 'pads')
+        p = self.node('Pad', [x, pads], mode='edge')
+        return self.node('Conv', [p, self.const(k[:, None].astype(np.float32), 'w')])
 
-    def blur(x, s):
+    def blur(self, x, s):
         k = gauss1d(s)
-        return conv_edge(conv_edge(x, k[None, None, :]), k[None, :, None])
+        return self.conv_edge(self.conv_edge(x, k[None, None, :]), k[None, :, None])
 
-    size, grid = d['size'], d['grid']
-    cell = size // grid
+    def pool_standardise(self, x, d, dim, out):
+        """Graph version of pool_standardise: writes patch output `out`; returns (its value info,
+        the name of the [N, C'] image means)."""
+        from onnx import TensorProto, helper
+        node, const = self.node, self.const
+        size, grid = d['size'], d['grid']
+        cell = size // grid
+        parts = [node('AveragePool', [x], kernel_shape=[cell, cell], strides=[cell, cell])]
+        if d['maxpool']:
+            parts.append(node('MaxPool', [x], kernel_shape=[cell, cell], strides=[cell, cell]))
+            parts.append(node('Neg', [node('MaxPool', [node('Neg', [x])], kernel_shape=[cell, cell],
+                                             strides=[cell, cell])]))
+        f = node('Concat', parts, axis=1)
+        emb = node('ReduceMean', [f], axes=[2, 3], keepdims=0)  # image statistics, [N, C']
+        if d['center']:
+            f = node('Sub', [f, node('ReduceMean', [f], axes=[2, 3], keepdims=1)])
+        if d['instnorm']:
+            rms = node('Sqrt', [node('ReduceMean', [node('Mul', [f, f])], axes=[2, 3], keepdims=1)])
+            f = node('Div', [f, node('Add', [rms, const(np.float32(1e-3))])])
+        if d['const']:
+            one = node('Slice', [f, const(np.array([0], np.int64)), const(np.array([1], np.int64)),
+                                 const(np.array([1], np.int64))])
+            c = node('Add', [node('Mul', [one, const(np.float32(0))]), const(np.float32(d['const']))])
+            f = node('Concat', [f, c], axis=1)
+        flat = node('Reshape', [f, const(np.array([0, dim, grid * grid], np.int64))])
+        self.nodes.append(helper.make_node('Transpose', [flat], [out], perm=[0, 2, 1]))
+        return helper.make_tensor_value_info(out, TensorProto.FLOAT, ['N', grid * grid, dim]), emb
+
+    def finish(self, outputs, emb, emb_dim, d, graph_name, producer):
+        """Adds `image_embeds` = emb, the input, opset 17 / IR 8, and checks the model."""
+        import onnx
+        from onnx import TensorProto, helper
+        self.nodes.append(helper.make_node('Identity', [emb], ['image_embeds']))
+        outputs.append(helper.make_tensor_value_info('image_embeds', TensorProto.FLOAT, ['N', emb_dim]))
+        inp = helper.make_tensor_value_info('pixel_values', TensorProto.FLOAT, ['N', 3, d['size'], d['size']])
+        graph = helper.make_graph(self.nodes, graph_name, [inp], outputs, self.inits)
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 17)], producer_name=producer)
+        model.ir_version = 8
+        onnx.checker.check_model(model)
+        return model
+
+
+def build_model(d=DESIGN):
+    G = GraphBuilder()
+    node, const, conv_edge, blur = G.node, G.const, G.conv_edge, G.blur
+    size = d['size']
     g = node('ReduceMean', ['pixel_values'], axes=[1], keepdims=1)  # [N,1,H,W]
     outputs = []
     for li, s in enumerate(d['scales']):
@@ -176,38 +231,10 @@ def build_model(d=DESIGN):
         if d['intensity']:
             ch.append(m1)
         x = node('Concat', ch, axis=1) if len(ch) > 1 else ch[0]
-        parts = [node('AveragePool', [x], kernel_shape=[cell, cell], strides=[cell, cell])]
-        if d['maxpool']:
-            parts.append(node('MaxPool', [x], kernel_shape=[cell, cell], strides=[cell, cell]))
-            parts.append(node('Neg', [node('MaxPool', [node('Neg', [x])], kernel_shape=[cell, cell],
-                                             strides=[cell, cell])]))
-        f = node('Concat', parts, axis=1)
-        emb = node('ReduceMean', [f], axes=[2, 3], keepdims=0)  # image statistics, [N, C']
-        if d['center']:
-            f = node('Sub', [f, node('ReduceMean', [f], axes=[2, 3], keepdims=1)])
-        if d['instnorm']:
-            rms = node('Sqrt', [node('ReduceMean', [node('Mul', [f, f])], axes=[2, 3], keepdims=1)])
-            f = node('Div', [f, node('Add', [rms, const(np.float32(1e-3))])])
-        if d['const']:
-            one = node('Slice', [f, const(np.array([0], np.int64)), const(np.array([1], np.int64)),
-                                 const(np.array([1], np.int64))])
-            c = node('Add', [node('Mul', [one, const(np.float32(0))]), const(np.float32(d['const']))])
-            f = node('Concat', [f, c], axis=1)
-        flat = node('Reshape', [f, const(np.array([0, feature_dim(d), grid * grid], np.int64))])
-        out = 'patch_tokens_%d' % (li + 1)
-        nodes.append(helper.make_node('Transpose', [flat], [out], perm=[0, 2, 1]))
-        outputs.append(helper.make_tensor_value_info(out, TensorProto.FLOAT,
-                                                     ['N', grid * grid, feature_dim(d)]))
-    nodes.append(helper.make_node('Identity', [emb], ['image_embeds']))
-    outputs.append(helper.make_tensor_value_info('image_embeds', TensorProto.FLOAT,
-                                                 ['N', feature_dim(d) - (1 if d['const'] else 0)]))
-    inp = helper.make_tensor_value_info('pixel_values', TensorProto.FLOAT, ['N', 3, size, size])
-    graph = helper.make_graph(nodes, 'clipline_texture', [inp], outputs, inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 17)],
-                              producer_name='clipline make_texture_model.py')
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    return model
+        info, emb = G.pool_standardise(x, d, feature_dim(d), 'patch_tokens_%d' % (li + 1))
+        outputs.append(info)
+    return G.finish(outputs, emb, feature_dim(d) - (1 if d['const'] else 0), d, 'clipline_texture',
+                    'clipline make_texture_model.py')
 
 
 def run_graph(model, feeds):
@@ -293,21 +320,27 @@ def reference_input(d=DESIGN):
 
 
 def main(out_dir):
+    write_folder(out_dir, build_model(), manifest(), lambda x: numpy_features(x, embedding=True),
+                 reference_input(), feature_dim(DESIGN))
+
+
+def write_folder(out_dir, model, manifest_json, reference_fn, x, dim):
+    """Saves image.onnx and the manifest, checks the graph (numpy interpreter) against the numpy
+    reference `reference_fn` at batch 1 and 2, and records reference.json for the contract test."""
     import onnx
 
-    model = build_model()
     os.makedirs(out_dir, exist_ok=True)
     onnx.save(model, os.path.join(out_dir, 'image.onnx'))
     with open(os.path.join(out_dir, 'clipline-model.json'), 'w') as fh:
-        json.dump(manifest(), fh, indent=2)
+        json.dump(manifest_json, fh, indent=2)
         fh.write('\n')
-    x = reference_input()
     names = [o.name for o in model.graph.output]
     got = run_graph(model, {'pixel_values': x})
-    # The ONNX graph must compute what the numpy reference computes.
-    ref = numpy_features(x, embedding=True)
+    # The ONNX graph must compute what the numpy reference computes (1e-4, relative above 1, as
+    # the Java contract tests compare).
+    ref = reference_fn(x)
     for i, r in enumerate(ref):
-        err = float(np.abs(got[i] - r).max())
+        err = float((np.abs(got[i] - r) / np.maximum(1, np.abs(r))).max())
         if err > 1e-4:
             sys.exit('ONNX output %s differs from the numpy reference by %g' % (names[i], err))
     # Symbolic batch: two different images in one batch give the per-image results.
@@ -331,7 +364,7 @@ def main(out_dir):
         json.dump(record, fh, indent=1)
         fh.write('\n')
     size = os.path.getsize(os.path.join(out_dir, 'image.onnx'))
-    print('wrote %s (image.onnx %d bytes, dims %d, outputs %s)' % (out_dir, size, feature_dim(DESIGN), names))
+    print('wrote %s (image.onnx %d bytes, dims %d, outputs %s)' % (out_dir, size, dim, names))
 
 
 # ---------------------------------------------------------------- design measurement (prototype)
@@ -339,13 +372,15 @@ def main(out_dir):
 # engine (io.clipline.scoring) is the product and `clipline eval` re-measures with it. Differences:
 # eviction here does not repair stale "nearest earlier" values, and AUROCs include warm-up frames.
 # Needs python3-pil in addition (image decoding), only in this mode.
-def _measure(dataset, part, seeds, design_overrides):
+def _measure(dataset, part, seeds, design_overrides, base=DESIGN, features=None):
+    """`features(pixels, design)` -> list of [N, patches, dim] (default: numpy_features)."""
     import csv
     import hashlib
     import time
     from PIL import Image
 
-    d = dict(DESIGN)
+    features = features or numpy_features
+    d = dict(base)
     d.update(design_overrides)
     rows = list(csv.DictReader(open(os.path.join(dataset, 'manifest.csv'))))
     groups = {r['path']: r['group'] for r in csv.DictReader(open(os.path.join(dataset, 'groups.csv')))}
@@ -371,7 +406,7 @@ def _measure(dataset, part, seeds, design_overrides):
             labels.append(int(r['label']))
             scopes.append(os.path.basename(r['path']).split('_')[0])
             maskok.append(not (int(r['label']) == 1 and not m.any()))  # 4 Uneven with empty masks
-        ls = numpy_features(np.stack(px), d)
+        ls = features(np.stack(px), d)
         for j in range(len(batch)):
             feats.append([l[j] for l in ls])
     labels, scopes = np.array(labels), np.array(scopes)
@@ -448,7 +483,7 @@ class _Bank:
     def score_update(self, f):
         n = f.shape[0]
         ss = f @ f.T
-        within = np.array([-np.inf] + [ss[i, :i].max() for i in range(1, n)], np.float32)
+        within = np.where(np.tri(n, n, -1, bool), ss, -np.inf).max(1).astype(np.float32)  # j < i
         if self.F is None:
             self.F, self.S, self.ms = f.copy(), np.ones((1, n), np.float32), within
             self._evict()

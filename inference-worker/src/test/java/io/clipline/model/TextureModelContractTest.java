@@ -48,7 +48,8 @@ class TextureModelContractTest {
     }
   }
 
-  private static void assertMatches(String name, JsonNode expected, float[] actual) {
+  /** Recorded first 64 values within 1e-4 (relative above 1), sums within 1e-4 of abs_sum. */
+  static void assertMatches(String name, JsonNode expected, float[] actual) {
     JsonNode first = expected.get("first64");
     for (int i = 0; i < first.size(); i++) {
       double v = first.get(i).asDouble();
