@@ -210,8 +210,8 @@ public final class PipelineConfig extends AbstractConfig {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
         getBoolean(EXACTLY_ONCE) ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        io.clipline.pipeline.internals.DeadLetterHandler.class.getName());
-    props.put(io.clipline.pipeline.internals.DeadLetterHandler.DLQ_TOPIC_CONFIG,
+        io.clipline.pipeline.internal.DeadLetterHandler.class.getName());
+    props.put(io.clipline.pipeline.internal.DeadLetterHandler.DLQ_TOPIC_CONFIG,
         getString(DLQ_TOPIC));
     props.putAll(streamsOverrides);
     return props;

@@ -1,4 +1,4 @@
-package io.clipline.pipeline.internals;
+package io.clipline.pipeline.internal;
 
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;

@@ -1,4 +1,4 @@
-package io.clipline.pipeline.internals;
+package io.clipline.pipeline.internal;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

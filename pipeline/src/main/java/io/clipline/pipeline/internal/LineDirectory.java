@@ -1,4 +1,4 @@
-package io.clipline.pipeline.internals;
+package io.clipline.pipeline.internal;
 
 import io.clipline.pipeline.LineLayout;
 import io.clipline.pipeline.LineLayoutLoader;

@@ -3,4 +3,4 @@
  * de-duplication, windowed line statistics, alert detectors and the dead-letter handler. Not a
  * public API; {@link io.clipline.pipeline.PipelineTopology} wires them.
  */
-package io.clipline.pipeline.internals;
+package io.clipline.pipeline.internal;

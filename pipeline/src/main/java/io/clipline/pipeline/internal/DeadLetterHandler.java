@@ -1,4 +1,4 @@
-package io.clipline.pipeline.internals;
+package io.clipline.pipeline.internal;
 
 import io.clipline.schemas.DeadLetter;
 import io.clipline.schemas.DeadLetterHeader;

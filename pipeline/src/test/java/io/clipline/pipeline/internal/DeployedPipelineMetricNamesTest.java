@@ -1,4 +1,4 @@
-package io.clipline.pipeline.internals;
+package io.clipline.pipeline.internal;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.clipline.pipeline.internals;
+package io.clipline.pipeline.internal;
 
 import static io.clipline.pipeline.TestRecords.verdict;
 import static org.junit.jupiter.api.Assertions.assertEquals;

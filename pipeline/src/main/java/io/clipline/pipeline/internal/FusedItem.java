@@ -1,4 +1,4 @@
-package io.clipline.pipeline.internals;
+package io.clipline.pipeline.internal;
 
 import io.clipline.schemas.FrameVerdict;
 import io.clipline.schemas.ItemVerdict;
