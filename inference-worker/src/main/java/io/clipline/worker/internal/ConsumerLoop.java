@@ -84,13 +84,15 @@ public final class ConsumerLoop {
       consumer = c;
       onCreated.accept(c);
       c.subscribe(List.of(topic),
-          new FramePartitionsListener(frames, pass, tasks, () -> consumer, paused, feed, onAssigned));
+          new FramePartitionsListener(frames, pass, tasks, () -> consumer, paused, feed, onAssigned,
+              () -> groupMetadata = c.groupMetadata()));
       while (running.getAsBoolean()) {
         ConsumerRecords<byte[], byte[]> polled = c.poll(POLL);
         // Before the frames are handed on: the scoring thread commits them with this generation.
         groupMetadata = c.groupMetadata();
         for (ConsumerRecord<byte[], byte[]> record : polled) {
           Future<FrameIntake.Prepared> prepared = decodePool.submit(() -> intake.prepare(record.value()));
+          // Refused while its partition is fenced for a rewind: it comes again after the seek.
           frames.add(new PolledFrame(record, prepared, System.nanoTime(), System.currentTimeMillis()));
         }
         if (feed != null) {
@@ -124,7 +126,7 @@ public final class ConsumerLoop {
     }
   }
 
-  /** The frame consumer's group as of its last poll; null before the first. */
+  /** The frame consumer's group as of its last poll or rebalance callback; null before. */
   public ConsumerGroupMetadata groupMetadata() {
     return groupMetadata;
   }
