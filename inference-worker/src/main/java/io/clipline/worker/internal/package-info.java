@@ -42,7 +42,7 @@
  *       and frames the consumer fetched before its seek are refused; the consumer thread seeks
  *       back and only then lifts the fence ({@code RewindAfterAbortTest}, {@code
  *       InFlightFramesTest}, {@code TransactionalWriterTest}, {@code
- *       ScoringLoopRebalanceIntegrationTest}).
+ *       RebalanceIntegrationTest}).
  *   <li><b>Offsets commit only with a consistent generation.</b> The group metadata of {@code
  *       sendOffsetsToTransaction} is the consumer's as of its latest poll or rebalance callback,
  *       so it is at least as new as the poll of every frame committed; a frame whose partition
