@@ -153,6 +153,22 @@ public final class InferenceWorker implements AutoCloseable {
     return state.get();
   }
 
+  /**
+   * Whether the worker is ready for traffic: running, and a member of its group that holds frame
+   * partitions or that the group deliberately left idle (a standby: more workers than
+   * partitions, said once in the log). Not between start and the first assignment, nor while it
+   * rejoins after losing its partitions.
+   */
+  public boolean isReady() {
+    return state.get() == State.RUNNING
+        && consumerLoop.membership() != ConsumerLoop.Membership.JOINING;
+  }
+
+  /** Whether the worker is a member of its group the group gave no partitions (a standby). */
+  public boolean isStandby() {
+    return consumerLoop.membership() == ConsumerLoop.Membership.STANDBY;
+  }
+
   /** Frames polled and not yet committed. */
   public int framesInFlight() {
     return frames.count();
