@@ -67,28 +67,84 @@ class RebalanceIntegrationTest {
           topics.get(TopicCatalog.VERDICTS.name()), FRAMES, Duration.ofSeconds(120),
           Duration.ofSeconds(3), VERDICTS::decode);
 
-      Map<String, Long> perFrame = out.stream()
-          .collect(Collectors.groupingBy(FrameVerdict::getFrameId, Collectors.counting()));
-      Map<String, Long> duplicates = new HashMap<>(perFrame);
-      duplicates.values().removeIf(n -> n == 1);
-      assertEquals(Map.of(), duplicates, "frames with more than one committed verdict");
-      assertEquals(FRAMES, perFrame.size(), "frames with a verdict");
-      // A camera's verdicts are on one partition, read in commit order: capture order.
-      Map<String, Long> last = new HashMap<>();
-      for (FrameVerdict v : out) {
-        Long before = last.put(v.getCameraId(), v.getSequence());
-        assertTrue(before == null || before < v.getSequence(), "camera " + v.getCameraId()
-            + " went back from sequence " + before + " to " + v.getSequence());
-      }
+      assertOncePerFrameInCaptureOrder(out, FRAMES);
       assertEquals(InferenceWorker.State.RUNNING, first.state());
     } finally {
       started.forEach(InferenceWorker::close);
     }
   }
 
+  @KafkaClusterTest
+  void shouldCommitOneVerdictPerFrameWhenCommitsMeetAGenerationTheConsumerHasNotHandedOn(
+      KafkaCluster cluster) throws Exception {
+    Map<String, String> topics = WorkerIntegrationTest.topics(cluster, "fenced");
+    int frames = 3000;
+    try (KafkaProducer<byte[], byte[]> producer = TopicReader.producer(cluster.bootstrapServers())) {
+      for (int i = 0; i < frames; i++) {
+        CameraFrame frame = TestFrames.jpeg("f-" + i, i % CAMERAS, i / CAMERAS, 60);
+        TopicReader.send(producer, topics.get(TopicCatalog.FRAMES.name()), frame.getCameraId(),
+            TestFrames.SERDE.encode(frame));
+      }
+    }
+    AtomicInteger committed = new AtomicInteger();
+    WorkerListener counting = new WorkerListener() {
+      @Override
+      public void onVerdict(FrameVerdict verdict) {
+        committed.incrementAndGet();
+      }
+    };
+    List<InferenceWorker> started = new ArrayList<>();
+    try {
+      // Long transactions and many frames waiting: when a commit is fenced, later frames of the
+      // same partitions are there to be taken before the seek back.
+      start(cluster, topics, "fz-1", counting, started,
+          Map.of("consumer.interceptor.classes", SlowPollInterceptor.class.getName(),
+              WorkerConfig.COMMIT_INTERVAL_MS, 1_000, WorkerConfig.INFLIGHT_MAX_FRAMES, 512));
+      awaitTrue(() -> committed.get() >= 100);
+      InferenceWorker second = start(cluster, topics, "fz-2", counting, started, Map.of());
+      awaitTrue(() -> committed.get() >= 500);
+      // The first worker's polls now come back late, the one that rejoins the group included:
+      // its scoring thread commits while the group is at a generation it has not handed on.
+      // The second worker, a static member, leaves by timing out: the first one gains its
+      // partitions, with no revocation to wait for the commit.
+      SlowPollInterceptor.slow("clipline-worker-fz-1", 600, 15_000);
+      second.close();
+      List<FrameVerdict> out = TopicReader.read(cluster.bootstrapServers(),
+          topics.get(TopicCatalog.VERDICTS.name()), frames, Duration.ofSeconds(120),
+          Duration.ofSeconds(3), VERDICTS::decode);
+
+      assertOncePerFrameInCaptureOrder(out, frames);
+    } finally {
+      started.forEach(InferenceWorker::close);
+    }
+  }
+
+  private static void assertOncePerFrameInCaptureOrder(List<FrameVerdict> out, int frames) {
+    Map<String, Long> perFrame = out.stream()
+        .collect(Collectors.groupingBy(FrameVerdict::getFrameId, Collectors.counting()));
+    Map<String, Long> duplicates = new HashMap<>(perFrame);
+    duplicates.values().removeIf(n -> n == 1);
+    assertEquals(Map.of(), duplicates, "frames with more than one committed verdict");
+    assertEquals(frames, perFrame.size(), "frames with a verdict");
+    // A camera's verdicts are on one partition, read in commit order: capture order.
+    Map<String, Long> last = new HashMap<>();
+    for (FrameVerdict v : out) {
+      Long before = last.put(v.getCameraId(), v.getSequence());
+      assertTrue(before == null || before < v.getSequence(), "camera " + v.getCameraId()
+          + " went back from sequence " + before + " to " + v.getSequence());
+    }
+  }
+
   private static InferenceWorker start(KafkaCluster cluster, Map<String, String> topics,
       String workerId, WorkerListener listener, List<InferenceWorker> started) {
+    return start(cluster, topics, workerId, listener, started, Map.of());
+  }
+
+  private static InferenceWorker start(KafkaCluster cluster, Map<String, String> topics,
+      String workerId, WorkerListener listener, List<InferenceWorker> started,
+      Map<String, Object> extra) {
     Map<String, Object> props = WorkerIntegrationTest.workerProps(cluster, topics, workerId);
+    props.putAll(extra);
     InferenceWorker worker = new InferenceWorker(new WorkerConfig(props), new SlowScorer(),
         listener);
     started.add(worker);
