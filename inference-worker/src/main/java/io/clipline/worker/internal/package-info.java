@@ -20,7 +20,8 @@
  *       io.clipline.worker.internal.OutputRecords} (with {@link
  *       io.clipline.worker.internal.VerdictRecords} and {@link
  *       io.clipline.worker.internal.DeadLetters}), {@link
- *       io.clipline.worker.internal.TransactionalWriter}, {@link
+ *       io.clipline.worker.internal.TransactionalWriter} (with {@link
+ *       io.clipline.worker.internal.DeadLetterLog}), {@link
  *       io.clipline.worker.internal.ScorerStateKeeper} (with {@link
  *       io.clipline.worker.internal.ScorerStateReader} and {@link
  *       io.clipline.worker.internal.ScorerSnapshots}).
