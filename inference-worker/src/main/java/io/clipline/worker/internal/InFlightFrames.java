@@ -104,10 +104,20 @@ public final class InFlightFrames {
    * Scoring thread: {@code partitions} are to be rewound (an aborted transaction, a stale
    * batch). Their waiting frames are dropped, those in batches turn stale, and frames polled from
    * them are refused until {@link #rewound}.
+   *
+   * @return the partitions' epochs after the fence: one moved on since was lost meanwhile
    */
-  public synchronized void fence(Collection<TopicPartition> partitions) {
+  public synchronized Map<TopicPartition, Long> fence(Collection<TopicPartition> partitions) {
     fenced.addAll(partitions);
     lose(partitions);
+    Map<TopicPartition, Long> at = new HashMap<>();
+    partitions.forEach(tp -> at.put(tp, epochs.get(tp)));
+    return at;
+  }
+
+  /** The epoch of {@code partition}: it moves on when the partition is fenced or lost. */
+  public synchronized long epoch(TopicPartition partition) {
+    return epochs.getOrDefault(partition, 0L);
   }
 
   /** Consumer thread: the seek back on {@code partitions} is done; their frames come again. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -156,8 +157,8 @@ public final class TransactionalWriter {
       return;
     }
     Map<TopicPartition, Long> to = Map.copyOf(firstOffsets);
-    inFlight.fence(to.keySet());
-    consumerTasks.submit(c -> seek(c, to));
+    Map<TopicPartition, Long> fencedAt = inFlight.fence(to.keySet());
+    consumerTasks.submit(c -> seek(c, to, fencedAt));
   }
 
   private void abort(Transaction txn, String why) {
@@ -197,11 +198,26 @@ public final class TransactionalWriter {
     txn.letters.forEach(listener::onDeadLetter);
   }
 
-  /** Consumer thread: re-read the rewound frames and everything after them, then lift the fence. */
-  private void seek(Consumer<byte[], byte[]> c, Map<TopicPartition, Long> firstOffsets) {
+  /**
+   * Consumer thread: re-read the rewound frames and everything after them, then lift the fence.
+   * A partition lost (and assigned again) since the fence goes back to its committed offset
+   * instead: frames polled from there while it was fenced were refused.
+   */
+  private void seek(Consumer<byte[], byte[]> c, Map<TopicPartition, Long> firstOffsets,
+      Map<TopicPartition, Long> fencedAt) {
     firstOffsets.forEach((tp, offset) -> {
-      if (c.assignment().contains(tp)) {
+      if (!c.assignment().contains(tp)) {
+        return;
+      }
+      if (inFlight.epoch(tp) == fencedAt.get(tp)) {
         c.seek(tp, offset);
+      } else {
+        OffsetAndMetadata committed = c.committed(Set.of(tp)).get(tp);
+        if (committed == null) {
+          c.seekToBeginning(Set.of(tp)); // nothing committed: auto.offset.reset is earliest
+        } else {
+          c.seek(tp, committed.offset());
+        }
       }
     });
     inFlight.rewound(firstOffsets.keySet());

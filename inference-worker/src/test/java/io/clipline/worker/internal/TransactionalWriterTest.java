@@ -144,4 +144,22 @@ class TransactionalWriterTest {
     tasks.runAll(consumer);
     assertTrue(frames.add(TestBatches.polled("f-5", 0, 5)), "consumed again after the seek");
   }
+
+  @Test
+  void shouldRewindAPartitionLostSinceTheFenceToItsCommittedOffset() throws Exception {
+    producer.initTransactions();
+    producer.commitTransactionException = new KafkaException("broker said no");
+    writer.write(batch(5, 6), records(2));
+    writer.commit();
+    frames.lose(List.of(p0)); // lost and assigned again before the consumer ran the rewind
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    consumer.assign(List.of(p0));
+    consumer.commitSync(Map.of(p0, new OffsetAndMetadata(3)));
+    consumer.seek(p0, 9); // past frames refused while fenced
+
+    tasks.runAll(consumer);
+
+    assertEquals(3, consumer.position(p0), "from the committed offset, the refused frames again");
+    assertTrue(frames.add(TestBatches.polled("f-3", 0, 3)));
+  }
 }
