@@ -7,6 +7,7 @@ import io.clipline.worker.internal.ClaimCheckFetcher;
 import io.clipline.worker.internal.ClientConfigs;
 import io.clipline.worker.internal.ConsumerLoop;
 import io.clipline.worker.internal.ConsumerTasks;
+import io.clipline.worker.internal.DeadLetterLog;
 import io.clipline.worker.internal.DeadLetters;
 import io.clipline.worker.internal.FrameIntake;
 import io.clipline.worker.internal.InFlightFrames;
@@ -21,6 +22,7 @@ import io.clipline.worker.internal.TransactionalWriter;
 import io.clipline.worker.internal.VerdictRecords;
 import io.clipline.worker.internal.WorkerThreads;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -104,7 +106,7 @@ public final class InferenceWorker implements AutoCloseable {
   public InferenceWorker(WorkerConfig config, FrameScorer<?> scorer, WorkerListener listener) {
     this.config = config;
     this.scorer = scorer;
-    this.listener = listener;
+    this.listener = WorkerListener.all(List.of(listener, new DeadLetterLog()));
     this.clients = new ClientConfigs(config);
     FrameLimits limits = new FrameLimits(
         config.getInt(WorkerConfig.FRAME_MAX_BYTES), config.getLong(WorkerConfig.FRAME_MAX_PIXELS));
@@ -151,6 +153,22 @@ public final class InferenceWorker implements AutoCloseable {
 
   public State state() {
     return state.get();
+  }
+
+  /**
+   * Whether the worker is ready for traffic: running, and a member of its group that holds frame
+   * partitions or that the group deliberately left idle (a standby: more workers than
+   * partitions, said once in the log). Not between start and the first assignment, nor while it
+   * rejoins after losing its partitions.
+   */
+  public boolean isReady() {
+    return state.get() == State.RUNNING
+        && consumerLoop.membership() != ConsumerLoop.Membership.JOINING;
+  }
+
+  /** Whether the worker is a member of its group the group gave no partitions (a standby). */
+  public boolean isStandby() {
+    return consumerLoop.membership() == ConsumerLoop.Membership.STANDBY;
   }
 
   /** Frames polled and not yet committed. */

@@ -1,6 +1,7 @@
 package io.clipline.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clipline.schemas.CameraFrame;
@@ -81,10 +82,13 @@ class WorkerIntegrationTest {
     BrightnessScorer scorer = new BrightnessScorer();
     try (InferenceWorker worker = new InferenceWorker(
         new WorkerConfig(workerProps(cluster, topics, "w-200")), scorer, new WorkerListener() {})) {
+      assertFalse(worker.isReady(), "not ready before it holds partitions");
       worker.start();
       List<FrameVerdict> out = TopicReader.read(cluster.bootstrapServers(),
           topics.get(TopicCatalog.VERDICTS.name()), 200, Duration.ofSeconds(90),
           Duration.ofSeconds(2), verdicts());
+      assertTrue(worker.isReady(), "ready once it holds partitions");
+      assertFalse(worker.isStandby());
 
       Map<String, Long> perFrame = out.stream()
           .collect(Collectors.groupingBy(FrameVerdict::getFrameId, Collectors.counting()));
@@ -165,6 +169,10 @@ class WorkerIntegrationTest {
         assertEquals(framesTopic, letter.getOriginalTopic());
         assertTrue(letter.getOriginalValue() != null, "original bytes kept");
         assertTrue(!letter.getReason().isBlank(), "a reason for people");
+        String stage = letter.getStage() == DeadLetterStage.DESERIALIZE ? "schema"
+            : letter.getStage().name().toLowerCase(java.util.Locale.ROOT);
+        assertTrue(letter.getReasonCode().startsWith(stage + "."),
+            "stage.detail: " + letter.getStage() + " " + letter.getReasonCode());
       }
       assertTrue(letters.stream().anyMatch(l -> l.getStage() == DeadLetterStage.DESERIALIZE));
       assertTrue(letters.stream().anyMatch(l -> l.getStage() == DeadLetterStage.FETCH));

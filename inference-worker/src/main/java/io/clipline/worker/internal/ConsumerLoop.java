@@ -16,6 +16,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The loop of the {@value WorkerThreads#CONSUMER} thread, the only one that touches the frame
@@ -26,7 +28,26 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * flight and resuming at half that. Rebalances go to a {@link FramePartitionsListener}.
  */
 public final class ConsumerLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
   private static final Duration POLL = Duration.ofMillis(100);
+
+  /** Where the frame consumer stands in its group: what readiness is decided on. */
+  public enum Membership {
+    /** Not (or no longer) a member of the group: not ready. */
+    JOINING,
+    /** A member holding frame partitions: ready. */
+    ACTIVE,
+    /**
+     * A member the group gave no partitions (more workers than partitions): ready, as a
+     * deliberate idle standby that takes over when another worker leaves.
+     */
+    STANDBY;
+
+    /** The membership of a consumer holding {@code partitions} in group generation {@code generation}. */
+    public static Membership of(int partitions, int generation) {
+      return partitions > 0 ? ACTIVE : generation > 0 ? STANDBY : JOINING;
+    }
+  }
 
   private final WorkerConfig config;
   private final ClientConfigs clients;
@@ -41,6 +62,7 @@ public final class ConsumerLoop {
   private final BooleanSupplier running;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile ConsumerGroupMetadata groupMetadata;
+  private volatile Membership membership = Membership.JOINING;
 
   /**
    * @param decodePool where frames are decoded as soon as they are polled
@@ -84,13 +106,16 @@ public final class ConsumerLoop {
       consumer = c;
       onCreated.accept(c);
       c.subscribe(List.of(topic),
-          new FramePartitionsListener(frames, pass, tasks, () -> consumer, paused, feed, onAssigned));
+          new FramePartitionsListener(frames, pass, tasks, () -> consumer, paused, feed, onAssigned,
+              () -> groupMetadata = c.groupMetadata()));
       while (running.getAsBoolean()) {
         ConsumerRecords<byte[], byte[]> polled = c.poll(POLL);
         // Before the frames are handed on: the scoring thread commits them with this generation.
         groupMetadata = c.groupMetadata();
+        updateMembership(c);
         for (ConsumerRecord<byte[], byte[]> record : polled) {
           Future<FrameIntake.Prepared> prepared = decodePool.submit(() -> intake.prepare(record.value()));
+          // Refused while its partition is fenced for a rewind: it comes again after the seek.
           frames.add(new PolledFrame(record, prepared, System.nanoTime(), System.currentTimeMillis()));
         }
         if (feed != null) {
@@ -113,7 +138,24 @@ public final class ConsumerLoop {
       }
     } finally {
       consumer = null;
+      membership = Membership.JOINING;
     }
+  }
+
+  private void updateMembership(KafkaConsumer<byte[], byte[]> c) {
+    Membership now = Membership.of(c.assignment().size(), groupMetadata.generationId());
+    if (now != membership) {
+      if (now == Membership.STANDBY) {
+        LOG.info("idle standby: the group gave this worker no frame partitions (more workers than"
+            + " partitions); ready, it takes partitions over when another worker leaves");
+      }
+      membership = now;
+    }
+  }
+
+  /** Any thread: where the frame consumer stands in its group, as of its last poll. */
+  public Membership membership() {
+    return membership;
   }
 
   /** Any thread: wakes the consumer from a poll, so the loop sees {@code running} turn false. */
@@ -124,7 +166,7 @@ public final class ConsumerLoop {
     }
   }
 
-  /** The frame consumer's group as of its last poll; null before the first. */
+  /** The frame consumer's group as of its last poll or rebalance callback; null before. */
   public ConsumerGroupMetadata groupMetadata() {
     return groupMetadata;
   }

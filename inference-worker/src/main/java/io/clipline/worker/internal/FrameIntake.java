@@ -101,7 +101,7 @@ public final class FrameIntake {
       case BGR8:
         return PixelEncoding.BGR8;
       default:
-        throw new FrameRejectedException(FrameRejectedException.Stage.VALIDATE,
+        throw new FrameRejectedException(FrameRejectedException.Stage.DECODE,
             "decode.unknown_encoding",
             "encoding must be one of JPEG, PNG, GRAY8, BGR8, got " + encoding, null);
     }

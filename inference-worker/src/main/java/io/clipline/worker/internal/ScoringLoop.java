@@ -2,8 +2,11 @@ package io.clipline.worker.internal;
 
 import io.clipline.worker.FrameScorer;
 import io.clipline.worker.WorkerListener;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The loop of the {@value WorkerThreads#SCORING} thread. Each {@linkplain #runPass pass}, under
@@ -13,6 +16,10 @@ import java.util.function.BooleanSupplier;
  * LabelInbox}), judges it ({@link BatchJudge}) and writes its records ({@link OutputRecords},
  * {@link TransactionalWriter}); then snapshots scorer state when due and commits when idle, when
  * {@code commit.interval.ms} is up, before a revocation or on shutdown.
+ *
+ * <p>A batch is judged only if none of its frames is stale ({@link InFlightFrames}): one the
+ * model stage already held when its partition was rewound (an aborted transaction) or lost is
+ * dropped unjudged, and its other partitions are rewound too.
  *
  * <p>Every batch taken is written before the lock is let go, so a revocation or a commit never
  * finds a batch half way through. Batches are scored in the order their model stage ran, as
@@ -86,6 +93,11 @@ public final class ScoringLoop<O> {
           }
         }
         labels.applyTo(scorer::applyLabel);
+        if (!frames.isCurrent(staged.batch())) {
+          dropStale(staged.batch());
+          current = next;
+          continue;
+        }
         JudgedBatch judged = write(staged);
         if (judged.fellBack() && next != null) {
           // The fallback's model stages ran behind the next batch's; run it again behind them,
@@ -106,6 +118,22 @@ public final class ScoringLoop<O> {
     } finally {
       pass.unlock();
     }
+  }
+
+  /**
+   * Drops a batch the model stage held when one of its partitions was rewound or lost: nothing
+   * of it is judged; its other partitions are rewound to their first frame in it, so none of its
+   * frames is skipped.
+   */
+  private void dropStale(List<PolledFrame> batch) {
+    frames.done(batch.size());
+    Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+    for (PolledFrame p : batch) {
+      if (frames.isCurrent(List.of(p))) {
+        firstOffsets.merge(p.partition(), p.record().offset(), Math::min);
+      }
+    }
+    writer.rewind(firstOffsets);
   }
 
   /** Judges a staged batch (falling back as needed) and writes its records. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -29,10 +30,19 @@ import org.slf4j.LoggerFactory;
  * Writes on the {@value WorkerThreads#SCORING} thread: one open transaction at a time that spans
  * batches (and scorer snapshots) until the scoring loop commits it; the consumed offsets commit
  * with what was written, atomically with {@code exactly.once}, else after a flush. On an
- * abortable error it aborts and rewinds: the consumer thread drops the waiting frames of the
- * transaction's partitions and seeks back to its first offsets, so those frames are consumed
- * again. A fenced or unauthorised producer stops the worker ({@link WorkerException}); a commit
- * that times out is retried while the worker runs, so a broker outage stalls rather than crashes.
+ * abortable error (a fenced offset commit after the group moved on, a broker error) it aborts
+ * and {@linkplain #rewind rewinds}: at once, on this thread, the transaction's partitions are
+ * fenced in {@link InFlightFrames} (their waiting frames dropped, frames in batches stale, newly
+ * polled ones refused), and the consumer thread seeks back to the transaction's first offsets
+ * and lifts the fence, so nothing past the rewind point is judged before it is consumed again.
+ * A transaction holding a stale frame (its partition lost) is aborted rather than committed. A
+ * fenced or unauthorised producer stops the worker ({@link WorkerException}); a commit that
+ * times out is retried while the worker runs, so a broker outage stalls rather than crashes.
+ *
+ * <p>The group metadata of the offset commit is the frame consumer's as of its latest poll or
+ * rebalance callback, read at the commit: at least as new as the poll of every frame committed,
+ * whose partitions this member has owned since (else the frame would be stale). If the group
+ * moved on after that, the broker fences the commit and the transaction is rewound, as above.
  *
  * <p>Committed verdicts and dead letters go to the {@link WorkerListener}; committed and aborted
  * frames leave {@link InFlightFrames}. Not thread-safe: the scoring thread calls every method.
@@ -119,6 +129,10 @@ public final class TransactionalWriter {
       committed(txn);
       return;
     }
+    if (!inFlight.isCurrent(txn.polled)) {
+      abort(txn, "it holds frames of a partition lost meanwhile");
+      return;
+    }
     try {
       if (!txn.offsets.isEmpty()) { // a transaction may hold snapshots only
         producer.sendOffsetsToTransaction(txn.offsets, groupMetadata.get());
@@ -130,13 +144,28 @@ public final class TransactionalWriter {
       throw new WorkerException("producer can no longer write (another worker with worker.id '"
           + workerId + "' took over?): " + e.getMessage(), e);
     } catch (KafkaException e) {
-      LOG.warn("transaction of {} frames aborted, they will be consumed again: {}", txn.frames,
-          e.toString());
-      producer.abortTransaction();
-      inFlight.done(txn.frames);
-      Map<TopicPartition, Long> firstOffsets = txn.firstOffsets;
-      consumerTasks.submit(c -> rewind(c, firstOffsets));
+      abort(txn, e.toString());
     }
+  }
+
+  /**
+   * Has {@code firstOffsets}' partitions consumed again from those offsets: fences them in
+   * {@link InFlightFrames} now, and has the consumer thread seek back and lift the fence.
+   */
+  public void rewind(Map<TopicPartition, Long> firstOffsets) {
+    if (firstOffsets.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, Long> to = Map.copyOf(firstOffsets);
+    Map<TopicPartition, Long> fencedAt = inFlight.fence(to.keySet());
+    consumerTasks.submit(c -> seek(c, to, fencedAt));
+  }
+
+  private void abort(Transaction txn, String why) {
+    LOG.warn("transaction of {} frames aborted, they will be consumed again: {}", txn.frames, why);
+    producer.abortTransaction();
+    inFlight.done(txn.frames);
+    rewind(txn.firstOffsets);
   }
 
   private void openIfNeeded() {
@@ -169,14 +198,29 @@ public final class TransactionalWriter {
     txn.letters.forEach(listener::onDeadLetter);
   }
 
-  /** Consumer thread: re-read the aborted batches and everything after them on their partitions. */
-  private void rewind(Consumer<byte[], byte[]> c, Map<TopicPartition, Long> firstOffsets) {
-    inFlight.drop(firstOffsets.keySet());
+  /**
+   * Consumer thread: re-read the rewound frames and everything after them, then lift the fence.
+   * A partition lost (and assigned again) since the fence goes back to its committed offset
+   * instead: frames polled from there while it was fenced were refused.
+   */
+  private void seek(Consumer<byte[], byte[]> c, Map<TopicPartition, Long> firstOffsets,
+      Map<TopicPartition, Long> fencedAt) {
     firstOffsets.forEach((tp, offset) -> {
-      if (c.assignment().contains(tp)) {
+      if (!c.assignment().contains(tp)) {
+        return;
+      }
+      if (inFlight.epoch(tp) == fencedAt.get(tp)) {
         c.seek(tp, offset);
+      } else {
+        OffsetAndMetadata committed = c.committed(Set.of(tp)).get(tp);
+        if (committed == null) {
+          c.seekToBeginning(Set.of(tp)); // nothing committed: auto.offset.reset is earliest
+        } else {
+          c.seek(tp, committed.offset());
+        }
       }
     });
+    inFlight.rewound(firstOffsets.keySet());
   }
 
   /** What one transaction holds; it spans batches until the scoring loop commits it. */
@@ -186,6 +230,7 @@ public final class TransactionalWriter {
     final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
     final List<FrameVerdict> verdicts = new ArrayList<>();
     final List<DeadLetter> letters = new ArrayList<>();
+    final List<PolledFrame> polled = new ArrayList<>();
     int frames;
 
     void add(List<PolledFrame> batch, OutputRecords.BatchRecords records) {
@@ -196,6 +241,7 @@ public final class TransactionalWriter {
         firstOffsets.merge(tp, p.record().offset(), Math::min);
       }
       frames += batch.size();
+      polled.addAll(batch);
       verdicts.addAll(records.verdicts());
       letters.addAll(records.letters());
     }

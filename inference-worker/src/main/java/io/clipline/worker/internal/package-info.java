@@ -20,12 +20,49 @@
  *       io.clipline.worker.internal.OutputRecords} (with {@link
  *       io.clipline.worker.internal.VerdictRecords} and {@link
  *       io.clipline.worker.internal.DeadLetters}), {@link
- *       io.clipline.worker.internal.TransactionalWriter}, {@link
+ *       io.clipline.worker.internal.TransactionalWriter} (with {@link
+ *       io.clipline.worker.internal.DeadLetterLog}), {@link
  *       io.clipline.worker.internal.ScorerStateKeeper} (with {@link
  *       io.clipline.worker.internal.ScorerStateReader} and {@link
  *       io.clipline.worker.internal.ScorerSnapshots}).
  *   <li>Settings and names: {@link io.clipline.worker.internal.ClientConfigs}, {@link
  *       io.clipline.worker.internal.WorkerThreads}.
  * </ul>
+ *
+ * <h2>Exactly once: the invariants</h2>
+ *
+ * <p>With {@code exactly.once}, the parts keep these, each tested where named:
+ *
+ * <ol>
+ *   <li><b>Nothing past a rewind point is judged before it is consumed again.</b> When a
+ *       transaction aborts (say its offset commit was fenced because the group moved on), the
+ *       scoring thread fences its partitions in {@link
+ *       io.clipline.worker.internal.InFlightFrames} before it takes another batch: their waiting
+ *       frames are dropped, frames already in batches (one the model stage holds included) turn
+ *       stale and are dropped unjudged by the {@link io.clipline.worker.internal.ScoringLoop},
+ *       and frames the consumer fetched before its seek are refused; the consumer thread seeks
+ *       back and only then lifts the fence ({@code RewindAfterAbortTest}, {@code
+ *       InFlightFramesTest}, {@code TransactionalWriterTest}, {@code
+ *       RebalanceIntegrationTest}).
+ *   <li><b>Offsets commit only with a consistent generation.</b> The group metadata of {@code
+ *       sendOffsetsToTransaction} is the consumer's as of its latest poll or rebalance callback,
+ *       so it is at least as new as the poll of every frame committed; a frame whose partition
+ *       was lost since is stale and its transaction aborts instead of committing; a revocation
+ *       waits for the pass in progress, which commits with the revocation's generation; if the
+ *       group moved on after all, the broker fences the commit and invariant 1 rewinds it
+ *       ({@code FramePartitionsListenerTest}, {@code TransactionalWriterTest}).
+ *   <li><b>One committed verdict or dead letter per frame offset, in offset order.</b> Follows
+ *       from 1 and 2: a partition's committed offsets and records only move forward, so a
+ *       camera's committed verdicts (one camera per partition key) never go backwards ({@code
+ *       RewindAfterAbortTest}, {@code WorkerIntegrationTest}).
+ *   <li><b>Committed outputs reach the {@link io.clipline.worker.WorkerListener} once.</b>
+ *       Verdicts and dead letters are reported after their transaction committed, never for an
+ *       aborted one ({@code TransactionalWriterTest}).
+ * </ol>
+ *
+ * <p>Not yet kept: a frame of an aborted transaction was scored, so its scope has learned it
+ * (admission to the banks, the frame counter) and learns it again when it is consumed again;
+ * aborted transactions are rare (a fenced commit, a broker error), but the scope's memory is
+ * then not exactly once.
  */
 package io.clipline.worker.internal;

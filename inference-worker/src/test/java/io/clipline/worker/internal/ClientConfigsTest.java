@@ -44,4 +44,13 @@ class ClientConfigsTest {
     assertFalse(new ClientConfigs(new WorkerConfig(Map.of(WorkerConfig.EXACTLY_ONCE, false)))
         .producer().containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG));
   }
+
+  @Test
+  void shouldMakeTheFrameConsumerAStaticMemberNamedAfterTheWorkerIdUnlessOverridden() {
+    ClientConfigs plain = new ClientConfigs(new WorkerConfig(Map.of(WorkerConfig.WORKER_ID, "w2")));
+
+    assertEquals("clipline-worker-w2",
+        plain.frameConsumer().get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+    assertEquals("static-1", clients.frameConsumer().get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+  }
 }

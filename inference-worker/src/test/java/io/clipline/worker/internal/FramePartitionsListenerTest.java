@@ -1,6 +1,7 @@
 package io.clipline.worker.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
@@ -19,8 +20,10 @@ class FramePartitionsListenerTest {
   private final ScoringPassLock pass = new ScoringPassLock();
   private final Set<TopicPartition> paused = new HashSet<>(List.of(p0, p1));
   private final AtomicInteger assigned = new AtomicInteger();
-  private final FramePartitionsListener listener = new FramePartitionsListener(
-      frames, pass, new ConsumerTasks(), () -> null, paused, null, assigned::incrementAndGet);
+  private final AtomicInteger groupChanges = new AtomicInteger();
+  private final FramePartitionsListener listener = new FramePartitionsListener(frames, pass,
+      new ConsumerTasks(), () -> null, paused, null, assigned::incrementAndGet,
+      groupChanges::incrementAndGet);
 
   @Test
   void shouldWaitForThePassInProgressAndDropTheRevokedPartitionsFrames() throws Exception {
@@ -66,5 +69,24 @@ class FramePartitionsListenerTest {
     }
     assertEquals(0, frames.count());
     assertEquals(Set.of(p1), paused);
+  }
+
+  @Test
+  void shouldTakeTheGroupMetadataAnewInEveryCallback() {
+    listener.onPartitionsRevoked(List.of(p1));
+    listener.onPartitionsAssigned(List.of());
+    listener.onPartitionsLost(List.of(p0));
+
+    assertEquals(3, groupChanges.get());
+  }
+
+  @Test
+  void shouldTurnTheFramesOfALostPartitionStaleEvenInABatch() throws Exception {
+    frames.add(TestBatches.polled("a", 0, 0));
+    List<PolledFrame> taken = frames.nextBatch(0);
+
+    listener.onPartitionsLost(List.of(p0));
+
+    assertFalse(frames.isCurrent(taken), "another member may own it: never committed here");
   }
 }

@@ -31,12 +31,21 @@ final class TestBatches {
     return polled(frameId, 0, offset);
   }
 
-  static PolledFrame polled(String frameId, int partition, long offset) {
-    CameraFrame meta = CameraFrame.newBuilder()
+  /** A 2×2 frame's record in {@code encoding}. */
+  static CameraFrame meta(String frameId, FrameEncoding encoding) {
+    return meta(frameId, 0, encoding);
+  }
+
+  private static CameraFrame meta(String frameId, long sequence, FrameEncoding encoding) {
+    return CameraFrame.newBuilder()
         .setFrameId(frameId).setCameraId("line-1/station-1/cam-0").setLineId("line-1")
-        .setStationId("station-1").setSequence(offset).setCaptureTime(Instant.now())
-        .setProduct("tile").setEncoding(FrameEncoding.GRAY8).setWidth(2).setHeight(2)
+        .setStationId("station-1").setSequence(sequence).setCaptureTime(Instant.now())
+        .setProduct("tile").setEncoding(encoding).setWidth(2).setHeight(2)
         .setImage(ByteBuffer.wrap(new byte[4])).setAttributes(Map.of()).build();
+  }
+
+  static PolledFrame polled(String frameId, int partition, long offset) {
+    CameraFrame meta = meta(frameId, offset, FrameEncoding.GRAY8);
     ScorableFrame frame = new ScorableFrame(frameId, meta.getCameraId(), meta.getProduct(),
         new DecodedFrame(2, 2, 1, new byte[4]));
     ConsumerRecord<byte[], byte[]> record =

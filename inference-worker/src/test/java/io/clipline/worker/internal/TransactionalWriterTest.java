@@ -116,4 +116,50 @@ class TransactionalWriterTest {
     tasks.runAll(consumer);
     assertEquals(Map.of(p0, new OffsetAndMetadata(2)), consumer.committed(java.util.Set.of(p0)));
   }
+
+  @Test
+  void shouldAbortRatherThanCommitATransactionHoldingFramesOfALostPartition() throws Exception {
+    producer.initTransactions();
+    writer.write(batch(0, 1), records(2));
+    frames.lose(List.of(p0)); // the consumer thread lost the partition meanwhile
+
+    writer.commit();
+
+    assertTrue(producer.transactionAborted());
+    assertTrue(producer.consumerGroupOffsetsHistory().isEmpty(), "no offset commit at all");
+    assertEquals(List.of(), events, "no verdict is reported");
+    assertEquals(0, frames.count());
+  }
+
+  @Test
+  void shouldFenceTheRewoundPartitionAtOnceAndLiftTheFenceAfterTheSeek() throws Exception {
+    producer.initTransactions();
+    producer.commitTransactionException = new KafkaException("broker said no");
+    writer.write(batch(5, 6), records(2));
+    writer.commit();
+
+    assertFalse(frames.add(TestBatches.polled("f-7", 0, 7)), "fetched before the seek");
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    consumer.assign(List.of(p0));
+    tasks.runAll(consumer);
+    assertTrue(frames.add(TestBatches.polled("f-5", 0, 5)), "consumed again after the seek");
+  }
+
+  @Test
+  void shouldRewindAPartitionLostSinceTheFenceToItsCommittedOffset() throws Exception {
+    producer.initTransactions();
+    producer.commitTransactionException = new KafkaException("broker said no");
+    writer.write(batch(5, 6), records(2));
+    writer.commit();
+    frames.lose(List.of(p0)); // lost and assigned again before the consumer ran the rewind
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    consumer.assign(List.of(p0));
+    consumer.commitSync(Map.of(p0, new OffsetAndMetadata(3)));
+    consumer.seek(p0, 9); // past frames refused while fenced
+
+    tasks.runAll(consumer);
+
+    assertEquals(3, consumer.position(p0), "from the committed offset, the refused frames again");
+    assertTrue(frames.add(TestBatches.polled("f-3", 0, 3)));
+  }
 }

@@ -46,7 +46,9 @@ final class WorkerProcess implements AutoCloseable {
     Readiness readiness = new Readiness()
         .register("model", () -> true)
         .register("kafka", metrics::isConnectedToKafka)
-        .register("worker", metrics::isRunning);
+        .register("worker", metrics::isRunning)
+        // Holds frame partitions, or is a deliberate idle standby (it logs so): not before.
+        .register("partitions", worker::isReady);
     this.server = MetricsServer.start(
         "0.0.0.0", config.getInt(WorkerConfig.METRICS_PORT), registry, readiness);
     this.bankSizes = Executors.newSingleThreadScheduledExecutor(r -> {
