@@ -60,7 +60,8 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Mixin CameraOptions cameraOptions = new CameraOptions(360, 30, 2);
+  // 8 fps: what one worker sustains on 2 CPU cores with the default model (docs/BENCHMARKS.md).
+  @Mixin CameraOptions cameraOptions = new CameraOptions(160, 8, 2);
 
   @Option(names = "--model", defaultValue = "src/models/imagenet-mnv2", description = "Model folder (default: ${DEFAULT-VALUE}).")
   Path model;
