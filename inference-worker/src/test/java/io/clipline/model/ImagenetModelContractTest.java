@@ -119,19 +119,8 @@ class ImagenetModelContractTest {
     return new ObjectMapper().readTree(FOLDER.resolve("reference.json").toFile());
   }
 
-  /** The reference input: {@code (float) sin(0.001 * i)} over the flat index. */
   private static float[] pixels(JsonNode input) {
-    assertTrue(input.get("formula").asText().startsWith("input[i] = sin(0.001 * i)"),
-        "reference input rule changed: " + input.get("formula"));
-    int size = 1;
-    for (JsonNode dim : input.get("shape")) {
-      size *= dim.asInt();
-    }
-    float[] pixels = new float[size];
-    for (int i = 0; i < size; i++) {
-      pixels[i] = (float) Math.sin(0.001 * i);
-    }
-    return pixels;
+    return ReferenceInput.pixels(input);
   }
 
   private static void assertMatches(String name, JsonNode expected, float[] actual) {
