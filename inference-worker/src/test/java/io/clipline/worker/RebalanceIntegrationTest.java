@@ -36,20 +36,9 @@ class RebalanceIntegrationTest {
   void shouldCommitOneVerdictPerFrameInCaptureOrderWhileWorkersJoinAndLeaveDuringABacklog(
       KafkaCluster cluster) throws Exception {
     Map<String, String> topics = WorkerIntegrationTest.topics(cluster, "rebalance");
-    try (KafkaProducer<byte[], byte[]> producer = TopicReader.producer(cluster.bootstrapServers())) {
-      for (int i = 0; i < FRAMES; i++) {
-        CameraFrame frame = TestFrames.jpeg("f-" + i, i % CAMERAS, i / CAMERAS, 60);
-        TopicReader.send(producer, topics.get(TopicCatalog.FRAMES.name()), frame.getCameraId(),
-            TestFrames.SERDE.encode(frame));
-      }
-    }
+    publishBacklog(cluster, topics, FRAMES);
     AtomicInteger committed = new AtomicInteger();
-    WorkerListener counting = new WorkerListener() {
-      @Override
-      public void onVerdict(FrameVerdict verdict) {
-        committed.incrementAndGet();
-      }
-    };
+    WorkerListener counting = counting(committed);
     List<InferenceWorker> started = new ArrayList<>();
     try {
       InferenceWorker first = start(cluster, topics, "rb-1", counting, started);
@@ -79,20 +68,9 @@ class RebalanceIntegrationTest {
       KafkaCluster cluster) throws Exception {
     Map<String, String> topics = WorkerIntegrationTest.topics(cluster, "fenced");
     int frames = 3000;
-    try (KafkaProducer<byte[], byte[]> producer = TopicReader.producer(cluster.bootstrapServers())) {
-      for (int i = 0; i < frames; i++) {
-        CameraFrame frame = TestFrames.jpeg("f-" + i, i % CAMERAS, i / CAMERAS, 60);
-        TopicReader.send(producer, topics.get(TopicCatalog.FRAMES.name()), frame.getCameraId(),
-            TestFrames.SERDE.encode(frame));
-      }
-    }
+    publishBacklog(cluster, topics, frames);
     AtomicInteger committed = new AtomicInteger();
-    WorkerListener counting = new WorkerListener() {
-      @Override
-      public void onVerdict(FrameVerdict verdict) {
-        committed.incrementAndGet();
-      }
-    };
+    WorkerListener counting = counting(committed);
     List<InferenceWorker> started = new ArrayList<>();
     try {
       // Long transactions and many frames waiting: when a commit is fenced, later frames of the
@@ -198,5 +176,27 @@ class RebalanceIntegrationTest {
     public String executionProvider() {
       return scorer.executionProvider();
     }
+  }
+
+  /** Frames f-0 .. f-(n-1), round-robin over the cameras, each camera's in capture order. */
+  private static void publishBacklog(KafkaCluster cluster, Map<String, String> topics, int n)
+      throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer = TopicReader.producer(cluster.bootstrapServers())) {
+      for (int i = 0; i < n; i++) {
+        CameraFrame frame = TestFrames.jpeg("f-" + i, i % CAMERAS, i / CAMERAS, 60);
+        TopicReader.send(producer, topics.get(TopicCatalog.FRAMES.name()), frame.getCameraId(),
+            TestFrames.SERDE.encode(frame));
+      }
+    }
+  }
+
+  /** A listener that counts the verdicts the workers commit. */
+  private static WorkerListener counting(AtomicInteger committed) {
+    return new WorkerListener() {
+      @Override
+      public void onVerdict(FrameVerdict verdict) {
+        committed.incrementAndGet();
+      }
+    };
   }
 }
