@@ -80,22 +80,6 @@ public final class RobustNormalizer {
     return v;
   }
 
-  /** Quantile (linear interpolation) of the normalised held scores; NaN when empty. */
-  public double normalizedQuantile(double q) {
-    if (size == 0) {
-      return Double.NaN;
-    }
-    double[] v = values();
-    for (int i = 0; i < size; i++) {
-      v[i] = normalize(v[i]);
-    }
-    java.util.Arrays.sort(v);
-    double pos = q * (size - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(size - 1, lo + 1);
-    return v[lo] + (pos - lo) * (v[hi] - v[lo]);
-  }
-
   /** The floor of the robust scale. */
   public double epsilon() {
     return epsilon;
