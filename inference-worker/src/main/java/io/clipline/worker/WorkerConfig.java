@@ -78,10 +78,11 @@ public final class WorkerConfig extends AbstractConfig {
                   + " of the transactional id, so a restarted replica fences its predecessor, and"
                   + " of the consumer's group.instance.id (static membership): a replica restarted"
                   + " with the same id within consumer.session.timeout.ms (Kafka's default 45 s)"
-                  + " takes its partitions back at once, without a rebalance. The flip side: a"
-                  + " replica that stops, cleanly or not, keeps its partitions (unprocessed) until"
-                  + " that timeout; lower it (for example consumer.session.timeout.ms=10000) for"
-                  + " faster failover, and give every replica its own id.")
+                  + " takes its partitions back at once, without a rebalance. A replica stopped on"
+                  + " purpose (SIGTERM, close) leaves the group at once; the flip side: one that"
+                  + " crashed or hangs keeps its partitions (unprocessed) until that timeout; lower"
+                  + " it (for example consumer.session.timeout.ms=10000) for faster failover, and"
+                  + " give every replica its own id.")
           .define(FRAMES_TOPIC, Type.STRING, TopicCatalog.FRAMES.name(), Importance.MEDIUM,
               "Topic the camera frames are read from.")
           .define(VERDICTS_TOPIC, Type.STRING, TopicCatalog.VERDICTS.name(), Importance.MEDIUM,
