@@ -36,6 +36,7 @@ public final class WorkerConfig extends AbstractConfig {
   public static final String LABELS_CACHE_FRAMES = "labels.cache.frames";
   public static final String SCORER_STATE_TOPIC = "scorer.state.topic";
   public static final String SCORER_STATE_INTERVAL_MS = "scorer.state.interval.ms";
+  public static final String SCORER_STATE_INTERVAL_FRAMES = "scorer.state.interval.frames";
   public static final String BATCH_MAX_FRAMES = "batch.max.frames";
   public static final String BATCH_LINGER_MS = "batch.linger.ms";
   public static final String INFLIGHT_MAX_FRAMES = "inflight.max.frames";
@@ -112,6 +113,12 @@ public final class WorkerConfig extends AbstractConfig {
               "How often the memory of the scopes scored since the last snapshot is written to"
                   + " scorer.state.topic, in the transaction of the frames it reflects; 0: never"
                   + " (snapshots are still restored).")
+          .define(SCORER_STATE_INTERVAL_FRAMES, Type.INT, 1_000, Range.between(0, 10_000_000),
+              Importance.MEDIUM,
+              "... or after this many scored frames, whichever comes first; 0: by time only. A"
+                  + " hard kill (kill -9, power loss) thus costs each scope at most this many"
+                  + " frames and scorer.state.interval.ms of memory: it resumes from an older"
+                  + " snapshot and re-learns them.")
           .define(BATCH_MAX_FRAMES, Type.INT, 8, Range.between(1, 1024), Importance.HIGH,
               "A micro-batch closes when it holds this many frames ...")
           .define(BATCH_LINGER_MS, Type.INT, 20, Range.between(0, 60_000), Importance.HIGH,
