@@ -195,8 +195,10 @@ public final class InferenceWorker implements AutoCloseable {
   }
 
   /**
-   * Stops consuming, lets the batch being scored finish and commit, and closes the clients.
-   * Frames polled but not in that batch stay uncommitted and are consumed again later.
+   * Stops consuming, lets the batch being scored finish and commit, and closes the clients; the
+   * consumer leaves its group at once (static member or not), so the other replicas take its
+   * partitions now. Frames polled but not in that batch stay uncommitted and are consumed again
+   * later.
    */
   @Override
   public void close() {
