@@ -183,8 +183,10 @@ final class FaultLine implements AutoCloseable {
     return AuditResult.run(broker.bootstrapServers(), topics, dir.resolve("audit.log"));
   }
 
-  Path dir() {
-    return dir;
+  /** Lines of this line's worker logs that contain {@code text}: how often the workers said it. */
+  long workerLogLines(String text) {
+    return children.stream().filter(c -> c.name().startsWith("worker-"))
+        .flatMap(c -> c.output().lines()).filter(l -> l.contains(text)).count();
   }
 
   private ChildJvm start(String child, List<String> args) {

@@ -86,7 +86,10 @@ class FaultScenariosTest {
     try (FaultLine line = new FaultLine(broker, name)) {
       Outcome outcome = body.run(line);
       AuditResult audit = line.audit();
-      FaultResults.record(scenario, run, audit, outcome.recoveries(), outcome.note());
+      // The rewind path the invariants guard: how often it ran in this run.
+      long aborts = line.workerLogLines("aborted, they will be consumed again");
+      FaultResults.record(scenario, run, audit, outcome.recoveries(),
+          outcome.note() + "; " + aborts + " aborted transactions");
       assertEquals(0, audit.missing(), "missing\n" + audit.output());
       assertEquals(0, audit.duplicated(), "duplicated\n" + audit.output());
       assertEquals(0, audit.orphans(), "orphan verdicts\n" + audit.output());
