@@ -30,8 +30,9 @@ import org.junit.jupiter.api.TestFactory;
  * Exactly once under faults, with real processes: a broker, workers and camera-sim each in a
  * child JVM, faults by signal, and {@code clipline audit} at the end of every run (0 missing,
  * 0 duplicated, 0 orphan, 0 out-of-order verdicts, every frame answered). Each scenario runs
- * {@code clipline.faults.runs} times (1 in {@code mvn verify}, 5 with {@code -Pfaults}); the
- * measurements go to {@code target/faults/results.tsv}. See docs/RELIABILITY.md.
+ * {@code clipline.faults.runs} times (1 in {@code mvn verify}, 5 with {@code -Pfaults}), all
+ * five unless {@code clipline.faults.scenarios} names some; the measurements go to {@code
+ * target/faults/results.tsv}. See docs/RELIABILITY.md.
  */
 class FaultScenariosTest {
   private static final Duration READY = Duration.ofSeconds(60);
@@ -67,6 +68,15 @@ class FaultScenariosTest {
     scenarios.put("worker-kill", FaultScenariosTest::workerKilledAndRestartedWithItsId);
     scenarios.put("zombie", FaultScenariosTest::workerFrozenPastItsSessionThenResumed);
     scenarios.put("broker-kill", FaultScenariosTest::brokerKilledAndRestartedOnItsData);
+    String only = System.getProperty("clipline.faults.scenarios", "");
+    if (!only.isBlank()) {
+      Set<String> chosen = Set.of(only.split(","));
+      scenarios.keySet().retainAll(chosen);
+      if (scenarios.size() != chosen.size()) {
+        throw new IllegalArgumentException("clipline.faults.scenarios=" + only
+            + ": each must be one of malformed, join-leave, worker-kill, zombie, broker-kill");
+      }
+    }
     List<DynamicTest> tests = new ArrayList<>();
     String suite = UUID.randomUUID().toString().substring(0, 6);
     for (int run = 1; run <= runs; run++) {
