@@ -16,6 +16,7 @@ const state = {
   token: sessionStorage.getItem('clipline-token') || '',
   workerLabels: null,
   pendingLabels: [],     // labels written, waiting for the worker counter to move
+  clickIds: new Map(),   // frameId/kind -> labelId: every click of one button is one label
 };
 
 const $ = (id) => document.getElementById(id);
@@ -91,7 +92,7 @@ function drawRegions(svg, card, width, height) {
 
 // ---- cards ----
 
-function fmt(x) { return x == null ? '–' : Number(x).toFixed(2); }
+function fmt(x) { return x == null || !Number.isFinite(Number(x)) ? '–' : Number(x).toFixed(2); }
 
 function renderCard(card) {
   const root = el('div', 'card');
@@ -141,10 +142,10 @@ function renderCard(card) {
   const actions = el('div', 'actions');
   const ng = el('button', 'ng', 'Confirm NG');
   ng.dataset.action = 'confirm_ng';
-  ng.addEventListener('click', () => sendLabel(card.frameId, 'CONFIRM_NG', {}, ng));
+  ng.addEventListener('click', () => sendLabel(card.frameId, 'CONFIRM_NG', {}, ng, clickId(card.frameId, 'CONFIRM_NG')));
   const ok = el('button', 'ok', 'Override to OK');
   ok.dataset.action = 'override_ok';
-  ok.addEventListener('click', () => sendLabel(card.frameId, 'OVERRIDE_OK', {}, ok));
+  ok.addEventListener('click', () => sendLabel(card.frameId, 'OVERRIDE_OK', {}, ok, clickId(card.frameId, 'OVERRIDE_OK')));
   const draw = el('button', null, 'Draw box');
   draw.dataset.action = 'draw_box';
   actions.append(ng, ok, draw);
@@ -163,15 +164,17 @@ function renderCard(card) {
   root.append(el('div', 'labels', card.labels.length ? 'labelled: ' + card.labels.join(', ') : ''));
 
   let box = null;
+  let boxId = null;  // one labelId per drawn box, so saving it twice is one label
   draw.addEventListener('click', () => startDrawing(root, svg, (b) => {
     box = b;
+    boxId = labelId();
     save.disabled = false;
     form.classList.add('open');
     type.focus();
   }));
   save.addEventListener('click', () => {
     if (!box || !type.value.trim()) { toast('draw a box and name the defect type', true); return; }
-    sendLabel(card.frameId, 'REGION', { defectType: type.value.trim(), region: box }, save);
+    sendLabel(card.frameId, 'REGION', { defectType: type.value.trim(), region: box }, save, boxId);
   });
   return root;
 }
@@ -180,6 +183,7 @@ function startDrawing(root, svg, done) {
   const img = root.querySelector('img');
   if (!img || !img.naturalWidth) { toast('the frame image is not loaded yet', true); return; }
   svg.classList.add('drawing');
+  root.dataset.busy = 'true';  // updates of this frame wait until the box is saved
   let start = null;
   let rect = null;
   const toFrame = (ev) => {
@@ -269,6 +273,7 @@ function placeInFeed(card, known) {
   const feed = $('feed');
   const old = feed.querySelector(`[data-frame-id="${CSS.escape(card.frameId)}"]`);
   if (!visible(card)) { if (old) old.remove(); return; }
+  if (old && old.dataset.busy) return;  // an operator is drawing on it: keep it as it is
   const node = renderCard(card);
   if (old) old.replaceWith(node);
   else if (!known) feed.prepend(node);
@@ -305,7 +310,8 @@ function renderQueue() {
   ids.forEach((id, i) => {
     const card = state.cards.get(id);
     let node = existing.get(id);
-    if (!node || node.dataset.rendered !== JSON.stringify(card.labels) + card.regions.length) {
+    if (!node || (!node.dataset.busy &&
+        node.dataset.rendered !== JSON.stringify(card.labels) + card.regions.length)) {
       node = renderCard(card);
       node.dataset.rendered = JSON.stringify(card.labels) + card.regions.length;
     }
@@ -321,6 +327,19 @@ function selectedQueueCard() {
 }
 
 // ---- labels ----
+
+/** The labelId of a verdict button of one frame: the same for every click of it. */
+function clickId(frameId, kind) {
+  const key = frameId + '/' + kind;
+  if (!state.clickIds.has(key)) {
+    state.clickIds.set(key, labelId());
+    // Bounded: ids of frames long gone from the page are forgotten, oldest first.
+    while (state.clickIds.size > 4 * (MAX_FEED_CARDS + MAX_QUEUE_CARDS)) {
+      state.clickIds.delete(state.clickIds.keys().next().value);
+    }
+  }
+  return state.clickIds.get(key);
+}
 
 async function sendLabel(frameId, kind, extra, button, id) {
   const body = Object.assign({ labelId: id || labelId(), frameId, kind }, extra);
@@ -344,6 +363,11 @@ async function sendLabel(frameId, kind, extra, button, id) {
       (written.duplicate ? ', already written before' : '') +
       (state.workerLabels ? '; waiting for the worker' : ''));
     if (!written.duplicate) state.pendingLabels.push(written);
+    for (const node of document.querySelectorAll(`[data-frame-id="${CSS.escape(frameId)}"]`)) {
+      if (node.contains(button)) delete node.dataset.busy;
+    }
+    if (state.cards.has(frameId)) placeInFeed(state.cards.get(frameId), true);  // what waited
+    if (document.activeElement && document.activeElement.tagName === 'INPUT') document.activeElement.blur();
     dropFromQueue(frameId);
     renderQueue();
   } catch (e) {
@@ -459,7 +483,8 @@ document.addEventListener('keydown', (ev) => {
   else if ((ev.key === 'o' || ev.key === 'n') && id) {
     // Off the queue at once: a second key press labels the next frame, not this one again.
     dropFromQueue(id);
-    sendLabel(id, ev.key === 'o' ? 'OVERRIDE_OK' : 'CONFIRM_NG', {});
+    const kind = ev.key === 'o' ? 'OVERRIDE_OK' : 'CONFIRM_NG';
+    sendLabel(id, kind, {}, null, clickId(id, kind));
   }
   else if (ev.key === 'b' && id) {
     const node = $('queue').querySelector(`[data-frame-id="${CSS.escape(id)}"] [data-action="draw_box"]`);
@@ -468,7 +493,7 @@ document.addEventListener('keydown', (ev) => {
   } else return;
   renderQueue();
   const sel = $('queue').querySelector('.card.selected');
-  if (sel) sel.scrollIntoView({ block: 'nearest' });
+  if (sel) sel.scrollIntoView({ block: 'nearest', inline: 'nearest' });
 });
 
 $('show-heatmap').addEventListener('change', (e) => document.body.classList.toggle('no-heatmap', !e.target.checked));
