@@ -62,7 +62,7 @@ public final class ConsoleConfig extends AbstractConfig {
               "On start, records read back from the end of each partition, so the page opens"
                   + " with recent frames, the current line statistics and open alerts.")
           .define(IMAGE_CACHE_FRAMES, Type.INT, 64, Range.between(0, 10_000), Importance.LOW,
-              "Frame images kept re-encoded in memory for the page; 0: each request fetches"
+              "Frame images kept in memory as sent to the browser; 0: each request fetches"
                   + " the frame from Kafka again.")
           .define(WORKER_METRICS_URLS, Type.LIST, "", Importance.MEDIUM,
               "Prometheus endpoints of the workers (for example http://worker-1:9400/metrics)"
