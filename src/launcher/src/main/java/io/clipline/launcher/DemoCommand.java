@@ -222,7 +222,10 @@ final class DemoCommand implements Callable<Integer> {
         PipelineConfig.STATE_DIR, dataDir.resolve("streams").toString(),
         PipelineConfig.FUSION_DEADLINE_MS, Long.toString(FUSION_DEADLINE_MS),
         PipelineConfig.METRICS_PORT, "0",
-        PipelineConfig.LINE_TOPOLOGY_TOPIC, ""));
+        PipelineConfig.LINE_TOPOLOGY_TOPIC, "",
+        // Windows short enough that the console shows the line's yield within the demo.
+        PipelineConfig.STATS_WINDOW_MS, "10000",
+        PipelineConfig.STATS_GRACE_MS, "2000"));
   }
 
   /**
