@@ -174,7 +174,7 @@ class ConsoleBrowserIntegrationTest {
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--window-size=1280,860",
+        "--disable-sync", "--window-size=1280,1000",
         "--user-data-dir=" + Files.createTempDirectory("clipline-chromium-"));
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
@@ -190,13 +190,13 @@ class ConsoleBrowserIntegrationTest {
     return value == null ? 0 : Long.parseLong(value);
   }
 
-  /** The page from its top, scaled to 75 % so the PNG stays small for docs/. */
+  /** The page from its top, scaled to two thirds so the PNG stays small for docs/. */
   private static void screenshot(ChromeDriver browser) throws Exception {
     browser.executeScript("window.scrollTo(0, 0)");
     BufferedImage shot = ImageIO.read(new ByteArrayInputStream(
         browser.getScreenshotAs(OutputType.BYTES)));
-    int width = shot.getWidth() * 3 / 4;
-    int height = shot.getHeight() * 3 / 4;
+    int width = shot.getWidth() * 2 / 3;
+    int height = shot.getHeight() * 2 / 3;
     BufferedImage small = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = small.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);

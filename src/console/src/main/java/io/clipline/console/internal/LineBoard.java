@@ -32,10 +32,10 @@ public final class LineBoard {
 
   /**
    * Takes a statistics record; the line's window when it changed what the page shows (a
-   * per-camera record or an older window does not).
+   * per-camera record, one without frames, which has no yield, or an older window does not).
    */
   public synchronized Optional<LineStats> addStats(LineStats stats) {
-    if (stats.getCameraId() != null) {
+    if (stats.getCameraId() != null || stats.getFrames() == 0) {
       return Optional.empty();
     }
     LineStats current = lines.get(stats.getLineId());
