@@ -5,17 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clipline.schemas.AnomalyMap;
-import io.clipline.schemas.BoundingBox;
-import io.clipline.schemas.CameraFrame;
-import io.clipline.schemas.DefectEvent;
-import io.clipline.schemas.FrameEncoding;
-import io.clipline.schemas.FramePosition;
-import io.clipline.schemas.FrameRef;
 import io.clipline.schemas.FrameVerdict;
 import io.clipline.schemas.LabelAction;
 import io.clipline.schemas.OperatorLabel;
-import io.clipline.schemas.StageLatencies;
 import io.clipline.schemas.Verdict;
 import io.clipline.schemas.serde.AvroSerde;
 import io.clipline.schemas.topic.TopicCatalog;
@@ -23,17 +15,11 @@ import io.clipline.testkit.KafkaCluster;
 import io.clipline.testkit.KafkaClusterTest;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -42,12 +28,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The console's server on a real broker, without a browser: it shows an NG verdict with its
@@ -55,17 +37,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * labels without the token or from another site.
  */
 class OperatorConsoleIntegrationTest {
-  private static final String CAMERA = "line-1/station-1/cam-0";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @KafkaClusterTest
   void shouldShowTheFrameAndWriteOneLabelPerLabelIdWhenClickedTwice(KafkaCluster cluster)
       throws Exception {
-    Map<String, String> topics = topics(cluster, "console");
-    try (OperatorConsole console = OperatorConsole.start(config(cluster, topics, Map.of()));
-        KafkaProducer<byte[], byte[]> producer = producer(cluster)) {
-      FrameVerdict verdict = publishNgFrame(producer, topics, "f-1");
+    Map<String, String> topics = ConsoleFixtures.topics(cluster, "console");
+    try (OperatorConsole console = OperatorConsole.start(ConsoleFixtures.config(cluster, topics, Map.of()));
+        KafkaProducer<byte[], byte[]> producer = ConsoleFixtures.producer(cluster)) {
+      FrameVerdict verdict = ConsoleFixtures.publishFrame(producer, topics, "f-1", Verdict.NG);
 
       JsonNode card = awaitSnapshot(console, s -> s.path("cards").size() == 1
           && s.path("cards").get(0).path("regions").size() == 1).path("cards").get(0);
@@ -96,7 +77,7 @@ class OperatorConsoleIntegrationTest {
       assertEquals(LabelAction.OVERRIDE, written.getAction());
       assertEquals(Verdict.OK, written.getConfirmedVerdict());
       assertEquals(Verdict.NG, written.getModelVerdict());
-      assertEquals(CAMERA, written.getCameraId());
+      assertEquals(ConsoleFixtures.CAMERA, written.getCameraId());
       assertEquals(verdict.getFramePosition().getPartition(), labels.get(0).partition(),
           "the label goes to the partition numbered like the frame's");
       assertTrue(awaitSnapshot(console, s -> s.path("cards").get(0).path("labels").size() == 1)
@@ -107,11 +88,11 @@ class OperatorConsoleIntegrationTest {
   @KafkaClusterTest
   void shouldRefuseLabelsWithoutTheTokenOrFromAnotherSite(KafkaCluster cluster)
       throws Exception {
-    Map<String, String> topics = topics(cluster, "console-token");
+    Map<String, String> topics = ConsoleFixtures.topics(cluster, "console-token");
     try (OperatorConsole console = OperatorConsole.start(
-            config(cluster, topics, Map.of(ConsoleConfig.LABEL_TOKEN, "s3cret")));
-        KafkaProducer<byte[], byte[]> producer = producer(cluster)) {
-      publishNgFrame(producer, topics, "f-2");
+            ConsoleFixtures.config(cluster, topics, Map.of(ConsoleConfig.LABEL_TOKEN, "s3cret")));
+        KafkaProducer<byte[], byte[]> producer = ConsoleFixtures.producer(cluster)) {
+      ConsoleFixtures.publishFrame(producer, topics, "f-2", Verdict.NG);
       awaitSnapshot(console, s -> s.path("cards").size() == 1);
       String label = "{\"labelId\":\"click-2\",\"frameId\":\"f-2\",\"kind\":\"CONFIRM_NG\"}";
 
@@ -123,58 +104,6 @@ class OperatorConsoleIntegrationTest {
       assertEquals(200, ok.statusCode(), ok.body());
       assertEquals(1, readAll(cluster, topics.get(TopicCatalog.LABELS.name())).size());
     }
-  }
-
-  private static Map<String, String> topics(KafkaCluster cluster, String prefix) {
-    return cluster.createIsolatedTopics(prefix, List.of(TopicCatalog.FRAMES,
-        TopicCatalog.VERDICTS, TopicCatalog.DEFECTS, TopicCatalog.REJECTS,
-        TopicCatalog.LINE_STATS, TopicCatalog.ALERTS, TopicCatalog.LABELS));
-  }
-
-  private static ConsoleConfig config(KafkaCluster cluster, Map<String, String> topics,
-      Map<String, Object> extra) {
-    Map<String, Object> props = new HashMap<>(extra);
-    props.put(ConsoleConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
-    props.put(ConsoleConfig.HTTP_PORT, 0);
-    props.put(ConsoleConfig.VERDICTS_TOPIC, topics.get(TopicCatalog.VERDICTS.name()));
-    props.put(ConsoleConfig.DEFECTS_TOPIC, topics.get(TopicCatalog.DEFECTS.name()));
-    props.put(ConsoleConfig.REJECTS_TOPIC, topics.get(TopicCatalog.REJECTS.name()));
-    props.put(ConsoleConfig.LINE_STATS_TOPIC, topics.get(TopicCatalog.LINE_STATS.name()));
-    props.put(ConsoleConfig.ALERTS_TOPIC, topics.get(TopicCatalog.ALERTS.name()));
-    props.put(ConsoleConfig.LABELS_TOPIC, topics.get(TopicCatalog.LABELS.name()));
-    return new ConsoleConfig(props);
-  }
-
-  /** A 64 x 48 GRAY8 frame, its NG verdict pointing at it and one 12 x 8 region. */
-  private static FrameVerdict publishNgFrame(KafkaProducer<byte[], byte[]> producer,
-      Map<String, String> topics, String frameId) throws Exception {
-    byte[] pixels = new byte[64 * 48];
-    Arrays.fill(pixels, (byte) 200);
-    Instant now = Instant.now();
-    CameraFrame frame = CameraFrame.newBuilder().setFrameId(frameId).setCameraId(CAMERA)
-        .setLineId("line-1").setStationId("station-1").setSequence(1).setCaptureTime(now)
-        .setEncoding(FrameEncoding.GRAY8).setWidth(64).setHeight(48)
-        .setImage(ByteBuffer.wrap(pixels)).build();
-    String framesTopic = topics.get(TopicCatalog.FRAMES.name());
-    RecordMetadata at = send(producer, framesTopic, AvroSerde.of(CameraFrame.class).encode(frame));
-    FrameVerdict verdict = FrameVerdict.newBuilder().setFrameId(frameId).setCameraId(CAMERA)
-        .setLineId("line-1").setStationId("station-1").setItemId("item-1").setSequence(1)
-        .setCaptureTime(now).setVerdict(Verdict.NG).setImageScore(9f).setThresholdOk(2f)
-        .setThresholdNg(4f).setRegionCount(1).setTopDefectType("scratch")
-        .setTopDefectConfidence(0.8f)
-        .setAnomalyMap(new AnomalyMap(4, 4, ByteBuffer.wrap(new byte[16]),
-            0f, 1f))
-        .setLatencies(StageLatencies.newBuilder().build()).setVerdictTime(now)
-        .setFramePosition(new FramePosition(framesTopic, at.partition(), at.offset())).build();
-    send(producer, topics.get(TopicCatalog.VERDICTS.name()),
-        AvroSerde.of(FrameVerdict.class).encode(verdict));
-    DefectEvent region = DefectEvent.newBuilder()
-        .setFrame(new FrameRef(frameId, CAMERA, "line-1", "station-1", "item-1", 1L, now))
-        .setBbox(new BoundingBox(5, 6, 12, 8)).setDefectType("scratch")
-        .setDefectConfidence(0.8f).setDetectedTime(now).build();
-    send(producer, topics.get(TopicCatalog.DEFECTS.name()),
-        AvroSerde.of(DefectEvent.class).encode(region));
-    return verdict;
   }
 
   private static JsonNode awaitSnapshot(OperatorConsole console, Predicate<JsonNode> until)
@@ -200,18 +129,6 @@ class OperatorConsoleIntegrationTest {
         .POST(HttpRequest.BodyPublishers.ofString(body));
     headers.forEach(request::header);
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static KafkaProducer<byte[], byte[]> producer(KafkaCluster cluster) {
-    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        cluster.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-        new ByteArraySerializer(), new ByteArraySerializer());
-  }
-
-  private static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, String topic,
-      byte[] value) throws Exception {
-    return producer.send(new ProducerRecord<>(topic, CAMERA.getBytes(StandardCharsets.UTF_8),
-        value)).get();
   }
 
   /** Every record of {@code topic}, read until two seconds pass without one. */
