@@ -8,7 +8,9 @@ import io.clipline.schemas.AnomalyMap;
 import io.clipline.schemas.DefectEvent;
 import io.clipline.schemas.FrameVerdict;
 import io.clipline.schemas.LineStats;
+import java.net.URLEncoder;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -48,7 +50,9 @@ public final class JsonViews {
     n.put("regionCount", v.getRegionCount());
     n.put("modelVersion", v.getModelVersion());
     n.put("workerId", v.getWorkerId());
-    n.put("image", v.getFramePosition() == null ? null : "api/frames/" + v.getFrameId());
+    n.put("image", v.getFramePosition() == null ? null
+        : "api/frames/" + URLEncoder.encode(v.getFrameId(), StandardCharsets.UTF_8)
+            .replace("+", "%20"));
     n.put("rejectGate", card.rejectGate());
     if (v.getAnomalyMap() != null) {
       n.set("map", map(v.getAnomalyMap()));

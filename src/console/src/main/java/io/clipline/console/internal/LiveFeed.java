@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -125,7 +126,12 @@ public final class LiveFeed implements AutoCloseable {
   private void assign(Set<String> missing) {
     List<TopicPartition> found = new ArrayList<>();
     for (String topic : new ArrayList<>(missing)) {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+      List<PartitionInfo> infos;
+      try {
+        infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+      } catch (TimeoutException e) {
+        continue;  // no metadata yet: looked for again in a moment
+      }
       if (infos == null || infos.isEmpty()) {
         continue;
       }

@@ -136,7 +136,7 @@ function renderCard(card) {
     ? `${card.topDefectType} ${Math.round(100 * (card.topDefectConfidence || 0))}%`
     : (card.regionCount ? `${card.regionCount} region(s), untyped` : 'no region'));
   fact('item', card.itemId || '–');
-  fact('reject', card.rejectGate ? 'ordered at ' + card.rejectGate : (card.verdict === 'NG' ? 'pending' : '–'));
+  fact('reject', card.rejectGate ? 'ordered at ' + card.rejectGate : 'none seen');
   root.append(facts);
 
   const actions = el('div', 'actions');
