@@ -96,6 +96,7 @@ class ConsoleBrowserIntegrationTest {
       ChromeDriver browser = browser();
       try {
         browser.get(console.uri().toString());
+        browser.findElement(By.id("operator")).sendKeys("ana\t");
         CompletableFuture<SimulationSummary> sending = simulator.start();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
 
@@ -117,6 +118,8 @@ class ConsoleBrowserIntegrationTest {
 
         // 2. "Override to OK", double-clicked: one label, and the worker counts one more.
         long before = workerLabelTotal(browser);
+        browser.executeScript("document.querySelector(arguments[0]).scrollIntoView("
+            + "{block: 'center'})", card);
         new Actions(browser).doubleClick(browser.findElement(By.cssSelector(
             card + " button[data-action='override_ok']"))).perform();
         wait.until(d -> workerLabelTotal(browser) == before + 1);
@@ -124,10 +127,13 @@ class ConsoleBrowserIntegrationTest {
         assertEquals(1, labels.size(), "labels after a double click: " + labels);
         assertEquals(ng.getFrameId(), labels.get(0).getFrameId());
         assertEquals(Verdict.OK, labels.get(0).getConfirmedVerdict());
+        assertEquals("ana", labels.get(0).getOperator());
 
         // 3. A box drawn with a type: one ANNOTATE label, applied as a few-shot example.
         long appliedBefore = workerLabelCount(browser, "applied");
         WebElement view = browser.findElement(By.cssSelector(card + " .view svg"));
+        browser.executeScript("document.querySelector(arguments[0]).scrollIntoView("
+            + "{block: 'center'})", card);
         browser.findElement(By.cssSelector(card + " button[data-action='draw_box']")).click();
         new Actions(browser).moveToElement(view, -40, -30).clickAndHold().moveByOffset(50, 40)
             .release().perform();

@@ -342,7 +342,8 @@ function clickId(frameId, kind) {
 }
 
 async function sendLabel(frameId, kind, extra, button, id) {
-  const body = Object.assign({ labelId: id || labelId(), frameId, kind }, extra);
+  const operator = $('operator').value.trim() || null;
+  const body = Object.assign({ labelId: id || labelId(), frameId, kind, operator }, extra);
   if (button) button.disabled = true;  // one click, one label: the button stays off
   const headers = { 'Content-Type': 'application/json' };
   if (state.token) headers['X-Clipline-Token'] = state.token;
@@ -498,6 +499,8 @@ document.addEventListener('keydown', (ev) => {
 
 $('show-heatmap').addEventListener('change', (e) => document.body.classList.toggle('no-heatmap', !e.target.checked));
 $('show-regions').addEventListener('change', (e) => document.body.classList.toggle('no-regions', !e.target.checked));
+$('operator').value = localStorage.getItem('clipline-operator') || '';
+$('operator').addEventListener('change', (e) => localStorage.setItem('clipline-operator', e.target.value.trim()));
 $('camera-filter').addEventListener('change', (e) => { state.cameraFilter = e.target.value; rerenderFeed(); });
 
 connect();
