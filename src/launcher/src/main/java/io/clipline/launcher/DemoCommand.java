@@ -7,6 +7,9 @@ import io.clipline.camera.CameraSimulator;
 import io.clipline.camera.GroundTruthHeaders;
 import io.clipline.camera.SimulationSummary;
 import io.clipline.camera.SimulatorSettings;
+import io.clipline.console.ConsoleConfig;
+import io.clipline.console.ConsoleException;
+import io.clipline.console.OperatorConsole;
 import io.clipline.inference.ModelFrameScorer;
 import io.clipline.model.ModelException;
 import io.clipline.schemas.CameraFrame;
@@ -19,6 +22,7 @@ import io.clipline.pipeline.PipelineConfig;
 import io.clipline.worker.InferenceWorker;
 import io.clipline.worker.WorkerConfig;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +35,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -72,6 +77,12 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "PT3M", description = "Give up waiting for verdicts after this long (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
+  @Option(names = "--console-port", defaultValue = "8470", description = "Port of the operator console on 127.0.0.1; a free one when taken (default: ${DEFAULT-VALUE}).")
+  int consolePort;
+
+  @Option(names = "--stay", description = "After the summary, keep the line idle and the console up until Ctrl-C, to look around and label.")
+  boolean stay;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -85,6 +96,9 @@ final class DemoCommand implements Callable<Integer> {
     props.put(WorkerConfig.MODEL_DIR, model.toString());
     props.put(WorkerConfig.EXECUTION_PROVIDER, "CPU");
     props.put(WorkerConfig.METRICS_PORT, metricsPort);
+    // Console labels reach frames among the last this many scored: the whole default run (about
+    // 0.3 MB of features each with the default model).
+    props.put(WorkerConfig.LABELS_CACHE_FRAMES, DEMO_LABEL_CACHE_FRAMES);
     WorkerConfig config = new WorkerConfig(props);
 
     VerdictTally tally = new VerdictTally();
@@ -114,6 +128,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     CameraSimulator simulator = null;
     PipelineProcess pipeline = null;
+    OperatorConsole console = null;
     InferenceWorker worker = process.worker();
     Thread hook = null;
     try {
@@ -133,6 +148,8 @@ final class DemoCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(hook);
       process.start();
       pipeline.start();
+      console = startConsole(settings.bootstrapServers(), process.metricsUri());
+      out.printf("Operator console at %s%n", console.uri());
       out.printf("Broker, topics, pipeline and worker up in %.1f s; %d cameras send %d frames at %.0f fps%n",
           (System.nanoTime() - started) / 1e9, simulator.cameraIds().size(), cameraOptions.frames,
           cameraOptions.fps);
@@ -154,6 +171,11 @@ final class DemoCommand implements Callable<Integer> {
           (System.nanoTime() - started) / 1e9);
       out.printf("  pipeline        %s%n", pipelineOutputs(settings.bootstrapServers()));
       out.flush();
+      if (stay) {
+        out.printf("The console stays at %s; Ctrl-C stops everything.%n", console.uri());
+        out.flush();
+        new CountDownLatch(1).await();
+      }
       return tally.verdicts() + tally.deadLetters() == sent.framesSent() ? 0 : 1;
     } finally {
       if (hook != null) {
@@ -162,6 +184,9 @@ final class DemoCommand implements Callable<Integer> {
       // Reverse order of start: the simulator and the worker talk to the broker.
       if (simulator != null) {
         simulator.close();
+      }
+      if (console != null) {
+        console.close();
       }
       process.close();
       if (pipeline != null) {
@@ -173,6 +198,22 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static final long FUSION_DEADLINE_MS = 3_000;
+  private static final int DEMO_LABEL_CACHE_FRAMES = 300;
+
+  /** The console on {@code --console-port}, or on a free port when that one is taken. */
+  private OperatorConsole startConsole(String bootstrap, URI workerMetrics) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsoleConfig.BOOTSTRAP_SERVERS, bootstrap);
+    props.put(ConsoleConfig.HTTP_PORT, consolePort);
+    props.put(ConsoleConfig.WORKER_METRICS_URLS, workerMetrics.resolve("/metrics").toString());
+    try {
+      return OperatorConsole.start(new ConsoleConfig(props));
+    } catch (ConsoleException e) {
+      spec.commandLine().getErr().println("clipline demo: " + e.getMessage() + "; using a free port");
+      props.put(ConsoleConfig.HTTP_PORT, 0);
+      return OperatorConsole.start(new ConsoleConfig(props));
+    }
+  }
 
   private static PipelineConfig pipelineConfig(String bootstrap, Path dataDir) {
     return new PipelineConfig(Map.of(
@@ -181,7 +222,10 @@ final class DemoCommand implements Callable<Integer> {
         PipelineConfig.STATE_DIR, dataDir.resolve("streams").toString(),
         PipelineConfig.FUSION_DEADLINE_MS, Long.toString(FUSION_DEADLINE_MS),
         PipelineConfig.METRICS_PORT, "0",
-        PipelineConfig.LINE_TOPOLOGY_TOPIC, ""));
+        PipelineConfig.LINE_TOPOLOGY_TOPIC, "",
+        // Windows short enough that the console shows the line's yield within the demo.
+        PipelineConfig.STATS_WINDOW_MS, "10000",
+        PipelineConfig.STATS_GRACE_MS, "2000"));
   }
 
   /**
