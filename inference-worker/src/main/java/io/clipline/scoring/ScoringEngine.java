@@ -256,7 +256,11 @@ public final class ScoringEngine {
     // probability and the image rarity.
     double textAdd = (Double.isNaN(imageProbability) ? 0.0 : imageProbability)
         + config.imageRarityWeight() * rarity.imageRarity();
-    double raw = MapOps.topMean(map, config.peakFraction()) + textAdd;
+    double peak = MapOps.topMean(map, config.peakFraction());
+    double raw = peak + textAdd;
+    // The NG limit is in units of the peak (a top-fraction mean); regions are cut in units of the
+    // map's pixels, so the limit is lifted by how far this map's maximum stands above its peak.
+    double lift = MapOps.max(map) - peak;
 
     boolean warmingUp = sequence <= config.warmupFrames();
     RobustNormalizer norm = s.normalizer();
@@ -267,7 +271,7 @@ public final class ScoringEngine {
         warmingUp || !limits.known() || norm.size() == 0
             ? List.of()
             : extractor.extract(
-                map, h, w, norm.denormalize(limits.ng()) - textAdd, f, rarity.lastLayer(),
+                map, h, w, norm.denormalize(limits.ng()) - textAdd + lift, f, rarity.lastLayer(),
                 s.dim(s.layers() - 1), s.fewShot(), profile);
     norm.add(raw);
 

@@ -30,10 +30,11 @@ class ScoringChecksumTest {
    * SHA-256 over the stream below. Recorded at commit cc4e26e (before the engine split) as
    * e569b5dc..., unchanged by the split; changed when rate-based thresholds became the good-part
    * fit (GoodScoreFit), which only the stream's rate-based scope uses (be1a84d8...); changed again
-   * when the image score became the mean of the map's top 2 % (ScoringConfig.peakFraction).
+   * when the image score became the mean of the map's top 2 % (ScoringConfig.peakFraction), and
+   * with it the level regions are cut at (lifted by the map's maximum less that mean).
    */
   static final String EXPECTED =
-      "33feeef1d972c0fd1016949f44d54152a3ad455d2d1f4babc5c4edb16b117eca";
+      "753c137e77d2e486e9a05c683ecb949c3c278fb3aacdfd756f476e41aea6a62c";
 
   private static final int ROWS = 6;
   private static final int COLS = 6;
