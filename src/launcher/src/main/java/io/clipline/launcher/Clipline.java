@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = Clipline.Version.class,
     description = "Streaming visual inspection for production lines.",
     subcommands = {DemoCommand.class, BrokerCommand.class, CameraSimCommand.class,
-      WorkerCommand.class, PipelineCommand.class, EvalCommand.class, AuditCommand.class,
+      WorkerCommand.class, PipelineCommand.class, EvalCommand.class, AuditCommand.class, TailCommand.class,
       CommandLine.HelpCommand.class})
 public final class Clipline {
 
