@@ -104,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
       throws Exception {
     BrokerSettings settings = LocalKafka.onFreePorts(dataDir);
     String bootstrap = settings.bootstrapServers();
-    // Every option is checked before the model loads or a broker starts.
+    // The camera options are checked before the model loads or a broker starts.
     SimulatorSettings cameraSettings = cameraOptions.build(cameraOptions.builder(bootstrap));
     // Ctrl-C interrupts this thread, which then stops the cameras, prints the summary of what
     // was judged so far and closes everything in order (StopSignals says why not a hook).

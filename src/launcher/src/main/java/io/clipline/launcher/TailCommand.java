@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificData;
@@ -269,7 +270,7 @@ final class TailCommand implements Callable<Integer> {
 
   private static void awaitQuietly(CountDownLatch latch) {
     try {
-      latch.await(10, java.util.concurrent.TimeUnit.SECONDS);
+      latch.await(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -2,6 +2,7 @@ package io.clipline.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,7 +19,7 @@ final class TailFilter {
   TailFilter(String line, String camera, String verdict, String item) {
     put("lineId", line);
     put("cameraId", camera);
-    put("verdict", verdict == null ? null : verdict.toUpperCase(java.util.Locale.ROOT));
+    put("verdict", verdict == null ? null : verdict.toUpperCase(Locale.ROOT));
     put("itemId", item);
   }
 
