@@ -1,5 +1,6 @@
 package io.clipline.imaging;
 
+import io.clipline.model.ModelManifest;
 import io.clipline.model.ModelManifest.ChannelOrder;
 import io.clipline.model.ModelManifest.ImageTower;
 import io.clipline.model.ModelManifest.ResizeMode;
@@ -13,7 +14,9 @@ import org.opencv.imgproc.Imgproc;
  * resize ({@code SHORT_SIDE_CENTER_CROP} or {@code STRETCH}, with the declared interpolation; or,
  * for {@code LETTERBOX} and {@code TILE}, the tiles of {@link #tiles}),
  * channel order ({@code RGB} or {@code BGR}, grayscale replicated to three channels), scaling to
- * [0, 1], then {@code (x - mean) / std} per channel, written as planar CHW floats.
+ * [0, 1], the per-image contrast normalisation if the manifest declares one (over the resized
+ * frame, before it is cut into tiles, so that every tile of a frame is normalised alike), then
+ * {@code (x - mean) / std} per channel, written as planar CHW floats.
  *
  * <p>{@code SHORT_SIDE_CENTER_CROP} scales the frame, keeping its aspect ratio, to the smallest
  * size that covers the input (for a square input: the short side becomes the input size; the long
@@ -22,7 +25,10 @@ import org.opencv.imgproc.Imgproc;
 public final class Preprocessor {
   private final ImageTower spec;
   private final int interpolation;
-  /** Normalised value of every byte value, per tensor channel: {@code (v / 255 - mean) / std}. */
+  /**
+   * Normalised value of every byte value, per tensor channel: {@code (v / 255 - mean) / std};
+   * without contrast normalisation, the table of every frame.
+   */
   private final float[][] table = new float[3][256];
 
   public Preprocessor(ImageTower spec) {
@@ -75,7 +81,43 @@ public final class Preprocessor {
     int h = layout.y().content();
     byte[] content =
         w == frame.width() && h == frame.height() ? frame.pixels() : resize(frame, w, h);
-    return new TiledFrame(layout, content, frame.channels());
+    return new TiledFrame(layout, content, frame.channels(), tableFor(content));
+  }
+
+  /**
+   * The byte-to-input table for one frame's (resized) pixels: the fixed table, or, with a
+   * contrast normalisation, one that first maps the frame's pixel mean and standard deviation
+   * to the declared ones. A flat frame (standard deviation under one grey level) is only shifted.
+   */
+  private float[][] tableFor(byte[] pixels) {
+    if (spec.contrast().isEmpty()) {
+      return table;
+    }
+    ModelManifest.Contrast contrast = spec.contrast().get();
+    long[] histogram = new long[256];
+    for (byte b : pixels) {
+      histogram[b & 0xFF]++;
+    }
+    double sum = 0;
+    double sumSquares = 0;
+    for (int v = 0; v < 256; v++) {
+      sum += histogram[v] * (double) v;
+      sumSquares += histogram[v] * (double) v * v;
+    }
+    double n = Math.max(1, pixels.length);
+    double mean = sum / n / 255;
+    double std = Math.sqrt(Math.max(0, sumSquares / n - (sum / n) * (sum / n))) / 255;
+    double gain = contrast.std() / Math.max(std, 1.0 / 255);
+    float[] channelMean = spec.mean();
+    float[] channelStd = spec.std();
+    float[][] frameTable = new float[3][256];
+    for (int c = 0; c < 3; c++) {
+      for (int v = 0; v < 256; v++) {
+        double x = (v / 255.0 - mean) * gain + contrast.mean();
+        frameTable[c][v] = (float) ((x - channelMean[c]) / channelStd[c]);
+      }
+    }
+    return frameTable;
   }
 
   /**
@@ -85,11 +127,13 @@ public final class Preprocessor {
     private final TileLayout layout;
     private final byte[] content;
     private final int channels;
+    private final float[][] frameTable;
 
-    private TiledFrame(TileLayout layout, byte[] content, int channels) {
+    private TiledFrame(TileLayout layout, byte[] content, int channels, float[][] frameTable) {
       this.layout = layout;
       this.content = content;
       this.channels = channels;
+      this.frameTable = frameTable;
     }
 
     /** The frame's tile layout. */
@@ -107,8 +151,8 @@ public final class Preprocessor {
       checkRoom(dest, offset);
       int left = layout.x().start(tile % layout.x().count());
       int top = layout.y().start(tile / layout.x().count());
-      writeWindow(content, channels, layout.x().content(), layout.y().content(), left, top, dest,
-          offset);
+      writeWindow(content, channels, layout.x().content(), layout.y().content(), left, top,
+          frameTable, dest, offset);
     }
   }
 
@@ -140,7 +184,7 @@ public final class Preprocessor {
     int cropX = (resizedW - outW) / 2;
     int cropY = (resizedH - outH) / 2;
     byte[] resized = resize(frame, resizedW, resizedH);
-    write(resized, frame.channels(), resizedW, cropX, cropY, dest, offset);
+    write(resized, frame.channels(), resizedW, cropX, cropY, tableFor(resized), dest, offset);
     double scaleX = (double) w / resizedW;
     double scaleY = (double) h / resizedH;
     return new CropGeometry(w, h, cropX * scaleX, cropY * scaleY, outW * scaleX, outH * scaleY);
@@ -172,8 +216,8 @@ public final class Preprocessor {
   }
 
   /** Writes the crop of {@code pixels} (interleaved, {@code channels} per pixel) as CHW floats. */
-  private void write(
-      byte[] pixels, int channels, int rowWidth, int cropX, int cropY, float[] dest, int offset) {
+  private void write(byte[] pixels, int channels, int rowWidth, int cropX, int cropY,
+      float[][] values, float[] dest, int offset) {
     int outW = spec.width();
     int outH = spec.height();
     int plane = outW * outH;
@@ -188,7 +232,7 @@ public final class Preprocessor {
       for (int x = 0; x < outW; x++) {
         int pixel = row + x * channels;
         for (int c = 0; c < 3; c++) {
-          dest[out + x + c * plane] = table[c][pixels[pixel + source[c]] & 0xFF];
+          dest[out + x + c * plane] = values[c][pixels[pixel + source[c]] & 0xFF];
         }
       }
     }
@@ -199,7 +243,7 @@ public final class Preprocessor {
    * image as CHW floats; pixels outside the image are 0 (the mean).
    */
   private void writeWindow(byte[] pixels, int channels, int width, int height, int left, int top,
-      float[] dest, int offset) {
+      float[][] values, float[] dest, int offset) {
     int outW = spec.width();
     int outH = spec.height();
     int plane = outW * outH;
@@ -217,7 +261,7 @@ public final class Preprocessor {
         }
         int pixel = (sy * width + sx) * channels;
         for (int c = 0; c < 3; c++) {
-          dest[out + x + c * plane] = table[c][pixels[pixel + source[c]] & 0xFF];
+          dest[out + x + c * plane] = values[c][pixels[pixel + source[c]] & 0xFF];
         }
       }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipline.model.ModelManifest.ChannelOrder;
+import io.clipline.model.ModelManifest.Contrast;
 import io.clipline.model.ModelManifest.ImageTower;
 import io.clipline.model.ModelManifest.Interpolation;
 import io.clipline.model.ModelManifest.Kind;
@@ -40,8 +41,9 @@ final class ManifestReader {
   private static final Set<String> IMAGE_KEYS =
       Set.of(
           "file", "fp16File", "input", "height", "width", "resize", "interpolation", "channels",
-          "mean", "std", "grid", "embedding", "patches", "tile");
+          "mean", "std", "grid", "embedding", "patches", "tile", "contrast");
   private static final Set<String> TILE_KEYS = Set.of("overlap", "scale");
+  private static final Set<String> CONTRAST_KEYS = Set.of("mean", "std");
   private static final Set<String> PATCH_KEYS = Set.of("output", "layer", "dim");
   private static final Set<String> TEXT_KEYS =
       Set.of("file", "input", "output", "tokenizer", "contextLength");
@@ -163,6 +165,7 @@ final class ManifestReader {
                       integer(patch, patchPath, "dim"))));
     }
     Optional<Tiling> tile = optionalObject(node, path, "tile").map(this::tiling);
+    Optional<Contrast> contrast = optionalObject(node, path, "contrast").map(this::contrast);
     return build(
         path,
         () ->
@@ -181,7 +184,14 @@ final class ManifestReader {
                 grid.get(1).intValue(),
                 optionalString(node, path, "embedding"),
                 patches,
-                tile));
+                tile,
+                contrast));
+  }
+
+  private Contrast contrast(JsonNode node) {
+    String path = "image.contrast.";
+    checkKeys(node, path, CONTRAST_KEYS);
+    return build(path, () -> new Contrast(number(node, path, "mean"), number(node, path, "std")));
   }
 
   private Tiling tiling(JsonNode node) {
@@ -285,6 +295,14 @@ final class ManifestReader {
       throw invalid(path + key, "expected an integer, got " + describe(value));
     }
     return value.intValue();
+  }
+
+  private double number(JsonNode node, String path, String key) {
+    JsonNode value = required(node, path, key);
+    if (!value.isNumber()) {
+      throw invalid(path + key, "expected a number, got " + describe(value));
+    }
+    return value.doubleValue();
   }
 
   private float[] numbers(JsonNode node, String path, String key) {

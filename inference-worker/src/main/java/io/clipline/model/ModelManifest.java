@@ -138,6 +138,28 @@ public record ModelManifest(
     }
   }
 
+  /**
+   * Per-image contrast normalisation, applied to a frame's pixels (scaled to [0, 1]) after the
+   * resize and before the per-channel {@code mean} and {@code std}: {@code x' = (x - m) / s *
+   * std + mean}, where {@code m} and {@code s} are the mean and standard deviation of all the
+   * frame's pixel values (every channel together, so colours keep their relations). It makes a
+   * dim and a bright exposure of the same surface look alike to the tower; see docs/QUALITY.md
+   * for what it measured.
+   *
+   * @param mean the mean the frame is shifted to, in (0, 1)
+   * @param std the standard deviation the frame is scaled to, in (0, 1)
+   */
+  public record Contrast(double mean, double std) {
+    public Contrast {
+      if (!(mean > 0 && mean < 1)) {
+        throw new IllegalArgumentException("mean: expected a number in (0, 1), got " + mean);
+      }
+      if (!(std > 0 && std < 1)) {
+        throw new IllegalArgumentException("std: expected a number in (0, 1), got " + std);
+      }
+    }
+  }
+
   /** The interpolation used when resizing. */
   public enum Interpolation {
     BICUBIC,
@@ -171,6 +193,7 @@ public record ModelManifest(
    * @param patches patch outputs, at least one
    * @param tile how {@link ResizeMode#TILE} tiles a frame; present exactly when {@code resize} is
    *     {@code TILE}
+   * @param contrast per-image contrast normalisation before {@code mean} and {@code std}, if any
    */
   public record ImageTower(
       String file,
@@ -187,15 +210,25 @@ public record ModelManifest(
       int gridCols,
       Optional<String> embedding,
       List<PatchOutput> patches,
-      Optional<Tiling> tile) {
+      Optional<Tiling> tile,
+      Optional<Contrast> contrast) {
 
-    /** A tower that does not tile ({@code resize} other than {@code TILE}). */
+    /** A tower that does not tile ({@code resize} other than {@code TILE}), without contrast. */
     public ImageTower(String file, Optional<String> fp16File, String input, int height, int width,
         ResizeMode resize, Interpolation interpolation, ChannelOrder channels, float[] mean,
         float[] std, int gridRows, int gridCols, Optional<String> embedding,
         List<PatchOutput> patches) {
       this(file, fp16File, input, height, width, resize, interpolation, channels, mean, std,
           gridRows, gridCols, embedding, patches, Optional.empty());
+    }
+
+    /** A tower without per-image contrast normalisation. */
+    public ImageTower(String file, Optional<String> fp16File, String input, int height, int width,
+        ResizeMode resize, Interpolation interpolation, ChannelOrder channels, float[] mean,
+        float[] std, int gridRows, int gridCols, Optional<String> embedding,
+        List<PatchOutput> patches, Optional<Tiling> tile) {
+      this(file, fp16File, input, height, width, resize, interpolation, channels, mean, std,
+          gridRows, gridCols, embedding, patches, tile, Optional.empty());
     }
 
     public ImageTower {
@@ -241,6 +274,7 @@ public record ModelManifest(
         }
       }
       Objects.requireNonNull(tile, "tile");
+      Objects.requireNonNull(contrast, "contrast");
       checkGeometry(resize, height, width, gridRows, gridCols, tile);
     }
 

@@ -29,6 +29,10 @@ package io.clipline.scoring;
  * @param maxFewShotExamples labelled regions kept per scope, oldest dropped first (500)
  * @param imageRarityWeight weight of the image-level rarity (the foreground mean feature against
  *     those of past images) added to the image score (1; 0 turns it off)
+ * @param peakFraction share of the anomaly map's pixels, largest first, whose mean is the map's
+ *     part of the image score (0.02; 0 takes the maximum alone): a small defect still fills 2 % of
+ *     the map's pixels near its peak, while one noisy patch of a good frame does not, so the mean
+ *     of the top 2 % separates better than the peak (docs/QUALITY.md, docs/SCORING.md §3)
  */
 public record ScoringConfig(
     int k,
@@ -53,7 +57,8 @@ public record ScoringConfig(
     double fewShotBeta,
     double fewShotTemperature,
     int maxFewShotExamples,
-    double imageRarityWeight) {
+    double imageRarityWeight,
+    double peakFraction) {
 
   /** Validates every field; messages name the field. */
   public ScoringConfig {
@@ -101,6 +106,9 @@ public record ScoringConfig(
     }
     positive("maxFewShotExamples", maxFewShotExamples);
     nonNegative("imageRarityWeight", imageRarityWeight);
+    if (!(peakFraction >= 0 && peakFraction < 1)) {
+      throw bad("peakFraction", "in [0, 1)", peakFraction);
+    }
   }
 
   /** The published defaults. */
@@ -110,7 +118,7 @@ public record ScoringConfig(
         // NG from the estimated 99th percentile of good frames' scores (a 1 % false-reject
         // target, fitted to the lower part of recent scores so defects do not pull it up), OK one
         // robust sigma below it, UNSURE (review) between; lines set their own with setThresholds.
-        Thresholds.forFalseRejectRate(0.01, 1.0), true, 16, 100.0, 32.0, 0.11, 500, 1.0);
+        Thresholds.forFalseRejectRate(0.01, 1.0), true, 16, 100.0, 32.0, 0.11, 500, 1.0, 0.02);
   }
 
   /** Prototype cap C_F for images of {@code patches} patches. */
@@ -162,6 +170,7 @@ public record ScoringConfig(
     private double fewShotTemperature;
     private int maxFewShotExamples;
     private double imageRarityWeight;
+    private double peakFraction;
 
     private Builder(ScoringConfig from) {
       k = from.k;
@@ -187,6 +196,7 @@ public record ScoringConfig(
       fewShotTemperature = from.fewShotTemperature;
       maxFewShotExamples = from.maxFewShotExamples;
       imageRarityWeight = from.imageRarityWeight;
+      peakFraction = from.peakFraction;
     }
 
     /** Sets {@link ScoringConfig#k()}. */
@@ -327,6 +337,12 @@ public record ScoringConfig(
       return this;
     }
 
+    /** Sets {@link ScoringConfig#peakFraction()}. */
+    public Builder peakFraction(double value) {
+      peakFraction = value;
+      return this;
+    }
+
     /** Sets the memory sizes: rows of M_S and the prototype multiple of C_F. */
     public Builder memory(int rows, int perPatch) {
       maxImageRows = rows;
@@ -342,7 +358,7 @@ public record ScoringConfig(
           lateRarityWeight, lateTextWeight, warmupFrames, blurSigmaAt518,
           normalizationWindow, normalizationEpsilon, thresholds, learnFromUnsure,
           maxRegions, typeTemperature, fewShotBeta, fewShotTemperature,
-          maxFewShotExamples, imageRarityWeight);
+          maxFewShotExamples, imageRarityWeight, peakFraction);
     }
   }
 

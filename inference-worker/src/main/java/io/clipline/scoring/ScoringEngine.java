@@ -23,9 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Per frame: patch features are L2-normalised at two scales per layer (the patch and its 3x3
  * neighbourhood mean); each (layer, scale) bank gives a rarity per patch (RareCLIP); rarity and the
- * text term are fused by the warm-up schedule; the map is upsampled, smoothed, and its maximum
- * (plus the image text probability) is the raw image score, normalised by the scope's recent median
- * / MAD and compared with two thresholds. Frames judged NG never enter the memory.
+ * text term are fused by the warm-up schedule; the map is upsampled, smoothed, and the mean of its
+ * largest {@link ScoringConfig#peakFraction} (plus the image text probability and the image-level
+ * rarity) is the raw image score, normalised by the scope's recent median / MAD and compared with
+ * two thresholds. Frames judged NG never enter the memory.
  *
  * <p>The engine orchestrates; each step is its own part, in the order a frame passes them: the
  * scope's {@link TextBranch} (text term), {@link RarityAssessment} over the scope's memory
@@ -251,10 +252,11 @@ public final class ScoringEngine {
     int h = f.outputHeight();
     int w = f.outputWidth();
     float[] map = smoother.smooth(patchMap, f.rows(), f.cols(), h, w);
-    // Image-level terms added to the map's peak: the text probability and the image rarity.
+    // Image-level terms added to the map's peak (the mean of its top peakFraction): the text
+    // probability and the image rarity.
     double textAdd = (Double.isNaN(imageProbability) ? 0.0 : imageProbability)
         + config.imageRarityWeight() * rarity.imageRarity();
-    double raw = MapOps.max(map) + textAdd;
+    double raw = MapOps.topMean(map, config.peakFraction()) + textAdd;
 
     boolean warmingUp = sequence <= config.warmupFrames();
     RobustNormalizer norm = s.normalizer();

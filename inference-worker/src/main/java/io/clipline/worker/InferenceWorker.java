@@ -123,7 +123,8 @@ public final class InferenceWorker implements AutoCloseable {
     String stateTopic = config.getString(WorkerConfig.SCORER_STATE_TOPIC);
     this.scorerState = new ScorerStateKeeper(scorer,
         new ScorerStateReader(stateTopic, clients.stateConsumer()), stateTopic, workerId(),
-        config.getInt(WorkerConfig.SCORER_STATE_INTERVAL_MS), () -> running);
+        config.getInt(WorkerConfig.SCORER_STATE_INTERVAL_MS),
+        config.getInt(WorkerConfig.SCORER_STATE_INTERVAL_FRAMES), () -> running);
     this.consumerLoop = new ConsumerLoop(config, clients, intake, decodePool, frames,
         consumerTasks, labels, pass, scorerState::assigned,
         c -> listener.onClientsCreated(c, producer), () -> running);
@@ -194,10 +195,11 @@ public final class InferenceWorker implements AutoCloseable {
   }
 
   /**
-   * Stops consuming, lets the batch being scored finish and commit, and closes the clients.
-   * Frames polled but not in that batch stay uncommitted and are consumed again later.
-   * Thread-safe: a second call (say, a signal handler's and then the owner's) waits for the
-   * first to finish and then does nothing.
+   * Stops consuming, lets the batch being scored finish and commit, and closes the clients; the
+   * consumer leaves its group at once (static member or not), so the other replicas take its
+   * partitions now. Frames polled but not in that batch stay uncommitted and are consumed again
+   * later. Thread-safe: a second call (say, a signal handler's and then the owner's) waits for
+   * the first to finish and then does nothing.
    */
   @Override
   public synchronized void close() {

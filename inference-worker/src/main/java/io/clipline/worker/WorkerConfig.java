@@ -36,6 +36,7 @@ public final class WorkerConfig extends AbstractConfig {
   public static final String LABELS_CACHE_FRAMES = "labels.cache.frames";
   public static final String SCORER_STATE_TOPIC = "scorer.state.topic";
   public static final String SCORER_STATE_INTERVAL_MS = "scorer.state.interval.ms";
+  public static final String SCORER_STATE_INTERVAL_FRAMES = "scorer.state.interval.frames";
   public static final String BATCH_MAX_FRAMES = "batch.max.frames";
   public static final String BATCH_LINGER_MS = "batch.linger.ms";
   public static final String INFLIGHT_MAX_FRAMES = "inflight.max.frames";
@@ -78,10 +79,11 @@ public final class WorkerConfig extends AbstractConfig {
                   + " of the transactional id, so a restarted replica fences its predecessor, and"
                   + " of the consumer's group.instance.id (static membership): a replica restarted"
                   + " with the same id within consumer.session.timeout.ms (Kafka's default 45 s)"
-                  + " takes its partitions back at once, without a rebalance. The flip side: a"
-                  + " replica that stops, cleanly or not, keeps its partitions (unprocessed) until"
-                  + " that timeout; lower it (for example consumer.session.timeout.ms=10000) for"
-                  + " faster failover, and give every replica its own id.")
+                  + " takes its partitions back at once, without a rebalance. A replica stopped on"
+                  + " purpose (SIGTERM, close) leaves the group at once; the flip side: one that"
+                  + " crashed or hangs keeps its partitions (unprocessed) until that timeout; lower"
+                  + " it (for example consumer.session.timeout.ms=10000) for faster failover, and"
+                  + " give every replica its own id.")
           .define(FRAMES_TOPIC, Type.STRING, TopicCatalog.FRAMES.name(), Importance.MEDIUM,
               "Topic the camera frames are read from.")
           .define(VERDICTS_TOPIC, Type.STRING, TopicCatalog.VERDICTS.name(), Importance.MEDIUM,
@@ -111,6 +113,12 @@ public final class WorkerConfig extends AbstractConfig {
               "How often the memory of the scopes scored since the last snapshot is written to"
                   + " scorer.state.topic, in the transaction of the frames it reflects; 0: never"
                   + " (snapshots are still restored).")
+          .define(SCORER_STATE_INTERVAL_FRAMES, Type.INT, 1_000, Range.between(0, 10_000_000),
+              Importance.MEDIUM,
+              "... or after this many scored frames, whichever comes first; 0: by time only. A"
+                  + " hard kill (kill -9, power loss) thus costs each scope at most this many"
+                  + " frames and scorer.state.interval.ms of memory: it resumes from an older"
+                  + " snapshot and re-learns them.")
           .define(BATCH_MAX_FRAMES, Type.INT, 8, Range.between(1, 1024), Importance.HIGH,
               "A micro-batch closes when it holds this many frames ...")
           .define(BATCH_LINGER_MS, Type.INT, 20, Range.between(0, 60_000), Importance.HIGH,

@@ -2,9 +2,11 @@ package io.clipline.imaging;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.clipline.model.ModelManifest.ChannelOrder;
+import io.clipline.model.ModelManifest.Contrast;
 import io.clipline.model.ModelManifest.ImageTower;
 import io.clipline.model.ModelManifest.Interpolation;
 import io.clipline.model.ModelManifest.PatchOutput;
@@ -134,6 +136,60 @@ class PreprocessorTest {
   }
 
   @Test
+  void shouldMapFrameToDeclaredMeanAndStdWhenContrastIsDeclared() {
+    // gray 0, 51, 102, 153 (x = 0, 0.2, 0.4, 0.6): mean 0.3, std sqrt(0.05) = 0.2236068
+    DecodedFrame gray = new DecodedFrame(2, 2, 1, bytes(0, 51, 102, 153));
+    float[] out = new float[12];
+
+    contrastPreprocessor(new Contrast(0.5, 0.1)).preprocess(gray, out, 0);
+
+    // x' = (x - 0.3) / 0.2236068 * 0.1 + 0.5, then the manifest's (x' - 0.1) / 0.5 on channel 0
+    double[] expected = {0.3658359, 0.4552786, 0.5447214, 0.6341641};
+    for (int i = 0; i < 4; i++) {
+      assertEquals((expected[i] - 0.1) / 0.5, out[i], 1e-5);
+      assertEquals((expected[i] - 0.3) / 2, out[8 + i], 1e-5);
+    }
+  }
+
+  @Test
+  void shouldGiveSameInputWhenOnlyExposureDiffers() {
+    // the same surface, dim (gain 1, offset 20) and bright (gain 2, offset 60)
+    int[] surface = {3, 17, 40, 9};
+    int[] dim = new int[4];
+    int[] bright = new int[4];
+    for (int i = 0; i < 4; i++) {
+      dim[i] = 20 + surface[i];
+      bright[i] = 60 + 2 * surface[i];
+    }
+    Preprocessor preprocessor = contrastPreprocessor(new Contrast(0.45, 0.25));
+    float[] fromDim = new float[12];
+    float[] fromBright = new float[12];
+
+    preprocessor.preprocess(new DecodedFrame(2, 2, 1, bytes(dim)), fromDim, 0);
+    preprocessor.preprocess(new DecodedFrame(2, 2, 1, bytes(bright)), fromBright, 0);
+
+    assertArrayEquals(fromDim, fromBright, 1e-4f);
+    float[] plain = new float[12];
+    preprocessor(ResizeMode.STRETCH, ChannelOrder.RGB)
+        .preprocess(new DecodedFrame(2, 2, 1, bytes(dim)), plain, 0);
+    float[] plainBright = new float[12];
+    preprocessor(ResizeMode.STRETCH, ChannelOrder.RGB)
+        .preprocess(new DecodedFrame(2, 2, 1, bytes(bright)), plainBright, 0);
+    assertNotEquals(plain[0], plainBright[0], 0.1f);
+  }
+
+  @Test
+  void shouldOnlyShiftWhenFrameIsFlat() {
+    DecodedFrame flat = new DecodedFrame(2, 2, 1, bytes(200, 200, 200, 200));
+    float[] out = new float[12];
+
+    contrastPreprocessor(new Contrast(0.5, 0.1)).preprocess(flat, out, 0);
+
+    assertEquals((0.5 - 0.1) / 0.5, out[0], 1e-5);
+    assertEquals((0.5 - 0.1) / 0.5, out[3], 1e-5);
+  }
+
+  @Test
   void shouldRejectWhenDestinationHasNoRoom() {
     Preprocessor preprocessor = preprocessor(ResizeMode.STRETCH, ChannelOrder.RGB);
 
@@ -158,6 +214,27 @@ class PreprocessorTest {
             1,
             Optional.empty(),
             List.of(new PatchOutput("patches", 1, 8))));
+  }
+
+  private static Preprocessor contrastPreprocessor(Contrast contrast) {
+    return new Preprocessor(
+        new ImageTower(
+            "image.onnx",
+            Optional.empty(),
+            "pixel_values",
+            2,
+            2,
+            ResizeMode.STRETCH,
+            Interpolation.AREA,
+            ChannelOrder.RGB,
+            new float[] {0.1f, 0.2f, 0.3f},
+            new float[] {0.5f, 0.25f, 2f},
+            1,
+            1,
+            Optional.empty(),
+            List.of(new PatchOutput("patches", 1, 8)),
+            Optional.empty(),
+            Optional.of(contrast)));
   }
 
   private static byte[] bytes(int... values) {

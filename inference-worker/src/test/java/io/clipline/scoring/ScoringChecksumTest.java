@@ -29,10 +29,11 @@ class ScoringChecksumTest {
   /**
    * SHA-256 over the stream below. Recorded at commit cc4e26e (before the engine split) as
    * e569b5dc..., unchanged by the split; changed when rate-based thresholds became the good-part
-   * fit (GoodScoreFit), which only the stream's rate-based scope uses.
+   * fit (GoodScoreFit), which only the stream's rate-based scope uses (be1a84d8...); changed again
+   * when the image score became the mean of the map's top 2 % (ScoringConfig.peakFraction).
    */
   static final String EXPECTED =
-      "be1a84d86dd0cdc6f57a7032a2b5413acad768d7e8a899033bb461890119378d";
+      "33feeef1d972c0fd1016949f44d54152a3ad455d2d1f4babc5c4edb16b117eca";
 
   private static final int ROWS = 6;
   private static final int COLS = 6;

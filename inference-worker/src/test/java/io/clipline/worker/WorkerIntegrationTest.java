@@ -95,6 +95,12 @@ class WorkerIntegrationTest {
       assertEquals(200, perFrame.size(), "frames with a verdict");
       assertTrue(perFrame.values().stream().allMatch(n -> n == 1), "duplicates: " + perFrame);
       assertEquals(20, out.stream().filter(v -> v.getVerdict().name().equals("NG")).count());
+      // Each verdict points at its own frame record, for readers that fetch the image.
+      assertTrue(out.stream().allMatch(v -> v.getFramePosition() != null
+          && v.getFramePosition().getTopic().equals(topics.get(TopicCatalog.FRAMES.name()))),
+          "every verdict names the frames topic");
+      assertEquals(200, out.stream().map(FrameVerdict::getFramePosition).distinct().count(),
+          "frame positions");
       assertEquals(InferenceWorker.State.RUNNING, worker.state());
       assertTrue(scorer.batchSizes.stream().allMatch(n -> n <= 8), "batch sizes " + scorer.batchSizes);
       // Two stages on two threads, every batch judged once and in the order it was inferred.

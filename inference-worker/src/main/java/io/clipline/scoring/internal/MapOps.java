@@ -1,5 +1,7 @@
 package io.clipline.scoring.internal;
 
+import java.util.Arrays;
+
 /** Anomaly-map operations: bilinear upsampling and separable Gaussian blur (edge replicated). */
 public final class MapOps {
   private MapOps() {}
@@ -110,5 +112,23 @@ public final class MapOps {
       }
     }
     return m;
+  }
+
+  /**
+   * The mean of the largest {@code ceil(fraction * length)} values of {@code map} (at least one);
+   * {@code fraction} 0 gives {@link #max}.
+   */
+  public static double topMean(float[] map, double fraction) {
+    int n = Math.max(1, (int) Math.ceil(fraction * map.length));
+    if (n == 1) {
+      return max(map);
+    }
+    float[] sorted = map.clone();
+    Arrays.sort(sorted);
+    double sum = 0;
+    for (int i = sorted.length - n; i < sorted.length; i++) {
+      sum += sorted[i];
+    }
+    return sum / n;
   }
 }

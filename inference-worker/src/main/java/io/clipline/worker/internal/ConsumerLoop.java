@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -89,7 +90,8 @@ public final class ConsumerLoop {
 
   /**
    * Runs until {@code running} turns false; closes the consumers on the way out, which revokes
-   * (and drops) the frame partitions.
+   * (and drops) the frame partitions. Stopped so, the frame consumer leaves its group at once
+   * (static member or not); ended by a failure, it stays a member until its session times out.
    *
    * @throws RuntimeException what ended the loop while the worker was still running
    */
@@ -100,45 +102,66 @@ public final class ConsumerLoop {
     // The feed closes after the frame consumer, whose closing revokes (and drops) its partitions.
     try (LabelFeed feed = config.getBoolean(WorkerConfig.LABELS_ENABLED)
             ? new LabelFeed(config.getString(WorkerConfig.LABELS_TOPIC), clients.labelConsumer(), labels)
-            : null;
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
-            clients.frameConsumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer = c;
-      onCreated.accept(c);
-      c.subscribe(List.of(topic),
-          new FramePartitionsListener(frames, pass, tasks, () -> consumer, paused, feed, onAssigned,
-              () -> groupMetadata = c.groupMetadata()));
-      while (running.getAsBoolean()) {
-        ConsumerRecords<byte[], byte[]> polled = c.poll(POLL);
-        // Before the frames are handed on: the scoring thread commits them with this generation.
-        groupMetadata = c.groupMetadata();
-        updateMembership(c);
-        for (ConsumerRecord<byte[], byte[]> record : polled) {
-          Future<FrameIntake.Prepared> prepared = decodePool.submit(() -> intake.prepare(record.value()));
-          // Refused while its partition is fenced for a rewind: it comes again after the seek.
-          frames.add(new PolledFrame(record, prepared, System.nanoTime(), System.currentTimeMillis()));
+            : null) {
+      KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
+          clients.frameConsumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      boolean stopped = false;
+      try {
+        consumer = c;
+        onCreated.accept(c);
+        c.subscribe(List.of(topic),
+            new FramePartitionsListener(frames, pass, tasks, () -> consumer, paused, feed, onAssigned,
+                () -> groupMetadata = c.groupMetadata()));
+        while (running.getAsBoolean()) {
+          poll(c, paused, maxInFlight, feed);
         }
-        if (feed != null) {
-          feed.poll();
+        stopped = true;
+      } catch (WakeupException e) {
+        if (running.getAsBoolean()) {
+          throw e;
         }
-        tasks.runAll(c);
-        // Backpressure: stop fetching while too much is in flight, without leaving the group.
-        if (frames.count() >= maxInFlight && paused.isEmpty()) {
-          paused.addAll(c.assignment());
-          c.pause(paused);
-        } else if (frames.count() <= maxInFlight / 2 && !paused.isEmpty()) {
-          paused.retainAll(c.assignment());
-          c.resume(paused);
-          paused.clear();
+        stopped = true;
+      } finally {
+        try {
+          // A deliberate stop leaves the group at once, static member or not, so the others take
+          // the partitions over now instead of after consumer.session.timeout.ms; a failure stays
+          // a member, so that a restart with the same worker.id takes them back without a
+          // rebalance.
+          c.close(CloseOptions.groupMembershipOperation(stopped
+              ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+              : CloseOptions.GroupMembershipOperation.DEFAULT));
+        } finally {
+          consumer = null;
+          membership = Membership.JOINING;
         }
       }
-    } catch (WakeupException e) {
-      if (running.getAsBoolean()) {
-        throw e;
-      }
-    } finally {
-      consumer = null;
-      membership = Membership.JOINING;
+    }
+  }
+
+  /** One poll: hands the frames on, runs the scoring thread's tasks, applies backpressure. */
+  private void poll(KafkaConsumer<byte[], byte[]> c, Set<TopicPartition> paused, int maxInFlight,
+      LabelFeed feed) {
+    ConsumerRecords<byte[], byte[]> polled = c.poll(POLL);
+    // Before the frames are handed on: the scoring thread commits them with this generation.
+    groupMetadata = c.groupMetadata();
+    updateMembership(c);
+    for (ConsumerRecord<byte[], byte[]> record : polled) {
+      Future<FrameIntake.Prepared> prepared = decodePool.submit(() -> intake.prepare(record.value()));
+      // Refused while its partition is fenced for a rewind: it comes again after the seek.
+      frames.add(new PolledFrame(record, prepared, System.nanoTime(), System.currentTimeMillis()));
+    }
+    if (feed != null) {
+      feed.poll();
+    }
+    tasks.runAll(c);
+    // Backpressure: stop fetching while too much is in flight, without leaving the group.
+    if (frames.count() >= maxInFlight && paused.isEmpty()) {
+      paused.addAll(c.assignment());
+      c.pause(paused);
+    } else if (frames.count() <= maxInFlight / 2 && !paused.isEmpty()) {
+      paused.retainAll(c.assignment());
+      c.resume(paused);
+      paused.clear();
     }
   }
 

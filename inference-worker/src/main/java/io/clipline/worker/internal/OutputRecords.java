@@ -3,6 +3,7 @@ package io.clipline.worker.internal;
 import io.clipline.schemas.CameraFrame;
 import io.clipline.schemas.DeadLetter;
 import io.clipline.schemas.DefectEvent;
+import io.clipline.schemas.FramePosition;
 import io.clipline.schemas.FrameVerdict;
 import io.clipline.schemas.StageLatencies;
 import io.clipline.schemas.serde.AvroSerde;
@@ -112,9 +113,11 @@ public final class OutputRecords {
       StageLatencies latencies = new StageLatencies(queueMs, prepared.fetchMs(),
           prepared.decodeMs(), (staged.stagedNanos() - polled.polledNanos()) / 1e6f, inferenceMs,
           engineMs);
-      FrameVerdict verdict = verdicts.verdict(prepared.meta(), result, latencies);
+      ConsumerRecord<byte[], byte[]> frame = polled.record();
+      FrameVerdict verdict = verdicts.verdict(prepared.meta(),
+          new FramePosition(frame.topic(), frame.partition(), frame.offset()), result, latencies);
       batchVerdicts.add(verdict);
-      byte[] key = polled.record().key();
+      byte[] key = frame.key();
       out.add(new ProducerRecord<>(verdictsTopic, key, verdictSerde.serialize(null, verdict)));
       for (DefectEvent defect : verdicts.defects(prepared.meta(), result)) {
         out.add(new ProducerRecord<>(defectsTopic, key, defectSerde.serialize(null, defect)));

@@ -29,9 +29,13 @@ import org.slf4j.LoggerFactory;
  * before the next batch is judged, and a scope is restored ({@link FrameScorer#restoreScope})
  * before its first frame from the newest complete snapshot of the same model and scorer, unless
  * this worker has already seen as many frames of the scope. Snapshots: every {@code
- * scorer.state.interval.ms}, before partitions are revoked and on shutdown, the scopes scored
+ * scorer.state.interval.ms} or {@code scorer.state.interval.frames} scored frames, whichever
+ * comes first, before partitions are revoked and on shutdown, the scopes scored
  * since their last snapshot ({@link FrameScorer#snapshotScopes}) are sent, chunked, in the open
- * transaction, so a snapshot commits exactly with the offsets of the frames it reflects.
+ * transaction, so a snapshot commits exactly with the offsets of the frames it reflects. So a
+ * hard kill loses at most the memory of that interval: a scope resumes from a snapshot at most
+ * {@code scorer.state.interval.ms} and {@code scorer.state.interval.frames} frames behind (plus
+ * the frames of the one transaction that was open).
  *
  * <p>{@link #assigned} is called on the consumer thread; everything else on the scoring thread.
  */
@@ -47,6 +51,8 @@ public final class ScorerStateKeeper {
   private final String workerId;
   /** 0: never write snapshots. */
   private final long intervalMs;
+  /** 0: snapshots by time only. */
+  private final long intervalFrames;
   private final BooleanSupplier running;
   /** Counts assignments of frame partitions; the topic is read anew when it moved. */
   private final AtomicLong assignments = new AtomicLong();
@@ -62,17 +68,21 @@ public final class ScorerStateKeeper {
   /** Scopes scored since their last snapshot. */
   private final Set<String> scoredSinceSnapshot = new HashSet<>();
   private long lastSnapshotNanos = System.nanoTime();
+  private long framesSinceSnapshot;
 
   /**
+   * @param intervalMs {@code scorer.state.interval.ms}; 0 writes no snapshots at all
+   * @param intervalFrames {@code scorer.state.interval.frames}; 0 snapshots by time only
    * @param running whether the worker still runs; reading the topic stops early when it does not
    */
   public ScorerStateKeeper(FrameScorer<?> scorer, ScorerStateReader reader, String topic,
-      String workerId, long intervalMs, BooleanSupplier running) {
+      String workerId, long intervalMs, long intervalFrames, BooleanSupplier running) {
     this.scorer = scorer;
     this.reader = reader;
     this.topic = topic;
     this.workerId = workerId;
     this.intervalMs = intervalMs;
+    this.intervalFrames = intervalFrames;
     this.running = running;
   }
 
@@ -118,12 +128,17 @@ public final class ScorerStateKeeper {
   public void scored(FrameResult result) {
     framesSeen.put(result.scope(), result.scopeFramesSeen());
     scoredSinceSnapshot.add(result.scope());
+    framesSinceSnapshot++;
   }
 
-  /** Whether {@code scorer.state.interval.ms} has passed since the last snapshot. */
+  /**
+   * Whether {@code scorer.state.interval.ms} has passed, or {@code scorer.state.interval.frames}
+   * frames were scored, since the last snapshot.
+   */
   public boolean snapshotDue() {
     return intervalMs > 0
-        && System.nanoTime() - lastSnapshotNanos >= TimeUnit.MILLISECONDS.toNanos(intervalMs);
+        && (System.nanoTime() - lastSnapshotNanos >= TimeUnit.MILLISECONDS.toNanos(intervalMs)
+            || intervalFrames > 0 && framesSinceSnapshot >= intervalFrames);
   }
 
   /**
@@ -134,6 +149,7 @@ public final class ScorerStateKeeper {
    */
   public void publishSnapshots(TransactionalWriter writer) {
     lastSnapshotNanos = System.nanoTime();
+    framesSinceSnapshot = 0;
     if (intervalMs == 0 || partitions == 0 || scoredSinceSnapshot.isEmpty()) {
       return;
     }

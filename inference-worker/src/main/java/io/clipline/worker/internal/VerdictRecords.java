@@ -5,6 +5,7 @@ import io.clipline.schemas.BoundingBox;
 import io.clipline.schemas.CameraFrame;
 import io.clipline.schemas.DefectEvent;
 import io.clipline.schemas.DefectTypeScore;
+import io.clipline.schemas.FramePosition;
 import io.clipline.schemas.FrameRef;
 import io.clipline.schemas.FrameVerdict;
 import io.clipline.schemas.StageLatencies;
@@ -31,7 +32,13 @@ public final class VerdictRecords {
     this.executionProvider = executionProvider;
   }
 
-  public FrameVerdict verdict(CameraFrame meta, FrameResult result, StageLatencies latencies) {
+  /**
+   * The verdict of one scored frame.
+   *
+   * @param position where the frame's record lies, so readers can fetch the frame it judges
+   */
+  public FrameVerdict verdict(CameraFrame meta, FramePosition position, FrameResult result,
+      StageLatencies latencies) {
     Region top = topRegion(result.regions());
     return FrameVerdict.newBuilder()
         .setFrameId(meta.getFrameId())
@@ -63,6 +70,7 @@ public final class VerdictRecords {
         .setExecutionProvider(executionProvider)
         .setWorkerId(workerId)
         .setVerdictTime(Instant.now())
+        .setFramePosition(position)
         .build();
   }
 

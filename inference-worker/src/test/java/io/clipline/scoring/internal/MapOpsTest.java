@@ -69,4 +69,31 @@ class MapOpsTest {
     assertEquals(1f, s, 1e-5f);
     assertEquals(2 * 10 + 1, MapOps.gaussianKernel(3.3).length);
   }
+
+  @Test
+  void shouldAverageLargestValuesWhenTopMeanTakesAFraction() {
+    float[] map = {5, 1, 9, 3, 7, 2, 8, 4, 6, 0};
+
+    assertEquals(9, MapOps.topMean(map, 0), TOL); // the maximum alone
+    assertEquals(9, MapOps.topMean(map, 0.1), TOL); // ceil(1.0) = 1 value
+    assertEquals(8.5, MapOps.topMean(map, 0.15), TOL); // ceil(1.5) = 2 values: 9, 8
+    assertEquals(7, MapOps.topMean(map, 0.5), TOL); // 9, 8, 7, 6, 5
+    assertEquals(5, map[0], TOL); // the map itself is left as it was
+  }
+
+  @Test
+  void shouldRankSpreadDefectAboveSinglePeakWhenTopMeanIsUsed() {
+    // one noisy pixel of a good frame against a small defect of 4 high pixels in 100
+    float[] good = new float[100];
+    float[] defect = new float[100];
+    good[50] = 1.0f;
+    for (int i = 0; i < 4; i++) {
+      defect[40 + i] = 0.8f;
+    }
+
+    assertEquals(1.0, MapOps.topMean(good, 0), TOL);
+    assertEquals(0.8, MapOps.topMean(defect, 0), TOL);
+    assertEquals(0.25, MapOps.topMean(good, 0.04), TOL);
+    assertEquals(0.8, MapOps.topMean(defect, 0.04), TOL);
+  }
 }

@@ -65,7 +65,7 @@ class RewindAfterAbortTest {
     OutputRecords outputs = new OutputRecords(config, new VerdictRecords("w", "m", "s", "CPU"),
         new DeadLetters("w"), new FrameIntake(null, null, 1 << 20));
     ScorerStateKeeper state = new ScorerStateKeeper(scorer,
-        new ScorerStateReader("state", Map.of()), "state", "w", Integer.MAX_VALUE, () -> true);
+        new ScorerStateReader("state", Map.of()), "state", "w", Integer.MAX_VALUE, 0, () -> true);
     return new ScoringLoop<>(frames, model, new BatchJudge<>(scorer, model), outputs, writer, state,
         new LabelInbox(), scorer, new ScoringPassLock(), listener, commitIntervalMs, () -> true);
   }

@@ -49,7 +49,7 @@ class ScoringLoopOrderTest {
     OutputRecords outputs = new OutputRecords(config, new VerdictRecords("w", "m", "s", "CPU"),
         new DeadLetters("w"), new FrameIntake(null, null, 1 << 20));
     ScorerStateKeeper state = new ScorerStateKeeper(scorer,
-        new ScorerStateReader("state", Map.of()), "state", "w", 0, () -> true);
+        new ScorerStateReader("state", Map.of()), "state", "w", 0, 0, () -> true);
     return new ScoringLoop<>(frames, model, new BatchJudge<>(scorer, model), outputs, writer, state,
         new LabelInbox(), scorer, new ScoringPassLock(), listener, 1_000, () -> true);
   }

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +58,6 @@ public final class CameraSimulator implements AutoCloseable {
   private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
   /** Further behind schedule than this, the simulator skips ahead instead of bursting. */
   private static final long MAX_LAG_NANOS = TimeUnit.SECONDS.toNanos(1);
-  private static final Duration MAX_BLOCK = Duration.ofSeconds(20);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
   private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -98,7 +98,11 @@ public final class CameraSimulator implements AutoCloseable {
     }
   }
 
-  /** The producer configuration: frames up to the topic's 8 MiB, acknowledged by all replicas. */
+  /**
+   * The producer configuration: frames up to the topic's 8 MiB, acknowledged by all replicas,
+   * idempotent (a retry after an outage writes no second copy); a frame is buffered and retried
+   * for the outage tolerance, in at most the buffer's memory.
+   */
   private static Map<String, Object> producerConfig(SimulatorSettings settings) {
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
@@ -106,9 +110,16 @@ public final class CameraSimulator implements AutoCloseable {
     config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicCatalog.MAX_FRAME_BYTES);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    // A missing topic or an unreachable broker shows up as a FramePublishException after this
-    // long, instead of after the client's default minute of silence.
-    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) MAX_BLOCK.toMillis());
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    int tolerance = (int) settings.outageTolerance().toMillis();
+    // Waiting for metadata or for buffer space blocks the cameras at most this long ...
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, tolerance);
+    // ... and a buffered frame is retried this long before it is dropped (the producer requires
+    // delivery.timeout.ms >= linger.ms + request.timeout.ms).
+    int request = Math.max(500, Math.min(30_000, tolerance / 2));
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, request);
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(tolerance, request + 5));
+    config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, settings.bufferBytes());
     return config;
   }
 
@@ -119,9 +130,12 @@ public final class CameraSimulator implements AutoCloseable {
 
   /**
    * Sends frames on the calling thread until the frame count or duration is reached or the
-   * simulator is stopped, waits for the broker's acknowledgements, and returns what was sent.
+   * simulator is stopped, waits for the broker's acknowledgements, and returns what was sent and
+   * what was dropped. A broker outage does not stop it: frames wait in the buffer and are
+   * retried; one not acknowledged within the outage tolerance is dropped, counted and logged.
    *
-   * @throws FramePublishException when the broker refused a frame (sending stops at the first)
+   * @throws FramePublishException when the broker refused a frame for good (not an outage: too
+   *     large, not authorized...); sending stops at the first
    * @throws IllegalStateException when called a second time or after {@link #close()}
    */
   public SimulationSummary run() {
@@ -215,10 +229,11 @@ public final class CameraSimulator implements AutoCloseable {
       throw firstFailure.get();
     }
     SimulationSummary summary = tally.summary(startNanos);
-    LOG.info("camera-sim: done, {} frames ({} MB) in {} s, {} frames/s, labels {}",
+    LOG.info("camera-sim: done, {} frames ({} MB) in {} s, {} frames/s, labels {}, dropped {}",
         summary.framesSent(), String.format("%.1f", summary.bytesSent() / 1e6),
         String.format("%.1f", summary.elapsed().toMillis() / 1e3),
-        String.format("%.1f", summary.achievedFramesPerSecond()), summary.labelsSent());
+        String.format("%.1f", summary.achievedFramesPerSecond()), summary.labelsSent(),
+        summary.framesDropped());
     return summary;
   }
 
@@ -259,7 +274,9 @@ public final class CameraSimulator implements AutoCloseable {
     GroundTruth truth = frame.truth();
     try {
       producer.send(producerRecord, (metadata, exception) -> {
-        if (exception != null) {
+        if (exception instanceof RetriableException) {
+          dropped(tally, camera.cameraId(), frameId, exception);
+        } else if (exception != null) {
           firstFailure.compareAndSet(null, new FramePublishException(
               settings.topic(), camera.cameraId(), frameId, exception));
         } else {
@@ -268,9 +285,21 @@ public final class CameraSimulator implements AutoCloseable {
               System.nanoTime());
         }
       });
+    } catch (RetriableException e) {
+      dropped(tally, camera.cameraId(), frameId, e); // blocked past the tolerance
     } catch (KafkaException e) {
       firstFailure.compareAndSet(null,
           new FramePublishException(settings.topic(), camera.cameraId(), frameId, e));
+    }
+  }
+
+  /** Counts a frame the broker did not take within the outage tolerance; logs each reason once. */
+  private void dropped(SendTally tally, String cameraId, String frameId, Exception e) {
+    String reason = e.getClass().getSimpleName();
+    if (tally.recordDrop(reason)) {
+      LOG.warn("camera-sim: dropped frame {} of {}: not acknowledged within the outage tolerance"
+          + " {} ({}: {}); further drops for this reason are counted in the summary", frameId,
+          cameraId, settings.outageTolerance(), reason, e.getMessage());
     }
   }
 

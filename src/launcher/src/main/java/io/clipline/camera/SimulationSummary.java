@@ -14,6 +14,8 @@ import java.util.Map;
  * @param labelsSent ground-truth label → frames
  * @param defectsByType defect type → defective frames
  * @param elapsed time from the first frame to the last acknowledgement
+ * @param framesDropped frames given up on: not acknowledged within the outage tolerance
+ * @param droppedByReason why they were dropped (the producer's error) → frames
  */
 public record SimulationSummary(
     long framesSent,
@@ -21,8 +23,11 @@ public record SimulationSummary(
     Map<String, Long> framesPerCamera,
     Map<GroundTruth.Label, Long> labelsSent,
     Map<String, Long> defectsByType,
-    Duration elapsed) {
+    Duration elapsed,
+    long framesDropped,
+    Map<String, Long> droppedByReason) {
   public SimulationSummary {
+    droppedByReason = Map.copyOf(droppedByReason);
     framesPerCamera = Collections.unmodifiableMap(new LinkedHashMap<>(framesPerCamera));
     labelsSent = Map.copyOf(labelsSent);
     defectsByType = Map.copyOf(defectsByType);

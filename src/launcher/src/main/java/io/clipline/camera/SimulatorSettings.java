@@ -29,6 +29,11 @@ import java.util.Objects;
  * @param dataset folder or manifest CSV of real images ({@link DatasetFolder}); {@code null} =
  *     {@link ProceduralSurfaces}
  * @param groundTruthHeaders whether to add the {@link GroundTruthHeaders} to each record
+ * @param outageTolerance how long a frame may wait for the broker (buffered, retried) before it
+ *     is dropped and counted, and how long sending may block on a full buffer: a broker outage
+ *     shorter than this loses nothing
+ * @param bufferBytes memory for frames not yet acknowledged (the producer's buffer.memory); when
+ *     it is full, sending waits, which slows the cameras instead of dropping frames
  */
 public record SimulatorSettings(
     String bootstrapServers,
@@ -46,11 +51,16 @@ public record SimulatorSettings(
     boolean color,
     long seed,
     Path dataset,
-    boolean groundTruthHeaders) {
+    boolean groundTruthHeaders,
+    Duration outageTolerance,
+    long bufferBytes) {
   /** More cameras than this is a configuration mistake, not a simulation. */
   public static final int MAX_CAMERAS = 10_000;
 
   public static final double MAX_FRAMES_PER_SECOND = 100_000;
+
+  /** The longest outage tolerance: the producer takes it in int milliseconds. */
+  public static final Duration MAX_OUTAGE_TOLERANCE = Duration.ofHours(24);
 
   public SimulatorSettings {
     requireText("bootstrapServers", bootstrapServers);
@@ -78,6 +88,17 @@ public record SimulatorSettings(
     if (duration.isNegative()) {
       throw new IllegalArgumentException(
           "duration must be zero (no limit) or positive, got " + duration);
+    }
+    Objects.requireNonNull(outageTolerance, "outageTolerance must not be null");
+    if (outageTolerance.compareTo(Duration.ofSeconds(1)) < 0
+        || outageTolerance.compareTo(MAX_OUTAGE_TOLERANCE) > 0) {
+      throw new IllegalArgumentException("outageTolerance must be between PT1S and "
+          + MAX_OUTAGE_TOLERANCE + ", got " + outageTolerance);
+    }
+    if (bufferBytes < TopicCatalog.MAX_FRAME_BYTES || bufferBytes > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("bufferBytes must hold the largest frame ("
+          + TopicCatalog.MAX_FRAME_BYTES + ") and be at most " + Integer.MAX_VALUE + ", got "
+          + bufferBytes);
     }
     Objects.requireNonNull(encoding, "encoding must not be null");
     // The procedural options validate defectRate, encoding, size and color, and say which field.
@@ -130,7 +151,8 @@ public record SimulatorSettings(
   /**
    * Builds {@link SimulatorSettings}. Defaults: topic {@code clipline.frames.v1}, 1 line, 3
    * cameras on one station, 10 frames/s, no frame or time limit, 10 % defects, 256x256 gray PNG,
-   * seed 42, procedural surfaces, ground-truth headers on.
+   * seed 42, procedural surfaces, ground-truth headers on, outages of up to 5 minutes buffered in
+   * 64 MiB.
    */
   public static final class Builder {
     private final String bootstrapServers;
@@ -149,6 +171,8 @@ public record SimulatorSettings(
     private long seed = 42;
     private Path dataset;
     private boolean groundTruthHeaders = true;
+    private Duration outageTolerance = Duration.ofMinutes(5);
+    private long bufferBytes = 64L * 1024 * 1024;
 
     private Builder(String bootstrapServers) {
       this.bootstrapServers = bootstrapServers;
@@ -227,11 +251,21 @@ public record SimulatorSettings(
       return this;
     }
 
+    public Builder outageTolerance(Duration outageTolerance) {
+      this.outageTolerance = outageTolerance;
+      return this;
+    }
+
+    public Builder bufferBytes(long bufferBytes) {
+      this.bufferBytes = bufferBytes;
+      return this;
+    }
+
     public SimulatorSettings build() {
       return new SimulatorSettings(bootstrapServers, topic, lines, camerasPerLine,
           camerasPerStation == null ? camerasPerLine : camerasPerStation, framesPerSecond,
           frameCount, duration, defectRate, encoding, width, height, color, seed, dataset,
-          groundTruthHeaders);
+          groundTruthHeaders, outageTolerance, bufferBytes);
     }
   }
 }

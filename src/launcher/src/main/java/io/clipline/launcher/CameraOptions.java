@@ -38,7 +38,9 @@ final class CameraOptions {
       Map.entry("width", "--width"),
       Map.entry("height", "--height"),
       Map.entry("color", "--color"),
-      Map.entry("seed", "--seed"));
+      Map.entry("seed", "--seed"),
+      Map.entry("outageTolerance", "--outage-tolerance"),
+      Map.entry("bufferBytes", "--buffer-mb"));
 
   /** A word, unless possessive: "the frames topic's 8 MiB" is about the topic, not the field. */
   private static final Pattern WORD = Pattern.compile("\\b\\w+\\b(?!')");

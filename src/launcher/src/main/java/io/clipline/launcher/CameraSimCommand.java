@@ -91,6 +91,12 @@ final class CameraSimCommand implements Callable<Integer> {
   @Option(names = "--connect-timeout", defaultValue = "PT10S", description = "Give up when the broker does not answer within this long (default: ${DEFAULT-VALUE}).")
   Duration connectTimeout;
 
+  @Option(names = "--outage-tolerance", defaultValue = "PT5M", description = "A broker outage up to this long loses no frame: frames wait in the buffer and are retried; one not acknowledged within it is dropped and counted (default: ${DEFAULT-VALUE}).")
+  Duration outageTolerance;
+
+  @Option(names = "--buffer-mb", defaultValue = "64", description = "Memory for frames not yet acknowledged, in MiB; when full, the cameras slow down instead of dropping frames (default: ${DEFAULT-VALUE}).")
+  long bufferMb;
+
   @Override
   public Integer call() throws InterruptedException {
     if (connectTimeout.isNegative() || connectTimeout.isZero()) {
@@ -99,7 +105,8 @@ final class CameraSimCommand implements Callable<Integer> {
     }
     SimulatorSettings.Builder builder = cameraOptions.builder(bootstrapServers)
         .topic(topic).duration(duration).encoding(encoding).size(width, height).color(color)
-        .seed(seed).groundTruthHeaders(!noGroundTruth);
+        .seed(seed).groundTruthHeaders(!noGroundTruth).outageTolerance(outageTolerance)
+        .bufferBytes(bufferMb * 1024 * 1024);
     if (camerasPerStation != null) {
       builder.camerasPerStation(camerasPerStation);
     }
@@ -256,6 +263,12 @@ final class CameraSimCommand implements Callable<Integer> {
         defects,
         unknown == 0 ? "" : ", unlabelled " + unknown,
         settings.groundTruthHeaders() ? "" : " (not in headers: --no-ground-truth)");
+    out.printf("  dropped         %d%s%n", summary.framesDropped(),
+        summary.droppedByReason().isEmpty() ? ""
+            : new TreeMap<>(summary.droppedByReason()).entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", ", " (not acknowledged within "
+                    + settings.outageTolerance() + ": ", ")")));
     out.flush();
   }
 }

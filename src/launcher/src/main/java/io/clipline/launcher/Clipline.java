@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
     versionProvider = Clipline.Version.class,
     description = "Streaming visual inspection for production lines.",
     subcommands = {DemoCommand.class, BrokerCommand.class, CameraSimCommand.class,
-      WorkerCommand.class, PipelineCommand.class, EvalCommand.class, AuditCommand.class, TailCommand.class,
-      CommandLine.HelpCommand.class})
+      WorkerCommand.class, PipelineCommand.class, EvalCommand.class, AuditCommand.class,
+      ConsoleCommand.class, TailCommand.class, CommandLine.HelpCommand.class})
 public final class Clipline {
 
   public static void main(String[] args) {

@@ -7,6 +7,9 @@ import io.clipline.camera.CameraSimulator;
 import io.clipline.camera.GroundTruthHeaders;
 import io.clipline.camera.SimulationSummary;
 import io.clipline.camera.SimulatorSettings;
+import io.clipline.console.ConsoleConfig;
+import io.clipline.console.ConsoleException;
+import io.clipline.console.OperatorConsole;
 import io.clipline.inference.ModelFrameScorer;
 import io.clipline.model.ModelException;
 import io.clipline.schemas.Alert;
@@ -20,6 +23,7 @@ import io.clipline.pipeline.PipelineConfig;
 import io.clipline.worker.InferenceWorker;
 import io.clipline.worker.WorkerConfig;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,9 +81,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "PT3M", description = "Give up waiting for verdicts after this long (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
-  @Option(names = "--keep-broker", description = "After the summary, keep the broker (and the"
-      + " worker and pipeline) running until Ctrl-C, so that ./clipline tail can read its topics.")
-  boolean keepBroker;
+  @Option(names = "--console-port", defaultValue = "8470", description = "Port of the operator console on 127.0.0.1; a free one when taken (default: ${DEFAULT-VALUE}).")
+  int consolePort;
+
+  @Option(names = "--stay", description = "After the summary, keep the line idle, the console and the broker up until Ctrl-C, to look around, label and read topics with ./clipline tail.")
+  boolean stay;
 
   /** Set by Ctrl-C (or SIGTERM): the demo stops the cameras and prints what it has. */
   private volatile boolean stopRequested;
@@ -120,6 +126,9 @@ final class DemoCommand implements Callable<Integer> {
     props.put(WorkerConfig.MODEL_DIR, model.toString());
     props.put(WorkerConfig.EXECUTION_PROVIDER, "CPU");
     props.put(WorkerConfig.METRICS_PORT, metricsPort);
+    // Console labels reach frames among the last this many scored: the whole default run (about
+    // 0.3 MB of features each with the default model).
+    props.put(WorkerConfig.LABELS_CACHE_FRAMES, DEMO_LABEL_CACHE_FRAMES);
     WorkerConfig config = new WorkerConfig(props);
 
     VerdictTally tally = new VerdictTally();
@@ -154,6 +163,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     CameraSimulator simulator = null;
     PipelineProcess pipeline = null;
+    OperatorConsole console = null;
     InferenceWorker worker = process.worker();
     try {
       simulator = new CameraSimulator(cameraSettings, cameraOptions.source(cameraSettings));
@@ -161,6 +171,8 @@ final class DemoCommand implements Callable<Integer> {
           lineLayout(simulator.cameraIds()));
       process.start();
       pipeline.start();
+      console = startConsole(bootstrap, process.metricsUri());
+      out.printf("Operator console at %s%n", console.uri());
       out.printf("Broker, topics, pipeline and worker up in %.1f s; %d cameras send %d frames at %.0f fps%n",
           (System.nanoTime() - started) / 1e9, simulator.cameraIds().size(), cameraOptions.frames,
           cameraOptions.fps);
@@ -182,15 +194,15 @@ final class DemoCommand implements Callable<Integer> {
       printSummary(out, sent, tally, groundTruth(bootstrap), (System.nanoTime() - started) / 1e9,
           stoppedEarly);
       printPipelineOutputs(out, bootstrap);
-      if (keepBroker && !stoppedEarly) {
-        out.printf("Broker kept for %s; Ctrl-C stops it and removes %s%n",
-            tailCommand(bootstrap), dataDir);
+      if (stay && !stoppedEarly) {
+        out.printf("The console stays at %s and the broker for %s; Ctrl-C stops everything and"
+            + " removes %s%n", console.uri(), tailCommand(bootstrap), dataDir);
         out.flush();
         while (sleep(60_000)) {
           // until Ctrl-C
         }
-      } else if (!keepBroker) {
-        out.println("The broker stops now; with --keep-broker it stays for ./clipline tail.");
+      } else if (!stay) {
+        out.println("The broker stops now; with --stay it stays, for the console and ./clipline tail.");
       }
       out.flush();
       if (stoppedEarly) {
@@ -201,6 +213,9 @@ final class DemoCommand implements Callable<Integer> {
       // Reverse order of start: the simulator and the worker talk to the broker.
       if (simulator != null) {
         simulator.close();
+      }
+      if (console != null) {
+        console.close();
       }
       process.close();
       if (pipeline != null) {
@@ -260,11 +275,30 @@ final class DemoCommand implements Callable<Integer> {
   /** The exit code of a demo stopped by Ctrl-C, as a shell reports SIGINT. */
   private static final int STOPPED_EXIT_CODE = 130;
 
-  /** Line-stats windows short enough that several close within the default 20 s stream. */
+  /**
+   * Line-stats windows short enough that several close within the default 20 s stream, so the
+   * summary counts them and the console shows the line's yield within the demo.
+   */
   private static final long STATS_WINDOW_MS = 5_000;
   private static final long STATS_GRACE_MS = 1_000;
 
   private static final long FUSION_DEADLINE_MS = 3_000;
+  private static final int DEMO_LABEL_CACHE_FRAMES = 300;
+
+  /** The console on {@code --console-port}, or on a free port when that one is taken. */
+  private OperatorConsole startConsole(String bootstrap, URI workerMetrics) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsoleConfig.BOOTSTRAP_SERVERS, bootstrap);
+    props.put(ConsoleConfig.HTTP_PORT, consolePort);
+    props.put(ConsoleConfig.WORKER_METRICS_URLS, workerMetrics.resolve("/metrics").toString());
+    try {
+      return OperatorConsole.start(new ConsoleConfig(props));
+    } catch (ConsoleException e) {
+      spec.commandLine().getErr().println("clipline demo: " + e.getMessage() + "; using a free port");
+      props.put(ConsoleConfig.HTTP_PORT, 0);
+      return OperatorConsole.start(new ConsoleConfig(props));
+    }
+  }
 
   private static PipelineConfig pipelineConfig(String bootstrap, Path dataDir) {
     return new PipelineConfig(Map.of(

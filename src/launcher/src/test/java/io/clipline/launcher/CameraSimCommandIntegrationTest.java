@@ -45,6 +45,7 @@ class CameraSimCommandIntegrationTest {
 
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("frames sent     24 "), run.out());
+    assertTrue(run.out().matches("(?s).*\\R  dropped +0\\R.*"), "nothing dropped: " + run.out());
     assertTrue(run.out().contains("per camera      3 frames, 8 cameras"), run.out());
     assertEquals(24, records.size());
     Map<String, Set<String>> camerasByItem = new TreeMap<>();

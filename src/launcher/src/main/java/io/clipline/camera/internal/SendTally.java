@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts acknowledged frames. The producer's I/O thread records, the sending thread reads, so
- * every counter is thread-safe.
+ * Counts acknowledged and dropped frames. The producer's I/O thread records, the sending thread
+ * reads, so every counter is thread-safe.
  */
 public final class SendTally {
   private final List<String> cameraIds;
@@ -22,6 +22,7 @@ public final class SendTally {
   private final Map<String, LongAdder> perDefect = new ConcurrentHashMap<>();
   private final LongAdder frames = new LongAdder();
   private final LongAdder bytes = new LongAdder();
+  private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
   private final AtomicLong lastAckNanos = new AtomicLong();
 
   public SendTally(List<String> cameraIds) {
@@ -38,6 +39,22 @@ public final class SendTally {
       perDefect.computeIfAbsent(truth.defectType(), t -> new LongAdder()).increment();
     }
     lastAckNanos.accumulateAndGet(nowNanos, Math::max);
+  }
+
+  /**
+   * Records one frame given up on, by reason; returns whether it is the first of that reason.
+   */
+  public boolean recordDrop(String reason) {
+    boolean[] first = {false};
+    dropped.computeIfAbsent(reason, r -> {
+      first[0] = true;
+      return new LongAdder();
+    }).increment();
+    return first[0];
+  }
+
+  public long dropped() {
+    return dropped.values().stream().mapToLong(LongAdder::sum).sum();
   }
 
   public long frames() {
@@ -61,6 +78,9 @@ public final class SendTally {
     perDefect.forEach((type, count) -> defects.put(type, count.sum()));
     long last = lastAckNanos.get();
     Duration elapsed = Duration.ofNanos(last == 0 ? 0 : Math.max(0, last - startNanos));
-    return new SimulationSummary(frames(), bytes(), cameras, labels, defects, elapsed);
+    Map<String, Long> drops = new LinkedHashMap<>();
+    dropped.forEach((reason, count) -> drops.put(reason, count.sum()));
+    return new SimulationSummary(frames(), bytes(), cameras, labels, defects, elapsed, dropped(),
+        drops);
   }
 }
