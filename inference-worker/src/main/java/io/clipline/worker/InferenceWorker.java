@@ -198,10 +198,14 @@ public final class InferenceWorker implements AutoCloseable {
    * Stops consuming, lets the batch being scored finish and commit, and closes the clients; the
    * consumer leaves its group at once (static member or not), so the other replicas take its
    * partitions now. Frames polled but not in that batch stay uncommitted and are consumed again
-   * later.
+   * later. Thread-safe: a second call (say, a signal handler's and then the owner's) waits for
+   * the first to finish and then does nothing.
    */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (state.get() == State.STOPPED) {
+      return;
+    }
     if (state.get() == State.CREATED) {
       transition(State.STOPPED);
       decodePool.shutdownNow();

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The model stage on the {@value WorkerThreads#MODEL} thread: for each batch submitted, waits for
@@ -21,6 +24,10 @@ import java.util.concurrent.Future;
  * @param <O> the scorer's model output
  */
 public final class ModelStage<O> implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelStage.class);
+  /** Longest {@link #close} waits for a model run: far longer than one batch takes. */
+  private static final long CLOSE_WAIT_SECONDS = 30;
+
   private final FrameScorer<O> scorer;
   private final ExecutorService thread = WorkerThreads.single(WorkerThreads.MODEL);
 
@@ -109,9 +116,21 @@ public final class ModelStage<O> implements AutoCloseable {
     }
   }
 
-  /** Stops the model thread, interrupting a model stage in progress. */
+  /**
+   * Stops the model thread and waits for a model stage in progress to end. ONNX Runtime does not
+   * stop a run when its thread is interrupted, and the caller closes the model right after this:
+   * a session closed under a running {@code infer} crashes the JVM (seen on Ctrl-C mid-batch).
+   */
   @Override
   public void close() {
     thread.shutdownNow();
+    try {
+      if (!thread.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        LOG.warn("model stage still running {} s after close; closing the model under it",
+            CLOSE_WAIT_SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

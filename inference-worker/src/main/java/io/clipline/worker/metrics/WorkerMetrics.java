@@ -40,6 +40,9 @@ import org.apache.kafka.clients.producer.Producer;
  *   <li>{@code clipline_worker_verdicts_total{line,camera,verdict}}: committed verdicts;
  *   <li>{@code clipline_worker_ng_frames_total{line,defect_type}}: NG verdicts by top defect type;
  *   <li>{@code clipline_worker_dead_letters_total{line,camera,reason}}: dead letters by reason code;
+ *       a series with {@code reason="none"} stays at 0 for each camera from its first verdict (and
+ *       for {@code line="unknown",camera="unknown"} from the start), so that a healthy line's
+ *       dashboards and alerts read 0 dead letters rather than no data;
  *   <li>{@code clipline_worker_stage_latency_seconds{line,stage}}: histogram per stage ({@code queue,
  *       fetch, decode, batch_wait, inference, scoring, produce});
  *   <li>{@code clipline_worker_end_to_end_latency_seconds{line}}: capture to verdict, histogram;
@@ -76,6 +79,9 @@ public final class WorkerMetrics implements WorkerListener, AutoCloseable {
   public static final String EXECUTION_PROVIDER = "clipline.worker.execution.provider";
   public static final String STATE = "clipline.worker.state";
   public static final String TAG_OVERFLOW = "clipline.worker.tag.overflow";
+
+  /** The reason tag of the dead-letter series that stays at zero. */
+  public static final String NO_DEAD_LETTER = "none";
 
   /** Latency buckets: from a millisecond (one stage) to half a minute (a stalled line). */
   private static final Duration[] LATENCY_BUCKETS = {
@@ -138,6 +144,7 @@ public final class WorkerMetrics implements WorkerListener, AutoCloseable {
     for (String tag : List.of("camera", "line", "reason", "defect_type", "scope")) {
       overflowCounter(tag);
     }
+    noDeadLetters(BoundedTagValues.UNKNOWN, BoundedTagValues.UNKNOWN);
     this.batchSize = DistributionSummary.builder(BATCH_SIZE)
         .description("Frames per scored micro-batch")
         .baseUnit("frames")
@@ -250,6 +257,7 @@ public final class WorkerMetrics implements WorkerListener, AutoCloseable {
     String decision = verdict.getVerdict() == null ? BoundedTagValues.UNKNOWN : verdict.getVerdict().name();
     counter(FRAMES, "Frames finished: a verdict or a dead letter was committed",
         "line", line, "camera", camera).increment();
+    noDeadLetters(line, camera);
     counter(VERDICTS, "Frame verdicts committed", "line", line, "camera", camera, "verdict", decision)
         .increment();
     if (verdict.getVerdict() == Verdict.NG) {
@@ -283,8 +291,17 @@ public final class WorkerMetrics implements WorkerListener, AutoCloseable {
     String camera = cameras.admit(cameraId);
     counter(FRAMES, "Frames finished: a verdict or a dead letter was committed",
         "line", line, "camera", camera).increment();
-    counter(DEAD_LETTERS, "Frames dead-lettered, by reason code (stage.detail)",
-        "line", line, "camera", camera, "reason", reasons.admit(deadLetter.getReasonCode())).increment();
+    deadLetters(line, camera, reasons.admit(deadLetter.getReasonCode())).increment();
+  }
+
+  /** The camera's zero series; registered once, never incremented. */
+  private void noDeadLetters(String line, String camera) {
+    deadLetters(line, camera, NO_DEAD_LETTER);
+  }
+
+  private Counter deadLetters(String line, String camera, String reason) {
+    return counter(DEAD_LETTERS, "Frames dead-lettered, by reason code (stage.detail)",
+        "line", line, "camera", camera, "reason", reason);
   }
 
   @Override

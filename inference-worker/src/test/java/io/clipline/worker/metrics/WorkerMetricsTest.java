@@ -74,6 +74,19 @@ class WorkerMetricsTest {
   }
 
   @Test
+  void shouldExportZeroDeadLettersFromTheStartAndForEachCameraFromItsFirstVerdict() {
+    ScrapedSeries atStart = scrape();
+    metrics.onVerdict(verdict("L1/S1/C1", Verdict.OK, null, "CUDA"));
+    metrics.onVerdict(verdict("L1/S1/C1", Verdict.OK, null, "CUDA"));
+
+    ScrapedSeries s = scrape();
+    assertEquals(0.0, atStart.value(
+        "clipline_worker_dead_letters_total{camera=\"unknown\",line=\"unknown\",reason=\"none\"}"));
+    assertEquals(0.0, s.value(
+        "clipline_worker_dead_letters_total{camera=\"L1/S1/C1\",line=\"L1\",reason=\"none\"}"));
+  }
+
+  @Test
   void shouldFoldCamerasIntoOtherAndCountTheOverflowWhenTheCameraLimitIsReached() {
     metrics.onVerdict(verdict("L1/S1/C1", Verdict.OK, null, "CUDA"));
     metrics.onVerdict(verdict("L1/S1/C2", Verdict.OK, null, "CUDA"));

@@ -67,7 +67,11 @@ final class BrokerCommand implements Callable<Integer> {
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
+      out.println("Stopping the broker ...");
+      out.flush();
       kafka.close();
+      out.println("Broker stopped.");
+      out.flush();
       stopped.countDown();
     }, "clipline-broker-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

@@ -108,20 +108,26 @@ final class CameraOptions {
     }
   }
 
-  /** The message, led by the options of this command that set the fields it names. */
+  /**
+   * The message, led by the options of this command that set the fields it names, with each
+   * field name replaced by its option: a user knows {@code --frames}, not {@code frameCount}.
+   */
   private String invalid(String message) {
     Set<String> options = new LinkedHashSet<>();
+    StringBuilder rewritten = new StringBuilder();
     Matcher words = WORD.matcher(message);
     while (words.find()) {
       String option = OPTION_BY_FIELD.get(words.group());
       if (option != null && mixee.findOption(option) != null) {
         options.add(option);
+        words.appendReplacement(rewritten, Matcher.quoteReplacement(option));
       }
     }
+    words.appendTail(rewritten);
     if (options.isEmpty()) {
       return message;
     }
     return (options.size() == 1 ? "Invalid value for option " : "Invalid values for options ")
-        + "'" + String.join("', '", options) + "': " + message;
+        + "'" + String.join("', '", options) + "': " + rewritten;
   }
 }

@@ -12,6 +12,7 @@ import io.clipline.console.ConsoleException;
 import io.clipline.console.OperatorConsole;
 import io.clipline.inference.ModelFrameScorer;
 import io.clipline.model.ModelException;
+import io.clipline.schemas.Alert;
 import io.clipline.schemas.CameraFrame;
 import io.clipline.schemas.FrameVerdict;
 import io.clipline.schemas.serde.AvroSerde;
@@ -35,11 +36,13 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
@@ -58,9 +61,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Starts a single-node Kafka broker (KRaft) on free local ports, creates the topics, runs"
           + " simulated cameras (procedural surfaces with injected defects, or --dataset) and one"
-          + " inference worker on the embedded texture model (CPU) and the pipeline, prints progress"
-          + " every two seconds and a summary with detection metrics. Ctrl-C stops everything"
-          + " cleanly."
+          + " inference worker on the embedded default model (CPU) and the pipeline, prints progress"
+          + " every two seconds and a summary with detection metrics, and whether the worker kept"
+          + " up. Ctrl-C stops the cameras, prints the summary of what was judged so far and"
+          + " removes the broker's temporary folder."
     })
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -80,17 +84,43 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--console-port", defaultValue = "8470", description = "Port of the operator console on 127.0.0.1; a free one when taken (default: ${DEFAULT-VALUE}).")
   int consolePort;
 
-  @Option(names = "--stay", description = "After the summary, keep the line idle and the console up until Ctrl-C, to look around and label.")
+  @Option(names = "--stay", description = "After the summary, keep the line idle, the console and the broker up until Ctrl-C, to look around, label and read topics with ./clipline tail.")
   boolean stay;
+
+  /** Set by Ctrl-C (or SIGTERM): the demo stops the cameras and prints what it has. */
+  private volatile boolean stopRequested;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path dataDir = Files.createTempDirectory("clipline-demo-");
+    try {
+      return run(out, err, dataDir);
+    } finally {
+      LocalKafka.deleteRecursively(dataDir);
+      if (stopRequested) {
+        out.printf("Stopped; removed %s%n", dataDir);
+        out.flush();
+      }
+    }
+  }
+
+  private int run(PrintWriter out, PrintWriter err, Path dataDir)
+      throws Exception {
     BrokerSettings settings = LocalKafka.onFreePorts(dataDir);
+    String bootstrap = settings.bootstrapServers();
+    // The camera options are checked before the model loads or a broker starts.
+    SimulatorSettings cameraSettings = cameraOptions.build(cameraOptions.builder(bootstrap));
+    // Ctrl-C interrupts this thread, which then stops the cameras, prints the summary of what
+    // was judged so far and closes everything in order (StopSignals says why not a hook).
+    Thread main = Thread.currentThread();
+    StopSignals.onStop(() -> {
+      stopRequested = true;
+      main.interrupt();
+    });
     Map<String, Object> props = new HashMap<>();
-    props.put(WorkerConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers());
+    props.put(WorkerConfig.BOOTSTRAP_SERVERS, bootstrap);
     props.put(WorkerConfig.GROUP_ID, "clipline-demo");
     props.put(WorkerConfig.WORKER_ID, "demo-worker-1");
     props.put(WorkerConfig.MODEL_DIR, model.toString());
@@ -109,13 +139,18 @@ final class DemoCommand implements Callable<Integer> {
       err.println("clipline demo: " + e.getMessage());
       return 2;
     }
+    if (stopRequested) {
+      process.close();
+      return STOPPED_EXIT_CODE;
+    }
     ModelFrameScorer scorer = process.scorer();
     out.printf("Model %s (%s) on %s; metrics at %s/metrics%n", scorer.modelVersion(),
         scorer.kind(), scorer.executionProvider(), process.metricsUri());
     if (scorer.kind() == io.clipline.model.ModelManifest.Kind.CLIP_RANDOM) {
       out.println("NOTE: this model has random weights; its scores mean nothing (plumbing only).");
     }
-    out.printf("Starting Kafka broker (KRaft) at %s ...%n", settings.bootstrapServers());
+    out.printf("Starting Kafka broker (KRaft) at %s, data in %s (removed at the end) ...%n",
+        bootstrap, dataDir);
     out.flush();
     long started = System.nanoTime();
     LocalKafka kafka;
@@ -130,57 +165,51 @@ final class DemoCommand implements Callable<Integer> {
     PipelineProcess pipeline = null;
     OperatorConsole console = null;
     InferenceWorker worker = process.worker();
-    Thread hook = null;
     try {
-      SimulatorSettings cameraSettings =
-          cameraOptions.build(cameraOptions.builder(settings.bootstrapServers()));
       simulator = new CameraSimulator(cameraSettings, cameraOptions.source(cameraSettings));
-      pipeline = new PipelineProcess(pipelineConfig(settings.bootstrapServers(), dataDir),
+      pipeline = new PipelineProcess(pipelineConfig(bootstrap, dataDir),
           lineLayout(simulator.cameraIds()));
-      InferenceWorker w = worker;
-      CameraSimulator s = simulator;
-      PipelineProcess p = pipeline;
-      hook = new Thread(() -> {
-        s.stop();
-        w.close();
-        p.close();
-      }, "clipline-demo-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
       process.start();
       pipeline.start();
-      console = startConsole(settings.bootstrapServers(), process.metricsUri());
+      console = startConsole(bootstrap, process.metricsUri());
       out.printf("Operator console at %s%n", console.uri());
       out.printf("Broker, topics, pipeline and worker up in %.1f s; %d cameras send %d frames at %.0f fps%n",
           (System.nanoTime() - started) / 1e9, simulator.cameraIds().size(), cameraOptions.frames,
           cameraOptions.fps);
+      out.printf("To watch the verdicts as they come, in another terminal:%n  %s --follow%n",
+          tailCommand(bootstrap));
       out.flush();
       CompletableFuture<SimulationSummary> sending = simulator.start();
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (System.nanoTime() < deadline && worker.state() == InferenceWorker.State.RUNNING) {
-        Thread.sleep(2_000);
-        out.println("  " + tally.progressLine());
+      boolean stoppedEarly = !awaitVerdicts(out, tally, sending, worker);
+      if (stoppedEarly) {
+        out.println("Stopping the cameras; the summary covers what was judged until now.");
         out.flush();
-        if (sending.isDone() && tally.verdicts() + tally.deadLetters() >= sending.get().framesSent()) {
-          break;
-        }
+        simulator.stop();
       }
-      SimulationSummary sent = sending.get(30, TimeUnit.SECONDS);
+      SimulationSummary sent = uninterruptibly(sending);
       // Items wait up to the fusion deadline for missing views; give the pipeline that long.
-      Thread.sleep(FUSION_DEADLINE_MS + 2_000);
-      printSummary(out, sent, tally, groundTruth(settings.bootstrapServers()),
-          (System.nanoTime() - started) / 1e9);
-      out.printf("  pipeline        %s%n", pipelineOutputs(settings.bootstrapServers()));
-      out.flush();
-      if (stay) {
-        out.printf("The console stays at %s; Ctrl-C stops everything.%n", console.uri());
+      if (!stoppedEarly && !sleep(FUSION_DEADLINE_MS + 2_000)) {
+        stoppedEarly = true;
+      }
+      printSummary(out, sent, tally, groundTruth(bootstrap), (System.nanoTime() - started) / 1e9,
+          stoppedEarly);
+      printPipelineOutputs(out, bootstrap);
+      if (stay && !stoppedEarly) {
+        out.printf("The console stays at %s and the broker for %s; Ctrl-C stops everything and"
+            + " removes %s%n", console.uri(), tailCommand(bootstrap), dataDir);
         out.flush();
-        new CountDownLatch(1).await();
+        while (sleep(60_000)) {
+          // until Ctrl-C
+        }
+      } else if (!stay) {
+        out.println("The broker stops now; with --stay it stays, for the console and ./clipline tail.");
+      }
+      out.flush();
+      if (stoppedEarly) {
+        return STOPPED_EXIT_CODE;
       }
       return tally.verdicts() + tally.deadLetters() == sent.framesSent() ? 0 : 1;
     } finally {
-      if (hook != null) {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      }
       // Reverse order of start: the simulator and the worker talk to the broker.
       if (simulator != null) {
         simulator.close();
@@ -193,9 +222,65 @@ final class DemoCommand implements Callable<Integer> {
         pipeline.close();
       }
       kafka.close();
-      LocalKafka.deleteRecursively(dataDir);
     }
   }
+
+  /**
+   * Prints progress until every sent frame has a verdict or a dead letter, the worker stops or
+   * the timeout passes; {@code false} when interrupted (Ctrl-C) first.
+   */
+  private boolean awaitVerdicts(PrintWriter out, VerdictTally tally,
+      CompletableFuture<SimulationSummary> sending, InferenceWorker worker) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline && worker.state() == InferenceWorker.State.RUNNING) {
+      if (!sleep(2_000)) {
+        return false;
+      }
+      out.println("  " + tally.progressLine());
+      out.flush();
+      if (sending.isDone() && tally.verdicts() + tally.deadLetters() >= sending.get().framesSent()) {
+        break;
+      }
+    }
+    return true;
+  }
+
+  /** Sleeps; {@code false} when interrupted (the interrupt is consumed: Ctrl-C was seen). */
+  private static boolean sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+      return true;
+    } catch (InterruptedException e) {
+      return false;
+    }
+  }
+
+  /** The simulator's summary, waiting for it even if Ctrl-C interrupts the wait. */
+  private static SimulationSummary uninterruptibly(CompletableFuture<SimulationSummary> sending)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return sending.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        // Ctrl-C while the last frames are acknowledged: the summary still needs them.
+      }
+    }
+  }
+
+  private static String tailCommand(String bootstrap) {
+    return "./clipline tail " + TopicCatalog.VERDICTS.name() + " --bootstrap-servers " + bootstrap;
+  }
+
+  /** The exit code of a demo stopped by Ctrl-C, as a shell reports SIGINT. */
+  private static final int STOPPED_EXIT_CODE = 130;
+
+  /**
+   * Line-stats windows short enough that several close within the default 20 s stream, so the
+   * summary counts them and the console shows the line's yield within the demo.
+   */
+  private static final long STATS_WINDOW_MS = 5_000;
+  private static final long STATS_GRACE_MS = 1_000;
 
   private static final long FUSION_DEADLINE_MS = 3_000;
   private static final int DEMO_LABEL_CACHE_FRAMES = 300;
@@ -221,11 +306,10 @@ final class DemoCommand implements Callable<Integer> {
         PipelineConfig.APPLICATION_ID, "clipline-demo-pipeline",
         PipelineConfig.STATE_DIR, dataDir.resolve("streams").toString(),
         PipelineConfig.FUSION_DEADLINE_MS, Long.toString(FUSION_DEADLINE_MS),
+        PipelineConfig.STATS_WINDOW_MS, Long.toString(STATS_WINDOW_MS),
+        PipelineConfig.STATS_GRACE_MS, Long.toString(STATS_GRACE_MS),
         PipelineConfig.METRICS_PORT, "0",
-        PipelineConfig.LINE_TOPOLOGY_TOPIC, "",
-        // Windows short enough that the console shows the line's yield within the demo.
-        PipelineConfig.STATS_WINDOW_MS, "10000",
-        PipelineConfig.STATS_GRACE_MS, "2000"));
+        PipelineConfig.LINE_TOPOLOGY_TOPIC, ""));
   }
 
   /**
@@ -251,18 +335,29 @@ final class DemoCommand implements Callable<Integer> {
     return new LineLayout(lines);
   }
 
-  /** Records the pipeline committed to its output topics. */
-  private static String pipelineOutputs(String bootstrap) {
+  /** Records the pipeline committed to its output topics, alerts by kind. */
+  private static void printPipelineOutputs(PrintWriter out, String bootstrap) {
     Map<String, Integer> counts = new TreeMap<>();
+    Map<String, Integer> alertKinds = new TreeMap<>();
+    AvroSerde<Alert> alerts = AvroSerde.of(Alert.class);
     readUntilQuiet(bootstrap, List.of(TopicCatalog.ITEMS.name(), TopicCatalog.REJECTS.name(),
         TopicCatalog.LINE_STATS.name(), TopicCatalog.ALERTS.name()), "outputs",
-        Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-        r -> counts.merge(r.topic(), 1, Integer::sum));
-    return String.format("items %d, reject commands %d, line-stats windows %d, alerts %d",
+        Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), r -> {
+          counts.merge(r.topic(), 1, Integer::sum);
+          if (r.topic().equals(TopicCatalog.ALERTS.name())) {
+            alertKinds.merge(alerts.decode(r.value()).getKind().name(), 1, Integer::sum);
+          }
+        });
+    out.printf("  pipeline        items %d, reject commands %d, line-stats windows %d closed"
+            + " (%d s windows; the last one is still open when the cameras stop), alerts %d%n",
         counts.getOrDefault(TopicCatalog.ITEMS.name(), 0),
         counts.getOrDefault(TopicCatalog.REJECTS.name(), 0),
-        counts.getOrDefault(TopicCatalog.LINE_STATS.name(), 0),
+        counts.getOrDefault(TopicCatalog.LINE_STATS.name(), 0), STATS_WINDOW_MS / 1000,
         counts.getOrDefault(TopicCatalog.ALERTS.name(), 0));
+    if (!alertKinds.isEmpty()) {
+      out.printf("  alerts by kind  %s%n", alertKinds.entrySet().stream()
+          .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
+    }
   }
 
   /** frameId → defective, read back from the ground-truth headers on the frames topic. */
@@ -296,17 +391,23 @@ final class DemoCommand implements Callable<Integer> {
       consumer.subscribe(topics);
       int empty = 0;
       while (empty < 5) {
-        var records = consumer.poll(Duration.ofMillis(400));
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+          records = consumer.poll(Duration.ofMillis(400));
+        } catch (InterruptException e) {
+          Thread.interrupted(); // Ctrl-C during the summary: finish it, then stop
+          continue;
+        }
         empty = records.isEmpty() ? empty + 1 : 0;
         records.forEach(each);
       }
     }
   }
 
-  private static void printSummary(PrintWriter out, SimulationSummary sent, VerdictTally tally,
-      Map<String, Boolean> truth, double seconds) {
+  private void printSummary(PrintWriter out, SimulationSummary sent, VerdictTally tally,
+      Map<String, Boolean> truth, double seconds, boolean stoppedEarly) {
     out.println();
-    out.println("Summary");
+    out.println(stoppedEarly ? "Summary (stopped early by Ctrl-C)" : "Summary");
     out.printf("  frames in       %d (%d defective by ground truth)%n", sent.framesSent(),
         truth.values().stream().filter(b -> b).count());
     out.printf("  verdicts out    %d  (OK %d, NG %d, UNSURE %d)%n", tally.verdicts(),
@@ -315,6 +416,7 @@ final class DemoCommand implements Callable<Integer> {
         tally.deadLettersByReason().isEmpty() ? "" : tally.deadLettersByReason());
     out.printf("  latency         p50 %s, p95 %s (capture to committed verdict)%n",
         tally.quantileMs(0.5), tally.quantileMs(0.95));
+    out.printf("  keeping up      %s%n", tally.pace().describe(cameraOptions.fps));
     out.printf("  wall time       %.1f s%n", seconds);
     List<DetectionSummary.Scored> scored = new ArrayList<>();
     for (FrameVerdict v : tally.verdictsByFrame().values()) {

@@ -4,8 +4,12 @@ import io.clipline.observability.ObservabilityException;
 import io.clipline.pipeline.PipelineConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,16 +33,23 @@ final class PipelineCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    PipelineConfig config;
     PipelineProcess process;
     try {
-      process = new PipelineProcess(
-          new PipelineConfig(settings.settings()));
+      config = new PipelineConfig(settings.settings());
+      process = new PipelineProcess(config);
     } catch (ConfigException | IOException | IllegalArgumentException | ObservabilityException e) {
       err.println("clipline pipeline: " + e.getMessage());
       return 2;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    try (process) {
+    String servers = String.join(",", config.getList(PipelineConfig.BOOTSTRAP_SERVERS));
+    Map<String, Object> adminSettings =
+        new HashMap<>(config.originalsWithPrefix(PipelineConfig.STREAMS_PREFIX));
+    adminSettings.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, servers);
+    // Kafka Streams retries an absent cluster by itself; the watch says so once, not per retry.
+    try (process; BootstrapWatch watch =
+        new BootstrapWatch(servers, adminSettings, Duration.ofSeconds(5))) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         process.close();
         stopped.countDown();
