@@ -17,6 +17,8 @@ const state = {
   workerLabels: null,
   pendingLabels: [],     // labels written, waiting for the worker counter to move
   clickIds: new Map(),   // frameId/kind -> labelId: every click of one button is one label
+  drawing: false,        // an operator is drawing a box: new cards wait, so nothing moves
+  held: [],              // new feed cards that arrived while drawing, oldest first
 };
 
 const $ = (id) => document.getElementById(id);
@@ -184,6 +186,7 @@ function startDrawing(root, svg, done) {
   if (!img || !img.naturalWidth) { toast('the frame image is not loaded yet', true); return; }
   svg.classList.add('drawing');
   root.dataset.busy = 'true';  // updates of this frame wait until the box is saved
+  state.drawing = true;        // and new cards wait, so the frame does not move under the mouse
   let start = null;
   let rect = null;
   const toFrame = (ev) => {
@@ -222,6 +225,7 @@ function startDrawing(root, svg, done) {
     svg.removeEventListener('mousedown', down);
     svg.removeEventListener('mousemove', move);
     svg.removeEventListener('mouseup', up);
+    releaseHeldCards();
     done(b);
   };
   svg.addEventListener('mousedown', down);
@@ -276,10 +280,21 @@ function placeInFeed(card, known) {
   if (old && old.dataset.busy) return;  // an operator is drawing on it: keep it as it is
   const node = renderCard(card);
   if (old) old.replaceWith(node);
+  else if (!known && state.drawing) state.held.push(node);
   else if (!known) feed.prepend(node);
   const empty = feed.querySelector('.empty');
   if (empty) empty.remove();
   $('feed-count').textContent = state.feed.length;
+}
+
+/** Puts the cards that arrived while a box was drawn at the top of the feed, newest first. */
+function releaseHeldCards() {
+  state.drawing = false;
+  const feed = $('feed');
+  for (const node of state.held) {
+    if (state.feed.includes(node.dataset.frameId)) feed.prepend(node);
+  }
+  state.held = [];
 }
 
 function rerenderFeed() {
