@@ -297,8 +297,8 @@ public final class InferenceWorker implements AutoCloseable {
         TransactionalWriter writer, ScorerStateKeeper state, LabelInbox labels,
         ScoringPassLock pass, WorkerListener listener, long commitIntervalMs,
         BooleanSupplier running) {
-      return new ScoringLoop<>(frames, model, new BatchJudge<>(scorer, model), outputs, writer,
-          state, labels, scorer, pass, listener, commitIntervalMs, running);
+      return new ScoringLoop<>(frames, model, new BatchJudge<>(scorer, model, frames.results()),
+          outputs, writer, state, labels, scorer, pass, listener, commitIntervalMs, running);
     }
   }
 }

@@ -17,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * thread, behind what was submitted before), and a half that fails again frame by frame. A frame
  * that fails alone is refused at the INFERENCE stage ({@code inference.failed}). Never loops.
  *
+ * <p>A frame judged before in a transaction that aborted is not scored again: it is answered
+ * with its earlier result from {@link UncommittedResults}, so its scope never learns it twice;
+ * the other frames of its batch are scored on their own (both stages, as a part of a failed
+ * batch is). Every result judged is kept there until its transaction commits.
+ *
  * @param <O> the scorer's model output, handed from its model stage to its scoring stage
  */
 public final class BatchJudge<O> {
@@ -24,14 +29,66 @@ public final class BatchJudge<O> {
 
   private final FrameScorer<O> scorer;
   private final ModelStage<O> model;
+  private final UncommittedResults results;
 
-  public BatchJudge(FrameScorer<O> scorer, ModelStage<O> model) {
+  public BatchJudge(FrameScorer<O> scorer, ModelStage<O> model, UncommittedResults results) {
     this.scorer = scorer;
     this.model = model;
+    this.results = results;
   }
 
-  /** Judges every ready frame of {@code staged}. */
+  /** Judges every ready frame of {@code staged}, and keeps what it made of each. */
   public JudgedBatch judge(StagedBatch<O> staged) throws InterruptedException {
+    JudgedBatch judged = judgeOrReplay(staged);
+    for (JudgedBatch.Judgement judgement : judged.judgements()) {
+      if (judgement instanceof JudgedBatch.Scored scored) {
+        results.keep(scored.frame().polled(), scored.result());
+      }
+    }
+    return judged;
+  }
+
+  private JudgedBatch judgeOrReplay(StagedBatch<O> staged) throws InterruptedException {
+    List<StagedBatch.Ready> ready = staged.ready();
+    List<FrameResult> earlier = new ArrayList<>(ready.size());
+    boolean anyEarlier = false;
+    for (StagedBatch.Ready frame : ready) {
+      FrameResult result = results.take(frame.polled());
+      earlier.add(result);
+      anyEarlier |= result != null;
+    }
+    return anyEarlier ? replay(staged, earlier) : score(staged);
+  }
+
+  /**
+   * Answers the frames with an earlier result from it and scores the others on their own; the
+   * judgements stay in the order of the ready frames.
+   */
+  private JudgedBatch replay(StagedBatch<O> staged, List<FrameResult> earlier)
+      throws InterruptedException {
+    List<StagedBatch.Ready> ready = staged.ready();
+    List<StagedBatch.Ready> fresh = new ArrayList<>();
+    for (int i = 0; i < ready.size(); i++) {
+      if (earlier.get(i) == null) {
+        fresh.add(ready.get(i));
+      }
+    }
+    List<JudgedBatch.Judgement> freshJudgements = new ArrayList<>(fresh.size());
+    JudgedBatch.StageTimes times = halfBatch(fresh, freshJudgements);
+    List<JudgedBatch.Judgement> judgements = new ArrayList<>(ready.size());
+    int next = 0;
+    for (int i = 0; i < ready.size(); i++) {
+      judgements.add(earlier.get(i) != null
+          ? new JudgedBatch.Scored(ready.get(i), earlier.get(i), true)
+          : freshJudgements.get(next++));
+    }
+    LOG.info("{} of {} frames consumed again after an abort answered with their earlier result,"
+        + " not scored again", ready.size() - fresh.size(), ready.size());
+    // The fresh frames' model stage ran behind what was submitted after this batch.
+    return new JudgedBatch(staged, judgements, times, !fresh.isEmpty());
+  }
+
+  private JudgedBatch score(StagedBatch<O> staged) throws InterruptedException {
     List<StagedBatch.Ready> ready = staged.ready();
     List<JudgedBatch.Judgement> judgements = new ArrayList<>(ready.size());
     if (ready.isEmpty()) {

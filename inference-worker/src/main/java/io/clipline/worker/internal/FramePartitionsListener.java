@@ -93,6 +93,7 @@ public final class FramePartitionsListener implements ConsumerRebalanceListener 
   }
 
   private void forget(Collection<TopicPartition> partitions) {
+    frames.results().forget(partitions);
     paused.removeAll(partitions);
     if (labels != null) {
       labels.drop(partitions);

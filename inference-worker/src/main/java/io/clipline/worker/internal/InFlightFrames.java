@@ -35,9 +35,18 @@ public final class InFlightFrames {
   private final Map<TopicPartition, Long> epochs = new HashMap<>();
   /** Guarded by this: partitions fenced until their rewind took effect. */
   private final Set<TopicPartition> fenced = new HashSet<>();
+  private final UncommittedResults results = new UncommittedResults();
 
   public InFlightFrames(int maxBatch, long lingerMillis) {
     this.batcher = new FrameBatcher<>(maxBatch, lingerMillis);
+  }
+
+  /**
+   * What the scorer made of the judged frames not yet committed, so that a frame consumed again
+   * after an abort is not scored (and learnt) twice.
+   */
+  public UncommittedResults results() {
+    return results;
   }
 
   /**

@@ -12,7 +12,9 @@ import java.util.Objects;
  * @param staged the batch as the model stage left it
  * @param judgements one per {@link StagedBatch#ready()} frame, in the same order
  * @param times model and scoring-engine time over every part scored
- * @param fellBack whether the whole batch failed and was retried at half size or frame by frame
+ * @param fellBack whether parts of the batch ran both stages again, behind what was submitted
+ *     after it: the whole batch failed and was retried at half size or frame by frame, or some
+ *     of its frames were scored apart from those answered with an earlier result
  */
 public record JudgedBatch(
     StagedBatch<?> staged, List<Judgement> judgements, StageTimes times, boolean fellBack) {
@@ -31,8 +33,17 @@ public record JudgedBatch(
     StagedBatch.Ready frame();
   }
 
-  /** The frame was scored. */
-  public record Scored(StagedBatch.Ready frame, FrameResult result) implements Judgement {}
+  /**
+   * The frame was scored, or, {@code replayed}, answered with the result of its earlier judgement
+   * in a transaction that aborted ({@link UncommittedResults}): its scope learnt it then, not now.
+   */
+  public record Scored(StagedBatch.Ready frame, FrameResult result, boolean replayed)
+      implements Judgement {
+    /** A frame scored now. */
+    public Scored(StagedBatch.Ready frame, FrameResult result) {
+      this(frame, result, false);
+    }
+  }
 
   /** The frame failed scoring even alone. */
   public record Refused(StagedBatch.Ready frame, FrameRejectedException reason)

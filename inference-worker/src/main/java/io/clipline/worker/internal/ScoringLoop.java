@@ -143,7 +143,7 @@ public final class ScoringLoop<O> {
     JudgedBatch judged = judge.judge(staged);
     long scoringNanos = System.nanoTime() - staged.stagedNanos();
     for (JudgedBatch.Judgement judgement : judged.judgements()) {
-      if (judgement instanceof JudgedBatch.Scored scored) {
+      if (judgement instanceof JudgedBatch.Scored scored && !scored.replayed()) {
         state.scored(scored.result());
       }
     }

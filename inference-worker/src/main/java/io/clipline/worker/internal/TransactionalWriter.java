@@ -193,6 +193,7 @@ public final class TransactionalWriter {
   }
 
   private void committed(Transaction txn) {
+    inFlight.results().committed(txn.polled);
     inFlight.done(txn.frames);
     txn.verdicts.forEach(listener::onVerdict);
     txn.letters.forEach(listener::onDeadLetter);

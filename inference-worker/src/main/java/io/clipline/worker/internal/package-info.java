@@ -58,11 +58,14 @@
  *   <li><b>Committed outputs reach the {@link io.clipline.worker.WorkerListener} once.</b>
  *       Verdicts and dead letters are reported after their transaction committed, never for an
  *       aborted one ({@code TransactionalWriterTest}).
+ *   <li><b>A scope never learns a frame twice.</b> Scoring a frame teaches its scope (the memory
+ *       admits it, the frame counter moves on), so a frame of an aborted transaction that is
+ *       consumed again is not scored again: {@link BatchJudge} answers it with the result kept
+ *       in {@link UncommittedResults} (the same verdict as the aborted one), and only frames
+ *       never judged are scored. Results leave when their transaction commits or their partition
+ *       goes; a partition scored elsewhere next starts from the scope snapshot committed with its
+ *       offsets, which holds only committed frames ({@code RewindAfterAbortTest}, {@code
+ *       UncommittedResultsTest}).
  * </ol>
- *
- * <p>Not yet kept: a frame of an aborted transaction was scored, so its scope has learned it
- * (admission to the banks, the frame counter) and learns it again when it is consumed again;
- * aborted transactions are rare (a fenced commit, a broker error), but the scope's memory is
- * then not exactly once.
  */
 package io.clipline.worker.internal;

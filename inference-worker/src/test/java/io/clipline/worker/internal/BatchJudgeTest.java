@@ -25,7 +25,7 @@ class BatchJudgeTest {
     for (int i = 0; i < frameIds.size(); i++) {
       batch.add(TestBatches.polled(frameIds.get(i), i));
     }
-    return new BatchJudge<>(scorer, model).judge(model.await(model.submit(batch)));
+    return new BatchJudge<>(scorer, model, new UncommittedResults()).judge(model.await(model.submit(batch)));
   }
 
   @Test

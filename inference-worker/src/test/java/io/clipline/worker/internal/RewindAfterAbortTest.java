@@ -13,6 +13,7 @@ import io.clipline.worker.WorkerConfig;
 import io.clipline.worker.WorkerListener;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -66,8 +67,9 @@ class RewindAfterAbortTest {
         new DeadLetters("w"), new FrameIntake(null, null, 1 << 20));
     ScorerStateKeeper state = new ScorerStateKeeper(scorer,
         new ScorerStateReader("state", Map.of()), "state", "w", Integer.MAX_VALUE, 0, () -> true);
-    return new ScoringLoop<>(frames, model, new BatchJudge<>(scorer, model), outputs, writer, state,
-        new LabelInbox(), scorer, new ScoringPassLock(), listener, commitIntervalMs, () -> true);
+    return new ScoringLoop<>(frames, model, new BatchJudge<>(scorer, model, frames.results()),
+        outputs, writer, state, new LabelInbox(), scorer, new ScoringPassLock(), listener,
+        commitIntervalMs, () -> true);
   }
 
   /** What the consumer thread does with each record it polls. */
@@ -109,6 +111,42 @@ class RewindAfterAbortTest {
     }
     assertEquals(expected, committed,
         "one committed verdict per frame, in offset order, none before its frame came again");
+    assertEquals(0, frames.count());
+  }
+
+  @Test
+  void shouldScoreEveryFrameOnceWhenItsTransactionAbortedAndItIsConsumedAgain() throws Exception {
+    producer.initTransactions();
+    ScoringLoop<Void> loop = loop();
+    poll(0, 6);
+    producer.sendOffsetsToTransactionException =
+        new CommitFailedException("Specified group generation id is not valid");
+
+    // f-0..f-3 and the prefetched f-4, f-5 scored (their scope learnt them); the commit aborts
+    loop.runPass();
+    assertTrue(producer.transactionAborted());
+    assertEquals(6, frames.results().size(), "the aborted frames' results are kept");
+    producer.sendOffsetsToTransactionException = null;
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    consumer.assign(List.of(p0));
+    consumer.seek(p0, 6);
+    tasks.runAll(consumer); // rewinds to 0
+    // consumed again with two new frames: f-0..f-3 judged before; f-4, f-5 before, f-6, f-7 not
+    poll(consumer.position(p0), 8);
+    for (int i = 0; i < 3; i++) {
+      loop.runPass();
+    }
+
+    Map<String, Integer> timesScored = new HashMap<>();
+    for (InferredBatch<Void> batch : scorer.scored) {
+      batch.frames().forEach(f -> timesScored.merge(f.frameId(), 1, Integer::sum));
+    }
+    for (int i = 0; i < 8; i++) {
+      assertEquals(1, timesScored.getOrDefault("f-" + i, 0),
+          "f-" + i + " is scored (and learnt by its scope) exactly once: " + timesScored);
+    }
+    assertEquals(List.of("f-0", "f-1", "f-2", "f-3", "f-4", "f-5", "f-6", "f-7"), committed);
+    assertEquals(0, frames.results().size(), "nothing is kept once its transaction committed");
     assertEquals(0, frames.count());
   }
 

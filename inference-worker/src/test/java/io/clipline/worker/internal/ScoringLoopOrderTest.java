@@ -50,8 +50,9 @@ class ScoringLoopOrderTest {
         new DeadLetters("w"), new FrameIntake(null, null, 1 << 20));
     ScorerStateKeeper state = new ScorerStateKeeper(scorer,
         new ScorerStateReader("state", Map.of()), "state", "w", 0, 0, () -> true);
-    return new ScoringLoop<>(frames, model, new BatchJudge<>(scorer, model), outputs, writer, state,
-        new LabelInbox(), scorer, new ScoringPassLock(), listener, 1_000, () -> true);
+    return new ScoringLoop<>(frames, model, new BatchJudge<>(scorer, model, frames.results()),
+        outputs, writer, state, new LabelInbox(), scorer, new ScoringPassLock(), listener, 1_000,
+        () -> true);
   }
 
   @Test
