@@ -19,6 +19,8 @@ const state = {
   clickIds: new Map(),   // frameId/kind -> labelId: every click of one button is one label
   drawing: false,        // an operator is drawing a box: new cards wait, so nothing moves
   held: [],              // new feed cards that arrived while drawing, oldest first
+  arrivals: 0,           // live card events received
+  arrivedAt: new Map(),  // frameId -> arrivals count when its first live event came
 };
 
 const $ = (id) => document.getElementById(id);
@@ -260,13 +262,13 @@ function upsert(card) {
   // Bounded memory and DOM: forget what dropped out of both lists.
   while (state.feed.length > MAX_FEED_CARDS) {
     const old = state.feed.pop();
-    if (!state.queue.includes(old)) state.cards.delete(old);
+    if (!state.queue.includes(old)) { state.cards.delete(old); state.arrivedAt.delete(old); }
     const node = $('feed').querySelector(`[data-frame-id="${CSS.escape(old)}"]`);
     if (node) node.remove();
   }
   while (state.queue.length > MAX_QUEUE_CARDS) {
     const old = state.queue.shift();
-    if (!state.feed.includes(old)) state.cards.delete(old);
+    if (!state.feed.includes(old)) { state.cards.delete(old); state.arrivedAt.delete(old); }
     state.selected = Math.max(0, state.selected - 1);
   }
   placeInFeed(card, known);
@@ -464,9 +466,22 @@ function showAlert(alert) {
 // ---- wiring ----
 
 async function loadSnapshot() {
+  const asked = state.arrivals;
   const res = await fetch('api/snapshot');
   const snap = await res.json();
-  for (const card of snap.cards.slice(0, MAX_FEED_CARDS).reverse()) upsert(card);
+  const cards = snap.cards.slice(0, MAX_FEED_CARDS);
+  for (const card of [...cards].reverse()) upsert(card);
+  // After a reconnect the snapshot holds the cards missed meanwhile: the feed takes the server's
+  // order (newest first), below the cards that arrived live since the snapshot was asked for.
+  const inSnapshot = new Set(cards.map((c) => c.frameId));
+  const newer = state.feed.filter((id) => !inSnapshot.has(id) && state.arrivedAt.get(id) > asked);
+  const older = state.feed.filter((id) => !inSnapshot.has(id) && !newer.includes(id));
+  const ordered = [...newer, ...cards.map((c) => c.frameId), ...older];
+  state.feed = ordered.slice(0, MAX_FEED_CARDS);
+  for (const id of ordered.slice(MAX_FEED_CARDS)) {
+    if (!state.queue.includes(id)) { state.cards.delete(id); state.arrivedAt.delete(id); }
+  }
+  if (!state.drawing) rerenderFeed();
   snap.lines.forEach(showLine);
   alerts.clear();
   snap.alerts.forEach(showAlert);
@@ -484,7 +499,12 @@ function connect() {
     $('connection').textContent = 'reconnecting';
     $('connection').className = 'connection';
   };
-  source.addEventListener('card', (e) => upsert(JSON.parse(e.data)));
+  source.addEventListener('card', (e) => {
+    const card = JSON.parse(e.data);
+    state.arrivals += 1;
+    if (!state.arrivedAt.has(card.frameId)) state.arrivedAt.set(card.frameId, state.arrivals);
+    upsert(card);
+  });
   source.addEventListener('stats', (e) => showLine(JSON.parse(e.data)));
   source.addEventListener('alert', (e) => showAlert(JSON.parse(e.data)));
   source.addEventListener('labels', (e) => showWorkerLabels(JSON.parse(e.data)));
