@@ -63,12 +63,15 @@ class ConsolePageBrowserTest {
       String last = "f-" + (FRAMES - 1);
       // Newest first, also when the page fell behind the burst and caught up from a snapshot.
       String secondLast = "f-" + (FRAMES - 2);
-      new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> {
-        List<WebElement> top = d.findElements(By.cssSelector("#feed .card"));
-        return top.size() > 1 && last.equals(top.get(0).getAttribute("data-frame-id"))
-            && secondLast.equals(top.get(1).getAttribute("data-frame-id"))
-            && !top.get(0).findElements(By.cssSelector("svg rect.region")).isEmpty();
-      }); // the newest card with its region, which comes in its own event after the verdict
+      // The feed's top in one script call (the page re-renders cards as their regions come).
+      String top = "return [...document.querySelectorAll('#feed .card')].slice(0, 2)"
+          + ".map(c => c.dataset.frameId + (c.querySelector('svg rect.region') ? '+region' : ''))"
+          + ".join(' ')";
+      String wanted = last + "+region " + secondLast;
+      new WebDriverWait(browser, Duration.ofSeconds(30))
+          .withMessage(() -> "the feed's top: " + browser.executeScript(top) + ", connection "
+              + browser.findElement(By.id("connection")).getText())
+          .until(d -> ((String) browser.executeScript(top)).startsWith(wanted));
       double shownSeconds = (System.nanoTime() - start) / 1e9;
 
       long pingStart = System.nanoTime();
