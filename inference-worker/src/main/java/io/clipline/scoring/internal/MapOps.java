@@ -116,19 +116,61 @@ public final class MapOps {
 
   /**
    * The mean of the largest {@code ceil(fraction * length)} values of {@code map} (at least one);
-   * {@code fraction} 0 gives {@link #max}.
+   * {@code fraction} 0 gives {@link #max}. Runs once per frame on the output map: the largest
+   * values are selected in linear time, and only they are sorted, so that they are summed in
+   * ascending order whatever the map's (the score does not depend on how the selection went).
    */
   public static double topMean(float[] map, double fraction) {
     int n = Math.max(1, (int) Math.ceil(fraction * map.length));
     if (n == 1) {
       return max(map);
     }
-    float[] sorted = map.clone();
-    Arrays.sort(sorted);
+    float[] values = map.clone();
+    int from = values.length - n;
+    selectInto(values, from);
+    Arrays.sort(values, from, values.length);
     double sum = 0;
-    for (int i = sorted.length - n; i < sorted.length; i++) {
-      sum += sorted[i];
+    for (int i = from; i < values.length; i++) {
+      sum += values[i];
     }
     return sum / n;
+  }
+
+  /**
+   * Reorders {@code a} so that {@code a[k]} is its k-th smallest value, none before it larger
+   * and none after it smaller (Hoare's selection, median-of-three pivot). Values must not be NaN.
+   */
+  private static void selectInto(float[] a, int k) {
+    int lo = 0;
+    int hi = a.length - 1;
+    while (hi > lo) {
+      int mid = (lo + hi) >>> 1;
+      float pivot = Math.max(Math.min(a[lo], a[mid]), Math.min(Math.max(a[lo], a[mid]), a[hi]));
+      int i = lo;
+      int j = hi;
+      while (i <= j) {
+        while (a[i] < pivot) {
+          i++;
+        }
+        while (a[j] > pivot) {
+          j--;
+        }
+        if (i <= j) {
+          float t = a[i];
+          a[i] = a[j];
+          a[j] = t;
+          i++;
+          j--;
+        }
+      }
+      // a[lo..j] <= pivot, a[i..hi] >= pivot, and what lies between equals the pivot.
+      if (k <= j) {
+        hi = j;
+      } else if (k >= i) {
+        lo = i;
+      } else {
+        return;
+      }
+    }
   }
 }

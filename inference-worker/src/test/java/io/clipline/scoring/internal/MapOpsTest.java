@@ -3,6 +3,8 @@ package io.clipline.scoring.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,6 +81,28 @@ class MapOpsTest {
     assertEquals(8.5, MapOps.topMean(map, 0.15), TOL); // ceil(1.5) = 2 values: 9, 8
     assertEquals(7, MapOps.topMean(map, 0.5), TOL); // 9, 8, 7, 6, 5
     assertEquals(5, map[0], TOL); // the map itself is left as it was
+  }
+
+  @Test
+  void shouldEqualTheMeanOfTheSortedTailWhenMapsAreRandomOrFlat() {
+    Random random = new Random(7);
+    for (int trial = 0; trial < 200; trial++) {
+      float[] map = new float[1 + random.nextInt(3000)];
+      int levels = 1 + random.nextInt(trial % 2 == 0 ? 4 : 1000); // many ties, or few
+      for (int i = 0; i < map.length; i++) {
+        map[i] = random.nextInt(levels) / (float) levels;
+      }
+      double fraction = random.nextDouble() * 0.2;
+      int n = Math.max(1, (int) Math.ceil(fraction * map.length));
+      float[] sorted = map.clone();
+      Arrays.sort(sorted);
+      double sum = 0;
+      for (int i = sorted.length - n; i < sorted.length; i++) {
+        sum += sorted[i];
+      }
+
+      assertEquals(sum / n, MapOps.topMean(map, fraction), 0.0, "trial " + trial);
+    }
   }
 
   @Test
