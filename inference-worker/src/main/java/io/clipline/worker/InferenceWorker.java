@@ -2,6 +2,11 @@ package io.clipline.worker;
 
 import io.clipline.imaging.FrameDecoder;
 import io.clipline.imaging.FrameLimits;
+import io.clipline.schemas.CameraFrame;
+import io.clipline.schemas.DeadLetter;
+import io.clipline.schemas.DefectEvent;
+import io.clipline.schemas.FrameVerdict;
+import io.clipline.schemas.serde.SchemaRegistration;
 import io.clipline.worker.internal.BatchJudge;
 import io.clipline.worker.internal.ClaimCheckFetcher;
 import io.clipline.worker.internal.ClientConfigs;
@@ -23,6 +28,7 @@ import io.clipline.worker.internal.VerdictRecords;
 import io.clipline.worker.internal.WorkerThreads;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -111,6 +117,8 @@ public final class InferenceWorker implements AutoCloseable {
     FrameLimits limits = new FrameLimits(
         config.getInt(WorkerConfig.FRAME_MAX_BYTES), config.getLong(WorkerConfig.FRAME_MAX_PIXELS));
     this.intake = new FrameIntake(
+        config.serdeSettings().serdeFor(CameraFrame.class).deserializer(),
+        config.getString(WorkerConfig.FRAMES_TOPIC),
         new FrameDecoder(limits),
         new ClaimCheckFetcher(Duration.ofMillis(config.getInt(WorkerConfig.CLAIMCHECK_TIMEOUT_MS)),
             config.getInt(WorkerConfig.CLAIMCHECK_MAX_BYTES)),
@@ -132,6 +140,12 @@ public final class InferenceWorker implements AutoCloseable {
 
   /** Connects to Kafka and starts consuming; returns at once. */
   public synchronized void start() {
+    // Registry format: register the output schemas first, so a change the registry refuses
+    // stops start-up naming the subject, before any frame is consumed.
+    SchemaRegistration.register(config.serdeSettings(), Map.of(
+        config.getString(WorkerConfig.VERDICTS_TOPIC), FrameVerdict.class,
+        config.getString(WorkerConfig.DEFECTS_TOPIC), DefectEvent.class,
+        config.getString(WorkerConfig.DLQ_TOPIC), DeadLetter.class));
     boolean exactlyOnce = config.getBoolean(WorkerConfig.EXACTLY_ONCE);
     producer = new KafkaProducer<>(clients.producer(), new ByteArraySerializer(), new ByteArraySerializer());
     if (exactlyOnce) {

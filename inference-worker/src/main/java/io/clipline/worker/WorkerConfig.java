@@ -1,5 +1,6 @@
 package io.clipline.worker;
 
+import io.clipline.schemas.serde.SerdeSettings;
 import io.clipline.schemas.topic.TopicCatalog;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -20,7 +21,8 @@ import org.apache.kafka.common.config.ConfigException;
  * documentation.
  *
  * <p>Invalid values stop start-up with a {@link ConfigException} that names the key. Client
- * settings pass through with the prefixes {@code consumer.} and {@code producer.}. The README's
+ * settings pass through with the prefixes {@code consumer.} and {@code producer.}, schema-registry
+ * client settings with {@code schema.registry.} ({@link SerdeSettings}). The README's
  * configuration table is rendered from {@link #CONFIG}, and a test keeps the two equal.
  */
 public final class WorkerConfig extends AbstractConfig {
@@ -68,7 +70,7 @@ public final class WorkerConfig extends AbstractConfig {
   }
 
   public static final ConfigDef CONFIG =
-      new ConfigDef()
+      SerdeSettings.define(new ConfigDef())
           .define(BOOTSTRAP_SERVERS, Type.LIST, "localhost:9092", Importance.HIGH,
               "Kafka bootstrap servers, host:port[,host:port...].")
           .define(GROUP_ID, Type.STRING, "clipline-workers", new ConfigDef.NonEmptyString(),
@@ -170,15 +172,20 @@ public final class WorkerConfig extends AbstractConfig {
   /** Prefixes of settings passed through to the Kafka clients. */
   public static final List<String> CLIENT_PREFIXES = List.of("consumer.", "producer.");
 
+  private final SerdeSettings serdeSettings;
+
   public WorkerConfig(Map<?, ?> props) {
     super(CONFIG, props, false);
     for (Object key : props.keySet()) {
       String name = String.valueOf(key);
-      if (!CONFIG.names().contains(name) && CLIENT_PREFIXES.stream().noneMatch(name::startsWith)) {
+      if (!CONFIG.names().contains(name) && CLIENT_PREFIXES.stream().noneMatch(name::startsWith)
+          && !SerdeSettings.isClientSetting(name)) {
         throw new ConfigException("unknown worker setting '" + name + "'; known settings: "
-            + new TreeSet<>(CONFIG.names()) + ", or client settings prefixed " + CLIENT_PREFIXES);
+            + new TreeSet<>(CONFIG.names()) + ", or client settings prefixed " + CLIENT_PREFIXES
+            + " or " + SerdeSettings.REGISTRY_CLIENT_PREFIX);
       }
     }
+    this.serdeSettings = SerdeSettings.from(this);
     if (getBoolean(REQUIRE_GPU) && "CPU".equals(getString(EXECUTION_PROVIDER))) {
       throw new ConfigException(REQUIRE_GPU + "=true contradicts " + EXECUTION_PROVIDER
           + "=CPU; ask for AUTO, CUDA or TENSORRT, or set " + REQUIRE_GPU + "=false");
@@ -188,6 +195,11 @@ public final class WorkerConfig extends AbstractConfig {
           INFLIGHT_MAX_FRAMES + " (" + getInt(INFLIGHT_MAX_FRAMES) + ") must be at least "
               + BATCH_MAX_FRAMES + " (" + getInt(BATCH_MAX_FRAMES) + ")");
     }
+  }
+
+  /** The wire format of the values read and written, and its schema registry. */
+  public SerdeSettings serdeSettings() {
+    return serdeSettings;
   }
 
   public ErrorPolicy errorPolicy() {

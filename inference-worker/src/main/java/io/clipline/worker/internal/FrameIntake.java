@@ -6,10 +6,10 @@ import io.clipline.imaging.FrameDecoder;
 import io.clipline.imaging.PixelEncoding;
 import io.clipline.schemas.CameraFrame;
 import io.clipline.schemas.FrameEncoding;
-import io.clipline.schemas.serde.AvroSerde;
 import io.clipline.schemas.serde.RecordDecodeException;
 import io.clipline.worker.ScorableFrame;
 import java.nio.ByteBuffer;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Turns one raw frames-topic record into a frame ready to score: reads the Avro record, checks
@@ -20,12 +20,21 @@ public final class FrameIntake {
   /** A frame that passed intake, with its metadata and the time each step took. */
   public record Prepared(CameraFrame meta, ScorableFrame frame, float fetchMs, float decodeMs) {}
 
-  private final AvroSerde<CameraFrame> serde = AvroSerde.of(CameraFrame.class);
+  private final Deserializer<CameraFrame> values;
+  private final String framesTopic;
   private final FrameDecoder decoder;
   private final ClaimCheckFetcher fetcher;
   private final int maxBytes;
 
-  public FrameIntake(FrameDecoder decoder, ClaimCheckFetcher fetcher, int maxBytes) {
+  /**
+   * @param values reads frames-topic values in the configured wire format ({@code
+   *     serde.format}); a value in the other format is refused with {@code schema.wrong_format}
+   * @param framesTopic the topic the values come from (the registry format's subject)
+   */
+  public FrameIntake(Deserializer<CameraFrame> values, String framesTopic, FrameDecoder decoder,
+      ClaimCheckFetcher fetcher, int maxBytes) {
+    this.values = values;
+    this.framesTopic = framesTopic;
     this.decoder = decoder;
     this.fetcher = fetcher;
     this.maxBytes = maxBytes;
@@ -38,7 +47,7 @@ public final class FrameIntake {
           "schema.null_value", "the record has no value (a tombstone on the frames topic)", null);
     }
     try {
-      return serde.decode(value);
+      return values.deserialize(framesTopic, value);
     } catch (RecordDecodeException e) {
       throw new FrameRejectedException(
           FrameRejectedException.Stage.DESERIALIZE, e.reason().code(), e.getMessage(), e);

@@ -6,7 +6,7 @@ import io.clipline.schemas.DefectEvent;
 import io.clipline.schemas.FramePosition;
 import io.clipline.schemas.FrameVerdict;
 import io.clipline.schemas.StageLatencies;
-import io.clipline.schemas.serde.AvroSerde;
+import io.clipline.schemas.serde.SerdeSettings;
 import io.clipline.worker.FrameResult;
 import io.clipline.worker.WorkerConfig;
 import io.clipline.worker.WorkerException;
@@ -46,9 +46,9 @@ public final class OutputRecords {
     }
   }
 
-  private final Serializer<FrameVerdict> verdictSerde = AvroSerde.of(FrameVerdict.class);
-  private final Serializer<DefectEvent> defectSerde = AvroSerde.of(DefectEvent.class);
-  private final Serializer<DeadLetter> deadLetterSerde = AvroSerde.of(DeadLetter.class);
+  private final Serializer<FrameVerdict> verdictSerde;
+  private final Serializer<DefectEvent> defectSerde;
+  private final Serializer<DeadLetter> deadLetterSerde;
   private final VerdictRecords verdicts;
   private final DeadLetters deadLetters;
   private final FrameIntake intake;
@@ -64,6 +64,10 @@ public final class OutputRecords {
     this.deadLetters = deadLetters;
     this.intake = intake;
     this.errorPolicy = config.errorPolicy();
+    SerdeSettings serdes = config.serdeSettings();
+    this.verdictSerde = serdes.serdeFor(FrameVerdict.class).serializer();
+    this.defectSerde = serdes.serdeFor(DefectEvent.class).serializer();
+    this.deadLetterSerde = serdes.serdeFor(DeadLetter.class).serializer();
     this.verdictsTopic = config.getString(WorkerConfig.VERDICTS_TOPIC);
     this.defectsTopic = config.getString(WorkerConfig.DEFECTS_TOPIC);
     this.dlqTopic = config.getString(WorkerConfig.DLQ_TOPIC);

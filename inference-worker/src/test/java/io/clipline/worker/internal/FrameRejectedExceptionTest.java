@@ -22,7 +22,8 @@ class FrameRejectedExceptionTest {
   @Test
   void shouldRefuseAnUnknownEncodingAtStageDecode() {
     FrameRejectedException e = assertThrows(FrameRejectedException.class,
-        () -> new FrameIntake(null, null, 1 << 20).prepare(io.clipline.schemas.serde.AvroSerde
+        () -> new FrameIntake(io.clipline.schemas.serde.AvroSerde.of(io.clipline.schemas.CameraFrame.class),
+            "frames", null, null, 1 << 20).prepare(io.clipline.schemas.serde.AvroSerde
             .of(io.clipline.schemas.CameraFrame.class).encode(
                 TestBatches.meta("u", FrameEncoding.UNKNOWN))));
 

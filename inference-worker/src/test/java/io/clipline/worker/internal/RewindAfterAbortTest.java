@@ -64,7 +64,8 @@ class RewindAfterAbortTest {
     TransactionalWriter writer = new TransactionalWriter(producer, true, "w", frames, tasks,
         () -> new ConsumerGroupMetadata("g"), listener, () -> true);
     OutputRecords outputs = new OutputRecords(config, new VerdictRecords("w", "m", "s", "CPU"),
-        new DeadLetters("w"), new FrameIntake(null, null, 1 << 20));
+        new DeadLetters("w"), new FrameIntake(io.clipline.schemas.serde.AvroSerde.of(io.clipline.schemas.CameraFrame.class),
+            "frames", null, null, 1 << 20));
     ScorerStateKeeper state = new ScorerStateKeeper(scorer,
         new ScorerStateReader("state", Map.of()), "state", "w", Integer.MAX_VALUE, 0, () -> true);
     return new ScoringLoop<>(frames, model, new BatchJudge<>(scorer, model, frames.results()),

@@ -90,6 +90,10 @@ public final class AvroSerde<T extends SpecificRecord>
    */
   public T decode(byte[] bytes) {
     String name = type.getSimpleName();
+    if (SerdeFormat.REGISTRY.framed(bytes)) {
+      throw new RecordDecodeException(RecordDecodeException.Reason.WRONG_FORMAT, name,
+          SerdeFormat.SINGLE_OBJECT.misframedDetail(bytes), null);
+    }
     if (bytes.length < MARKER.length || bytes[0] != MARKER[0] || bytes[1] != MARKER[1]) {
       throw new RecordDecodeException(
           RecordDecodeException.Reason.NOT_AVRO,

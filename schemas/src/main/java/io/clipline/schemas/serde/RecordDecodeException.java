@@ -17,14 +17,21 @@ public class RecordDecodeException extends SerializationException {
 
   /** Why the bytes could not be decoded. */
   public enum Reason {
-    /** The bytes do not start with Avro's single-object marker: not Avro at all. */
+    /** The bytes start with neither format's framing: not Avro at all. */
     NOT_AVRO("schema.not_avro"),
     /** The marker is there, but the schema fingerprint belongs to no known schema version. */
     UNKNOWN_FINGERPRINT("schema.unknown_fingerprint"),
     /** The record ends before all of its fields were read. */
     TRUNCATED("schema.truncated"),
     /** The body does not parse under the writer's schema (bad lengths, bad union index...). */
-    MALFORMED("schema.malformed");
+    MALFORMED("schema.malformed"),
+    /**
+     * The value is framed in the other {@link SerdeFormat}: schema-registry bytes given to a
+     * single-object reader, or single-object bytes given to a registry reader.
+     */
+    WRONG_FORMAT("schema.wrong_format"),
+    /** Registry framing whose schema id the schema registry does not know. */
+    UNKNOWN_SCHEMA_ID("schema.unknown_schema_id");
 
     private final String code;
 
