@@ -69,8 +69,8 @@ public final class WorkerConfig extends AbstractConfig {
     FAIL
   }
 
-  public static final ConfigDef CONFIG =
-      SerdeSettings.define(new ConfigDef())
+  public static final ConfigDef CONFIG = SerdeSettings.define(
+      new ConfigDef()
           .define(BOOTSTRAP_SERVERS, Type.LIST, "localhost:9092", Importance.HIGH,
               "Kafka bootstrap servers, host:port[,host:port...].")
           .define(GROUP_ID, Type.STRING, "clipline-workers", new ConfigDef.NonEmptyString(),
@@ -167,7 +167,7 @@ public final class WorkerConfig extends AbstractConfig {
           .define(PRODUCT_NOUN, Type.STRING, "object", new ConfigDef.NonEmptyString(),
               Importance.LOW,
               "Noun the zero-shot prompts describe (\"a photo of a flawless {noun}\"); models"
-                  + " without a text tower ignore it.");
+                  + " without a text tower ignore it."));
 
   /** Prefixes of settings passed through to the Kafka clients. */
   public static final List<String> CLIENT_PREFIXES = List.of("consumer.", "producer.");

@@ -36,6 +36,8 @@ class WorkerConfigTest {
     "execution.provider, GPU",
     // a typo of batch.max.frames must not pass silently
     "batch.max.frame, 4",
+    // neither wire format
+    "serde.format, confluent",
   })
   void shouldNameTheKeyWhenAValueIsInvalid(String key, String value) {
     ConfigException e = assertThrows(ConfigException.class,
@@ -58,6 +60,27 @@ class WorkerConfigTest {
     WorkerConfig config = new WorkerConfig(Map.of("consumer.session.timeout.ms", "6000"));
 
     assertEquals("6000", config.originalsWithPrefix("consumer.").get("session.timeout.ms"));
+  }
+
+  @Test
+  void shouldStopStartUpNamingTheUrlKeyWhenTheRegistryFormatHasNoRegistry() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> new WorkerConfig(Map.of("serde.format", "registry")));
+
+    assertTrue(e.getMessage().contains("schema.registry.url"), e.getMessage());
+  }
+
+  @Test
+  void shouldPassRegistryClientSettingsThroughWithoutThePrefix() {
+    WorkerConfig config = new WorkerConfig(Map.of("serde.format", "registry",
+        "schema.registry.url", "https://registry.example:8443/",
+        "schema.registry.apicurio.auth.username", "line-7"));
+
+    assertEquals(io.clipline.schemas.serde.SerdeFormat.REGISTRY,
+        config.serdeSettings().format());
+    assertEquals("https://registry.example:8443", config.serdeSettings().registryUrl().get());
+    assertEquals(Map.of("apicurio.auth.username", "line-7"),
+        config.serdeSettings().clientSettings());
   }
 
   @Test

@@ -71,12 +71,13 @@ public final class SerdeSettings {
             "Wire format of the record values: single-object (Avro single-object encoding, C3 01"
                 + " and the schema fingerprint; needs no registry) or registry (the schema"
                 + " registry's framing, a zero byte and a 4-byte schema id, which Confluent's"
-                + " tools, ksqlDB, Kafka Connect and Flink read; schemas are registered under"
-                + " <topic>-value with BACKWARD compatibility). A reader given the other format"
-                + " dead-letters the record with reason schema.wrong_format.")
+                + " tools, ksqlDB, Kafka Connect and Flink read; schemas are registered under the"
+                + " subject TOPIC-value with BACKWARD compatibility). A reader given the other"
+                + " format dead-letters the record with reason schema.wrong_format.")
         .define(REGISTRY_URL, Type.STRING, "", Importance.HIGH,
-            "Base address of the Apicurio Registry (2.x or later) used with"
-                + " serde.format=registry, for example http://registry:8080; required then."
+            "Base address of the schema registry used with serde.format=registry, for"
+                + " example http://registry:8080; required then. It must serve Apicurio"
+                + " Registry's core API v2 (tested with Apicurio Registry 2.4.2.Final)."
                 + " Other settings prefixed schema.registry. go, without the prefix, to the"
                 + " registry client (Apicurio serdes 2.6), for example"
                 + " schema.registry.apicurio.auth.username / .password for basic auth or"

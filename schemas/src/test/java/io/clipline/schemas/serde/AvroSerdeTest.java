@@ -76,6 +76,22 @@ class AvroSerdeTest {
         Arguments.of("garbage body", garbageBody(valid), Reason.MALFORMED));
   }
 
+  @Test
+  void shouldSayTheValueIsInTheRegistryFormatWhenGivenConfluentFraming() {
+    byte[] body = AvroSerde.of(CameraFrame.class).encode(SampleRecords.sample(CameraFrame.class, 3));
+    byte[] framed = new byte[5 + body.length - 10];
+    framed[4] = 42; // magic byte 0, schema id 42, then the Avro body
+    System.arraycopy(body, 10, framed, 5, body.length - 10);
+
+    RecordDecodeException e = assertThrows(RecordDecodeException.class,
+        () -> AvroSerde.of(CameraFrame.class).decode(framed));
+
+    assertEquals(Reason.WRONG_FORMAT, e.reason(), e.getMessage());
+    assertTrue(e.getMessage().contains("schema.wrong_format"), e.getMessage());
+    assertTrue(e.getMessage().contains("schema id 42"), e.getMessage());
+    assertTrue(e.getMessage().contains("serde.format=registry"), e.getMessage());
+  }
+
   private static byte[] flipFingerprint(byte[] valid) {
     byte[] copy = valid.clone();
     for (int i = 2; i < 10; i++) {
