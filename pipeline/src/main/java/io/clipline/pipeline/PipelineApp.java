@@ -1,5 +1,6 @@
 package io.clipline.pipeline;
 
+import io.clipline.schemas.serde.SchemaRegistration;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,11 +20,13 @@ import org.slf4j.LoggerFactory;
 public final class PipelineApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineApp.class);
 
+  private final PipelineConfig config;
   private final PipelineTopology topology;
   private KafkaStreams streams;
   private boolean closed;
 
   public PipelineApp(PipelineConfig config, LineLayout line, MeterRegistry registry) {
+    this.config = config;
     this.topology = new PipelineTopology(config, line, registry);
   }
 
@@ -52,6 +55,9 @@ public final class PipelineApp implements AutoCloseable {
     if (streams != null) {
       throw new IllegalStateException("pipeline already started");
     }
+    // Registry format: register the output schemas first, so a change the registry refuses
+    // stops start-up naming the subject.
+    SchemaRegistration.register(config.serdeSettings(), topology.outputTopics());
     streams = new KafkaStreams(topology.build(), topology.config());
     streams.setStateListener((now, before) -> LOG.info("Pipeline {} -> {}", before, now));
     streams.setUncaughtExceptionHandler(e -> {

@@ -1,5 +1,6 @@
 package io.clipline.pipeline;
 
+import io.clipline.schemas.serde.SerdeSettings;
 import io.clipline.schemas.topic.TopicCatalog;
 import java.util.HashMap;
 import java.util.Map;
@@ -56,7 +57,7 @@ public final class PipelineConfig extends AbstractConfig {
   public static final String SILENCE_CHECK_INTERVAL_MS = "alert.silence.check.interval.ms";
 
   /** The declaration; the README's config table is generated from it. */
-  public static final ConfigDef CONFIG =
+  public static final ConfigDef CONFIG = SerdeSettings.define(
       new ConfigDef()
           .define(APPLICATION_ID, Type.STRING, "clipline-pipeline", new ConfigDef.NonEmptyString(),
               Importance.HIGH, "Kafka Streams application id: consumer group, prefix of internal"
@@ -133,13 +134,15 @@ public final class PipelineConfig extends AbstractConfig {
           .define(SILENCE_FACTOR, Type.DOUBLE, 5.0, Range.between(1.0, 1000.0), Importance.MEDIUM,
               "A camera is silent when no verdict came for this many times its expected interval.")
           .define(SILENCE_CHECK_INTERVAL_MS, Type.LONG, 1_000L, Range.between(1, 600_000),
-              Importance.LOW, "How often the heartbeat check runs (wall clock).");
+              Importance.LOW, "How often the heartbeat check runs (wall clock)."));
 
   private final Map<String, Object> streamsOverrides;
+  private final SerdeSettings serdeSettings;
 
   public PipelineConfig(Map<?, ?> originals) {
     super(CONFIG, withoutPassThrough(originals), false);
     this.streamsOverrides = passThrough(originals);
+    this.serdeSettings = SerdeSettings.from(this);
     if (getLong(STATS_GRACE_MS) > 10 * getLong(STATS_WINDOW_MS)) {
       throw new ConfigException(STATS_GRACE_MS + " (" + getLong(STATS_GRACE_MS)
           + ") must be at most 10 x " + STATS_WINDOW_MS + " (" + getLong(STATS_WINDOW_MS) + ")");
@@ -154,9 +157,11 @@ public final class PipelineConfig extends AbstractConfig {
       }
     });
     for (Object key : own.keySet()) {
-      if (!CONFIG.names().contains(String.valueOf(key))) {
+      if (!CONFIG.names().contains(String.valueOf(key))
+          && !SerdeSettings.isClientSetting(String.valueOf(key))) {
         throw new ConfigException(String.valueOf(key), own.get(key),
-            "unknown key; Kafka Streams settings take the prefix " + STREAMS_PREFIX);
+            "unknown key; Kafka Streams settings take the prefix " + STREAMS_PREFIX
+                + ", schema-registry client settings " + SerdeSettings.REGISTRY_CLIENT_PREFIX);
       }
     }
     return own;
@@ -179,6 +184,11 @@ public final class PipelineConfig extends AbstractConfig {
       overrides.put(streamsKey, entry.getValue());
     }
     return overrides;
+  }
+
+  /** The wire format of the verdicts, defects and outputs, and its schema registry. */
+  public SerdeSettings serdeSettings() {
+    return serdeSettings;
   }
 
   /** The configuration table of the pipeline README, rendered from {@link #CONFIG}. */
@@ -213,6 +223,7 @@ public final class PipelineConfig extends AbstractConfig {
         io.clipline.pipeline.internal.DeadLetterHandler.class.getName());
     props.put(io.clipline.pipeline.internal.DeadLetterHandler.DLQ_TOPIC_CONFIG,
         getString(DLQ_TOPIC));
+    props.put(io.clipline.pipeline.internal.DeadLetterHandler.SERDE_CONFIG, serdeSettings);
     props.putAll(streamsOverrides);
     return props;
   }

@@ -13,6 +13,7 @@ import io.clipline.pipeline.internal.SilenceDetector;
 import io.clipline.pipeline.internal.StateStores;
 import io.clipline.pipeline.internal.SurgeDetector;
 import io.clipline.schemas.Alert;
+import io.clipline.schemas.DeadLetter;
 import io.clipline.schemas.DefectEvent;
 import io.clipline.schemas.FrameVerdict;
 import io.clipline.schemas.ItemVerdict;
@@ -20,10 +21,13 @@ import io.clipline.schemas.LineStats;
 import io.clipline.schemas.RejectCommand;
 import io.clipline.schemas.Verdict;
 import io.clipline.schemas.serde.AvroSerde;
+import io.clipline.schemas.serde.SerdeSettings;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -54,21 +58,47 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * replace the file's lines of the same id.
  */
 public final class PipelineTopology {
-  static final AvroSerde<FrameVerdict> VERDICTS = AvroSerde.of(FrameVerdict.class);
-  static final AvroSerde<DefectEvent> DEFECTS = AvroSerde.of(DefectEvent.class);
-  static final AvroSerde<ItemVerdict> ITEMS = AvroSerde.of(ItemVerdict.class);
-  static final AvroSerde<RejectCommand> REJECTS = AvroSerde.of(RejectCommand.class);
-  static final AvroSerde<LineStats> STATS = AvroSerde.of(LineStats.class);
-  static final AvroSerde<Alert> ALERTS = AvroSerde.of(Alert.class);
+  /** Internal repartition topics: always single-object, they never leave the pipeline. */
+  private static final AvroSerde<FrameVerdict> REPARTITIONED_VERDICTS =
+      AvroSerde.of(FrameVerdict.class);
+  private static final AvroSerde<DefectEvent> REPARTITIONED_DEFECTS =
+      AvroSerde.of(DefectEvent.class);
 
   private final PipelineConfig config;
   private final LineLayout line;
   private final PipelineMetrics metrics;
+  // The topics other processes write and read, in the configured wire format (serde.format).
+  private final Serde<FrameVerdict> verdictSerde;
+  private final Serde<DefectEvent> defectSerde;
+  private final Serde<ItemVerdict> itemSerde;
+  private final Serde<RejectCommand> rejectSerde;
+  private final Serde<LineStats> statsSerde;
+  private final Serde<Alert> alertSerde;
 
   public PipelineTopology(PipelineConfig config, LineLayout line, MeterRegistry registry) {
     this.config = Objects.requireNonNull(config, "config");
     this.line = Objects.requireNonNull(line, "line");
     this.metrics = new PipelineMetrics(Objects.requireNonNull(registry, "registry"));
+    SerdeSettings serdes = config.serdeSettings();
+    this.verdictSerde = serdes.serdeFor(FrameVerdict.class);
+    this.defectSerde = serdes.serdeFor(DefectEvent.class);
+    this.itemSerde = serdes.serdeFor(ItemVerdict.class);
+    this.rejectSerde = serdes.serdeFor(RejectCommand.class);
+    this.statsSerde = serdes.serdeFor(LineStats.class);
+    this.alertSerde = serdes.serdeFor(Alert.class);
+  }
+
+  /**
+   * The topics the pipeline writes, with the record type of their values: what {@link
+   * io.clipline.schemas.serde.SchemaRegistration} registers in the registry format.
+   */
+  public Map<String, Class<? extends SpecificRecord>> outputTopics() {
+    return Map.of(
+        config.getString(PipelineConfig.ITEMS_TOPIC), ItemVerdict.class,
+        config.getString(PipelineConfig.REJECTS_TOPIC), RejectCommand.class,
+        config.getString(PipelineConfig.LINE_STATS_TOPIC), LineStats.class,
+        config.getString(PipelineConfig.ALERTS_TOPIC), Alert.class,
+        config.getString(PipelineConfig.DLQ_TOPIC), DeadLetter.class);
   }
 
   /** Kafka Streams properties for this topology, dead-letter handler and metrics included. */
@@ -98,21 +128,21 @@ public final class PipelineTopology {
     CaptureTimeExtractor captureTime = new CaptureTimeExtractor();
     KStream<String, FrameVerdict> verdicts = builder.stream(
         config.getString(PipelineConfig.VERDICTS_TOPIC),
-        Consumed.with(Serdes.String(), VERDICTS).withTimestampExtractor(captureTime)
+        Consumed.with(Serdes.String(), verdictSerde).withTimestampExtractor(captureTime)
             .withName("verdicts"));
     KStream<String, DefectEvent> defects = builder.stream(
         config.getString(PipelineConfig.DEFECTS_TOPIC),
-        Consumed.with(Serdes.String(), DEFECTS).withTimestampExtractor(captureTime)
+        Consumed.with(Serdes.String(), defectSerde).withTimestampExtractor(captureTime)
             .withName("defects"));
 
     KStream<String, Alert> lateAlerts = items(verdicts);
 
     KStream<String, FrameVerdict> verdictsByLine = verdicts
         .selectKey((camera, v) -> v.getLineId(), Named.as("verdict-line-key"))
-        .repartition(Repartitioned.with(Serdes.String(), VERDICTS).withName("verdicts-by-line"));
+        .repartition(Repartitioned.with(Serdes.String(), REPARTITIONED_VERDICTS).withName("verdicts-by-line"));
     KStream<String, DefectEvent> defectsByLine = defects
         .selectKey((camera, d) -> d.getFrame().getLineId(), Named.as("defect-line-key"))
-        .repartition(Repartitioned.with(Serdes.String(), DEFECTS).withName("defects-by-line"));
+        .repartition(Repartitioned.with(Serdes.String(), REPARTITIONED_DEFECTS).withName("defects-by-line"));
 
     KStream<String, LineStats> stats = verdictsByLine
         .mapValues(v -> (SpecificRecord) v, Named.as("verdict-as-stats-input"))
@@ -124,7 +154,7 @@ public final class PipelineTopology {
             Named.as("line-stats"), StateStores.STATS);
     stats.peek((k, v) -> metrics.output("line-stats"), Named.as("count-line-stats"))
         .to(config.getString(PipelineConfig.LINE_STATS_TOPIC),
-            Produced.with(Serdes.String(), STATS).withName("line-stats-sink"));
+            Produced.with(Serdes.String(), statsSerde).withName("line-stats-sink"));
 
     KStream<String, Alert> surges = stats.process(() -> new SurgeDetector(StateStores.SURGE,
         config.getDouble(PipelineConfig.SURGE_EWMA_ALPHA),
@@ -151,7 +181,7 @@ public final class PipelineTopology {
           metrics.alert(v);
         }, Named.as("count-alerts"))
         .to(config.getString(PipelineConfig.ALERTS_TOPIC),
-            Produced.with(Serdes.String(), ALERTS).withName("alerts-sink"));
+            Produced.with(Serdes.String(), alertSerde).withName("alerts-sink"));
   }
 
   /** A fresh view of the lines for one processor instance. */
@@ -165,7 +195,7 @@ public final class PipelineTopology {
     KStream<String, FusedItem> fused = verdicts
         .selectKey((camera, v) -> v.getItemId() != null ? v.getItemId() : v.getFrameId(),
             Named.as("verdict-item-key"))
-        .repartition(Repartitioned.with(Serdes.String(), VERDICTS).withName("verdicts-by-item"))
+        .repartition(Repartitioned.with(Serdes.String(), REPARTITIONED_VERDICTS).withName("verdicts-by-item"))
         .process(() -> new ItemFusionProcessor(StateStores.FUSION, StateStores.FUSION_TIMERS,
             lines(),
             config.getLong(PipelineConfig.FUSION_DEADLINE_MS),
@@ -176,7 +206,7 @@ public final class PipelineTopology {
     fused.mapValues(FusedItem::item, Named.as("item-verdict"))
         .peek((k, v) -> metrics.output("items"), Named.as("count-items"))
         .to(config.getString(PipelineConfig.ITEMS_TOPIC),
-            Produced.with(Serdes.String(), ITEMS).withName("items-sink"));
+            Produced.with(Serdes.String(), itemSerde).withName("items-sink"));
 
     KStream<String, SpecificRecord> commands = fused.process(() -> new RejectDeduplication(
         StateStores.REJECTS, lines(), config.getLong(PipelineConfig.REJECT_DEDUPE_RETENTION_MS),
@@ -185,7 +215,7 @@ public final class PipelineTopology {
         .mapValues(v -> (RejectCommand) v, Named.as("reject-command"))
         .peek((k, v) -> metrics.output("rejects"), Named.as("count-rejects"))
         .to(config.getString(PipelineConfig.REJECTS_TOPIC),
-            Produced.with(Serdes.String(), REJECTS).withName("rejects-sink"));
+            Produced.with(Serdes.String(), rejectSerde).withName("rejects-sink"));
     return commands.filter((k, v) -> v instanceof Alert, Named.as("late-alerts"))
         .mapValues(v -> (Alert) v, Named.as("late-alert"));
   }

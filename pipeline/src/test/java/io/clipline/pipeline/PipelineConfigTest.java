@@ -54,6 +54,24 @@ class PipelineConfigTest {
   }
 
   @Test
+  void shouldStopStartUpNamingTheUrlKeyWhenTheRegistryFormatHasNoRegistry() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> new PipelineConfig(Map.of("serde.format", "registry")));
+
+    assertTrue(e.getMessage().contains("schema.registry.url"), e.getMessage());
+  }
+
+  @Test
+  void shouldAcceptRegistryClientSettingsWithTheirPrefix() {
+    PipelineConfig config = new PipelineConfig(Map.of("serde.format", "registry",
+        "schema.registry.url", "http://registry:8080",
+        "schema.registry.apicurio.auth.password", "secret"));
+
+    assertEquals(Map.of("apicurio.auth.password", "secret"),
+        config.serdeSettings().clientSettings());
+  }
+
+  @Test
   void shouldNameBothKeysWhenGraceDwarfsTheWindow() {
     ConfigException e = assertThrows(ConfigException.class, () -> new PipelineConfig(
         Map.of(PipelineConfig.STATS_WINDOW_MS, "1000", PipelineConfig.STATS_GRACE_MS, "60000")));

@@ -57,7 +57,7 @@ class PipelineIntegrationTest {
    * The pipeline's topics with at most 3 partitions each: still several tasks per sub-topology,
    * but a start-up of seconds instead of dozens of RocksDB-backed tasks.
    */
-  private static Map<String, String> topics(KafkaCluster cluster, String prefix) {
+  static Map<String, String> topics(KafkaCluster cluster, String prefix) {
     List<TopicSpec> specs = new ArrayList<>();
     for (TopicSpec s : List.of(TopicCatalog.VERDICTS, TopicCatalog.DEFECTS, TopicCatalog.ITEMS,
         TopicCatalog.REJECTS, TopicCatalog.LINE_STATS, TopicCatalog.ALERTS,
@@ -68,7 +68,7 @@ class PipelineIntegrationTest {
     return cluster.createIsolatedTopics(prefix, specs);
   }
 
-  private static Map<String, Object> props(KafkaCluster cluster, Map<String, String> topics,
+  static Map<String, Object> props(KafkaCluster cluster, Map<String, String> topics,
       String appId, Path stateDir) {
     Map<String, Object> props = new HashMap<>();
     props.put(PipelineConfig.APPLICATION_ID, appId);
@@ -90,14 +90,14 @@ class PipelineIntegrationTest {
   }
 
   /** Every 4th item is NG on its second camera. */
-  private static FrameVerdict view(int item, int camera) {
+  static FrameVerdict view(int item, int camera) {
     boolean ng = item % 4 == 0 && camera == 2;
     return verdict("E1/S1/C" + camera, "item-" + item, item * 10L + camera,
         System.currentTimeMillis(), ng ? Verdict.NG : Verdict.OK, ng ? "scratch" : null,
         ng ? 0.9f : 0.1f);
   }
 
-  private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key,
+  static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key,
       byte[] value) throws Exception {
     producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
   }
@@ -238,7 +238,7 @@ class PipelineIntegrationTest {
     }
   }
 
-  private static <T> List<T> read(KafkaCluster cluster, String topic, int expected,
+  static <T> List<T> read(KafkaCluster cluster, String topic, int expected,
       Duration timeout, Duration settle, Function<byte[], T> decode) {
     return CommittedRecords.read(cluster.bootstrapServers(), topic, expected, timeout, settle,
         1024 * 1024, decode);

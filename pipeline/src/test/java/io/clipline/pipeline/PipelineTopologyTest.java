@@ -71,18 +71,18 @@ class PipelineTopologyTest {
         Instant.ofEpochMilli(T0));
     StringSerializer keys = new StringSerializer();
     verdicts = driver.createInputTopic(TopicCatalog.VERDICTS.name(), keys,
-        PipelineTopology.VERDICTS.serializer());
+        AvroSerde.of(FrameVerdict.class).serializer());
     defects = driver.createInputTopic(TopicCatalog.DEFECTS.name(), keys,
-        PipelineTopology.DEFECTS.serializer());
+        AvroSerde.of(DefectEvent.class).serializer());
     StringDeserializer keysOut = new StringDeserializer();
     items = driver.createOutputTopic(TopicCatalog.ITEMS.name(), keysOut,
-        PipelineTopology.ITEMS.deserializer());
+        AvroSerde.of(ItemVerdict.class).deserializer());
     rejects = driver.createOutputTopic(TopicCatalog.REJECTS.name(), keysOut,
-        PipelineTopology.REJECTS.deserializer());
+        AvroSerde.of(RejectCommand.class).deserializer());
     stats = driver.createOutputTopic(TopicCatalog.LINE_STATS.name(), keysOut,
-        PipelineTopology.STATS.deserializer());
+        AvroSerde.of(LineStats.class).deserializer());
     alerts = driver.createOutputTopic(TopicCatalog.ALERTS.name(), keysOut,
-        PipelineTopology.ALERTS.deserializer());
+        AvroSerde.of(Alert.class).deserializer());
     deadLetters = driver.createOutputTopic(TopicCatalog.FRAMES_DLQ.name(), keysOut,
         AvroSerde.of(DeadLetter.class).deserializer());
   }

@@ -3,8 +3,8 @@ package io.clipline.pipeline.internal;
 import io.clipline.schemas.DeadLetter;
 import io.clipline.schemas.DeadLetterHeader;
 import io.clipline.schemas.DeadLetterStage;
-import io.clipline.schemas.serde.AvroSerde;
 import io.clipline.schemas.serde.RecordDecodeException;
+import io.clipline.schemas.serde.SerdeSettings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -14,6 +14,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -31,13 +32,18 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
   public static final String DLQ_TOPIC_CONFIG = "clipline.pipeline.dlq.topic";
   /** Streams config key of a {@link PipelineMetrics} instance (optional). */
   public static final String METRICS_CONFIG = "clipline.pipeline.metrics";
+  /**
+   * Streams config key of the {@link SerdeSettings} the dead letters are written with (optional:
+   * single-object encoding without it).
+   */
+  public static final String SERDE_CONFIG = "clipline.pipeline.serde";
   /** Reason code for a deserialization failure that is not a {@link RecordDecodeException}. */
   public static final String OTHER_REASON = "pipeline.deserialize";
 
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
-  private static final AvroSerde<DeadLetter> LETTERS = AvroSerde.of(DeadLetter.class);
 
   private String topic;
+  private Serializer<DeadLetter> letters;
   private String processId;
   private PipelineMetrics metrics;
 
@@ -49,6 +55,9 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
           "the dead-letter topic must be set");
     }
     this.topic = dlq.toString();
+    Object serdes = configs.get(SERDE_CONFIG);
+    this.letters = (serdes instanceof SerdeSettings settings ? settings : SerdeSettings.SINGLE_OBJECT)
+        .serdeFor(DeadLetter.class).serializer();
     Object appId = configs.get(StreamsConfig.APPLICATION_ID_CONFIG);
     this.processId = appId == null ? "pipeline" : appId.toString();
     Object m = configs.get(METRICS_CONFIG);
@@ -89,6 +98,6 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
       metrics.deadLetter(reasonCode);
     }
     return Response.resume(List.of(
-        new ProducerRecord<>(topic, null, record.key(), LETTERS.encode(letter))));
+        new ProducerRecord<>(topic, null, record.key(), letters.serialize(topic, letter))));
   }
 }
