@@ -6,7 +6,7 @@ import io.clipline.camera.internal.PacingSchedule;
 import io.clipline.camera.internal.ProgressLog;
 import io.clipline.camera.internal.SendTally;
 import io.clipline.schemas.CameraFrame;
-import io.clipline.schemas.serde.AvroSerde;
+import io.clipline.schemas.serde.SchemaRegistration;
 import io.clipline.schemas.topic.TopicCatalog;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -90,8 +90,11 @@ public final class CameraSimulator implements AutoCloseable {
     this.layout = new CameraLayout(settings.lines(), settings.camerasPerLine(),
         settings.camerasPerStation(), UUID.randomUUID().toString().substring(0, 8));
     try {
-      this.producer = new KafkaProducer<>(
-          producerConfig(settings), new StringSerializer(), AvroSerde.of(CameraFrame.class));
+      // Registry format: register the frame schema first, so a change the registry refuses
+      // stops the simulator naming the subject before any frame is sent.
+      SchemaRegistration.register(settings.serde(), Map.of(settings.topic(), CameraFrame.class));
+      this.producer = new KafkaProducer<>(producerConfig(settings), new StringSerializer(),
+          settings.serde().serdeFor(CameraFrame.class).serializer());
     } catch (RuntimeException e) {
       source.close();
       throw e;

@@ -1,6 +1,7 @@
 package io.clipline.camera;
 
 import io.clipline.schemas.FrameEncoding;
+import io.clipline.schemas.serde.SerdeSettings;
 import io.clipline.schemas.topic.TopicCatalog;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,7 @@ import java.util.Objects;
  *     shorter than this loses nothing
  * @param bufferBytes memory for frames not yet acknowledged (the producer's buffer.memory); when
  *     it is full, sending waits, which slows the cameras instead of dropping frames
+ * @param serde the wire format of the frames ({@code serde.format}) and its schema registry
  */
 public record SimulatorSettings(
     String bootstrapServers,
@@ -53,7 +55,8 @@ public record SimulatorSettings(
     Path dataset,
     boolean groundTruthHeaders,
     Duration outageTolerance,
-    long bufferBytes) {
+    long bufferBytes,
+    SerdeSettings serde) {
   /** More cameras than this is a configuration mistake, not a simulation. */
   public static final int MAX_CAMERAS = 10_000;
 
@@ -63,6 +66,7 @@ public record SimulatorSettings(
   public static final Duration MAX_OUTAGE_TOLERANCE = Duration.ofHours(24);
 
   public SimulatorSettings {
+    Objects.requireNonNull(serde, "serde");
     requireText("bootstrapServers", bootstrapServers);
     requireText("topic", topic);
     requireAtLeastOne("lines", lines);
@@ -173,6 +177,7 @@ public record SimulatorSettings(
     private boolean groundTruthHeaders = true;
     private Duration outageTolerance = Duration.ofMinutes(5);
     private long bufferBytes = 64L * 1024 * 1024;
+    private SerdeSettings serde = SerdeSettings.SINGLE_OBJECT;
 
     private Builder(String bootstrapServers) {
       this.bootstrapServers = bootstrapServers;
@@ -261,11 +266,16 @@ public record SimulatorSettings(
       return this;
     }
 
+    public Builder serde(SerdeSettings serde) {
+      this.serde = serde;
+      return this;
+    }
+
     public SimulatorSettings build() {
       return new SimulatorSettings(bootstrapServers, topic, lines, camerasPerLine,
           camerasPerStation == null ? camerasPerLine : camerasPerStation, framesPerSecond,
           frameCount, duration, defectRate, encoding, width, height, color, seed, dataset,
-          groundTruthHeaders, outageTolerance, bufferBytes);
+          groundTruthHeaders, outageTolerance, bufferBytes, serde);
     }
   }
 }

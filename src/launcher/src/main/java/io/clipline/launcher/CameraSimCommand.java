@@ -7,6 +7,8 @@ import io.clipline.camera.GroundTruth;
 import io.clipline.camera.SimulationSummary;
 import io.clipline.camera.SimulatorSettings;
 import io.clipline.schemas.FrameEncoding;
+import io.clipline.schemas.serde.SchemaRegistryException;
+import io.clipline.schemas.serde.SerdeFormat;
 import io.clipline.schemas.topic.TopicCatalog;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -58,6 +60,13 @@ final class CameraSimCommand implements Callable<Integer> {
 
   @Mixin CameraOptions cameraOptions = new CameraOptions(0, 10, 3);
 
+  @Mixin RegistryOptions registryOptions = new RegistryOptions();
+
+  @Option(names = "--serde-format", defaultValue = "single-object",
+      description = "Wire format of the frames: single-object or registry (the schema"
+          + " registry's framing; needs --schema-registry-url) (default: ${DEFAULT-VALUE}).")
+  String serdeFormat;
+
   @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "Kafka bootstrap servers, host:port[,host:port...] (default: ${DEFAULT-VALUE}).")
   String bootstrapServers;
 
@@ -106,7 +115,8 @@ final class CameraSimCommand implements Callable<Integer> {
     SimulatorSettings.Builder builder = cameraOptions.builder(bootstrapServers)
         .topic(topic).duration(duration).encoding(encoding).size(width, height).color(color)
         .seed(seed).groundTruthHeaders(!noGroundTruth).outageTolerance(outageTolerance)
-        .bufferBytes(bufferMb * 1024 * 1024);
+        .bufferBytes(bufferMb * 1024 * 1024)
+        .serde(registryOptions.settings(spec, serdeFormat()));
     if (camerasPerStation != null) {
       builder.camerasPerStation(camerasPerStation);
     }
@@ -125,7 +135,23 @@ final class CameraSimCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("clipline camera-sim: " + brokerProblem.get());
       return 1;
     }
-    return send(new CameraSimulator(settings, source), settings);
+    CameraSimulator simulator;
+    try {
+      simulator = new CameraSimulator(settings, source);
+    } catch (SchemaRegistryException e) {
+      spec.commandLine().getErr().println("clipline camera-sim: " + e.getMessage());
+      return 1;
+    }
+    return send(simulator, settings);
+  }
+
+  private SerdeFormat serdeFormat() {
+    try {
+      return SerdeFormat.fromSetting(serdeFormat);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(),
+          "Invalid value for option '--serde-format': " + e.getMessage());
+    }
   }
 
   /** Runs the simulator to its end or Ctrl-C and prints the summary; closes the simulator. */

@@ -147,7 +147,27 @@ class TailCommandIntegrationTest {
     assertTrue(run.err().contains("topic absent-clipline.verdicts.v1 does not exist"), run.err());
   }
 
-  private static CommandRun tail(KafkaCluster cluster, String topic, String... options) {
+  @KafkaClusterTest
+  void shouldSayARegistryValueNeedsTheRegistryAddressWhenNoneIsGiven(KafkaCluster cluster)
+      throws Exception {
+    String verdicts = cluster.createIsolatedTopics("tail-registry-less",
+        List.of(TopicCatalog.VERDICTS)).get(TopicCatalog.VERDICTS.name());
+    byte[] body = VERDICTS.encode(verdict("f-0", CAM_0, Verdict.OK, "i-0"));
+    byte[] framed = new byte[5 + body.length - 10];
+    framed[4] = 7; // magic byte 0, schema id 7, then the Avro body
+    System.arraycopy(body, 10, framed, 5, body.length - 10);
+    try (KafkaProducer<byte[], byte[]> producer = producer(cluster, null)) {
+      send(producer, verdicts, CAM_0, framed);
+    }
+
+    JsonNode line = single(jsonLines(tail(cluster, verdicts)));
+
+    String error = line.get("error").asText();
+    assertTrue(error.contains("schema-registry wire format (schema id 7)"), line.toString());
+    assertTrue(error.contains("--schema-registry-url"), line.toString());
+  }
+
+  static CommandRun tail(KafkaCluster cluster, String topic, String... options) {
     String[] args = new String[4 + options.length];
     args[0] = "tail";
     args[1] = topic;
@@ -157,7 +177,7 @@ class TailCommandIntegrationTest {
     return CommandRun.of(args);
   }
 
-  private static List<JsonNode> jsonLines(CommandRun run) {
+  static List<JsonNode> jsonLines(CommandRun run) {
     assertEquals(0, run.exitCode(), run.err());
     return run.out().lines().map(line -> {
       try {
@@ -177,7 +197,7 @@ class TailCommandIntegrationTest {
     return lines.get(0);
   }
 
-  private static FrameVerdict verdict(String frameId, String camera, Verdict verdict, String item) {
+  static FrameVerdict verdict(String frameId, String camera, Verdict verdict, String item) {
     return FrameVerdict.newBuilder().setFrameId(frameId).setCameraId(camera).setLineId("line-1")
         .setStationId("station-1").setItemId(item).setSequence(1).setVerdict(verdict)
         .setImageScore(0.25f).setCaptureTime(Instant.ofEpochSecond(1))
@@ -204,7 +224,7 @@ class TailCommandIntegrationTest {
         .setReason("expected the Avro single-object marker").setTime(Instant.now()).build();
   }
 
-  private static KafkaProducer<byte[], byte[]> producer(KafkaCluster cluster, String txId) {
+  static KafkaProducer<byte[], byte[]> producer(KafkaCluster cluster, String txId) {
     Map<String, Object> props = new java.util.HashMap<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
         ProducerConfig.ACKS_CONFIG, "all"));
@@ -214,7 +234,7 @@ class TailCommandIntegrationTest {
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
-  private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key,
+  static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key,
       byte[] value) throws Exception {
     producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
   }

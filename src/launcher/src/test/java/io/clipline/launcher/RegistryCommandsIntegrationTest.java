@@ -1,0 +1,115 @@
+package io.clipline.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.clipline.schemas.FrameVerdict;
+import io.clipline.schemas.Verdict;
+import io.clipline.schemas.serde.AvroSerde;
+import io.clipline.schemas.serde.SerdeSettings;
+import io.clipline.schemas.topic.TopicCatalog;
+import io.clipline.testkit.KafkaCluster;
+import io.clipline.testkit.KafkaClusterTest;
+import io.clipline.testkit.RegistryServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code camera-sim} and {@code tail} with the schema-registry wire format, on the real broker
+ * and a real schema registry (skipped with a message when {@code mvn -Pregistry} did not build
+ * it): the simulator writes registry frames, {@code tail} reads them and a topic holding both
+ * formats, and a client-settings file without the prefix is refused naming the option.
+ */
+class RegistryCommandsIntegrationTest {
+  private static RegistryServer registry;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void startRegistry() throws Exception {
+    assumeTrue(RegistryServer.appJar().isPresent(), RegistryServer.MISSING_MESSAGE);
+    registry = RegistryServer.start();
+  }
+
+  @AfterAll
+  static void stopRegistry() throws Exception {
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  @KafkaClusterTest
+  void shouldSimulateRegistryFramesAndTailThem(KafkaCluster cluster) {
+    String frames = cluster.createIsolatedTopics("registry-sim", List.of(TopicCatalog.FRAMES))
+        .get(TopicCatalog.FRAMES.name());
+
+    CommandRun sim = CommandRun.of("camera-sim", "--bootstrap-servers",
+        cluster.bootstrapServers(), "--topic", frames, "--frames", "6", "--fps", "200",
+        "--width", "32", "--height", "32", "--serde-format", "registry",
+        "--schema-registry-url", registry.url());
+    List<JsonNode> tailed = TailCommandIntegrationTest.jsonLines(TailCommandIntegrationTest.tail(
+        cluster, frames, "--schema-registry-url", registry.url()));
+    List<JsonNode> withoutRegistry = TailCommandIntegrationTest.jsonLines(
+        TailCommandIntegrationTest.tail(cluster, frames));
+
+    assertEquals(0, sim.exitCode(), sim.err());
+    assertEquals(6, tailed.size(), tailed.toString());
+    for (JsonNode line : tailed) {
+      assertTrue(line.at("/value/frameId").asText().length() > 0, line.toString());
+      assertTrue(line.at("/value/image/bytes").asInt() > 0, line.toString());
+    }
+    assertEquals(6, withoutRegistry.size());
+    assertTrue(withoutRegistry.get(0).get("error").asText().contains("--schema-registry-url"),
+        withoutRegistry.get(0).toString());
+  }
+
+  @KafkaClusterTest
+  void shouldTailATopicHoldingBothFormats(KafkaCluster cluster) throws Exception {
+    String verdicts = cluster.createIsolatedTopics("registry-mixed",
+        List.of(TopicCatalog.VERDICTS)).get(TopicCatalog.VERDICTS.name());
+    FrameVerdict viaRegistry =
+        TailCommandIntegrationTest.verdict("f-registry", "l/s/c", Verdict.NG, "i-1");
+    FrameVerdict singleObject =
+        TailCommandIntegrationTest.verdict("f-single", "l/s/c", Verdict.OK, "i-2");
+    try (KafkaProducer<byte[], byte[]> producer =
+        TailCommandIntegrationTest.producer(cluster, null)) {
+      TailCommandIntegrationTest.send(producer, verdicts, "l/s/c",
+          SerdeSettings.registry(registry.url(), Map.of()).serdeFor(FrameVerdict.class)
+              .serializer().serialize(verdicts, viaRegistry));
+      TailCommandIntegrationTest.send(producer, verdicts, "l/s/c",
+          AvroSerde.of(FrameVerdict.class).encode(singleObject));
+    }
+    Path config = dir.resolve("registry.properties");
+    Files.writeString(config, "schema.registry.apicurio.registry.request.headers.X-Line=7\n");
+
+    List<JsonNode> lines = TailCommandIntegrationTest.jsonLines(TailCommandIntegrationTest.tail(
+        cluster, verdicts, "--schema-registry-url", registry.url(),
+        "--schema-registry-config", config.toString()));
+
+    assertEquals(List.of("f-registry", "f-single"),
+        lines.stream().map(n -> n.at("/value/frameId").asText()).toList());
+    assertEquals("NG", lines.get(0).at("/value/verdict").asText());
+  }
+
+  @KafkaClusterTest
+  void shouldRefuseAClientSettingsFileKeyWithoutThePrefix(KafkaCluster cluster) throws Exception {
+    Path config = dir.resolve("bad.properties");
+    Files.writeString(config, "apicurio.auth.username=line-7\n");
+
+    CommandRun run = TailCommandIntegrationTest.tail(cluster, TopicCatalog.VERDICTS.name(),
+        "--schema-registry-url", registry.url(), "--schema-registry-config", config.toString());
+
+    assertEquals(2, run.exitCode(), run.err());
+    assertTrue(run.err().contains("--schema-registry-config")
+        && run.err().contains("apicurio.auth.username"), run.err());
+  }
+}
