@@ -1,5 +1,6 @@
 package io.clipline.worker.internal;
 
+import io.clipline.schemas.OperatorLabel;
 import io.clipline.worker.WorkerConfig;
 import java.time.Duration;
 import java.util.HashSet;
@@ -101,7 +102,8 @@ public final class ConsumerLoop {
     Set<TopicPartition> paused = new HashSet<>();
     // The feed closes after the frame consumer, whose closing revokes (and drops) its partitions.
     try (LabelFeed feed = config.getBoolean(WorkerConfig.LABELS_ENABLED)
-            ? new LabelFeed(config.getString(WorkerConfig.LABELS_TOPIC), clients.labelConsumer(), labels)
+            ? new LabelFeed(config.getString(WorkerConfig.LABELS_TOPIC), clients.labelConsumer(),
+                labels, config.serdeSettings().serdeFor(OperatorLabel.class).deserializer())
             : null) {
       KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
           clients.frameConsumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -1,7 +1,6 @@
 package io.clipline.worker.internal;
 
 import io.clipline.schemas.OperatorLabel;
-import io.clipline.schemas.serde.AvroSerde;
 import io.clipline.schemas.serde.RecordDecodeException;
 import java.time.Duration;
 import java.util.Collection;
@@ -14,6 +13,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,15 +33,18 @@ public final class LabelFeed implements AutoCloseable {
   private final String topic;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final LabelInbox inbox;
-  private final AvroSerde<OperatorLabel> serde = AvroSerde.of(OperatorLabel.class);
+  private final Deserializer<OperatorLabel> serde;
   private final Set<TopicPartition> followed = new HashSet<>();
 
   /**
    * @param consumerConfig settings of the label consumer (no group, read_committed)
    * @param inbox receives each decoded label, in partition order
+   * @param serde reads the labels in the configured wire format
    */
-  public LabelFeed(String topic, Map<String, Object> consumerConfig, LabelInbox inbox) {
+  public LabelFeed(String topic, Map<String, Object> consumerConfig, LabelInbox inbox,
+      Deserializer<OperatorLabel> serde) {
     this.topic = topic;
+    this.serde = serde;
     this.inbox = inbox;
     this.consumer =
         new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -100,7 +103,7 @@ public final class LabelFeed implements AutoCloseable {
     }
     OperatorLabel label;
     try {
-      label = serde.decode(record.value());
+      label = serde.deserialize(record.topic(), record.value());
     } catch (RecordDecodeException e) {
       skip(record, e.getMessage());
       return;

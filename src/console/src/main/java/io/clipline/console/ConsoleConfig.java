@@ -1,5 +1,6 @@
 package io.clipline.console;
 
+import io.clipline.schemas.serde.SerdeSettings;
 import io.clipline.schemas.topic.TopicCatalog;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -41,8 +42,10 @@ public final class ConsoleConfig extends AbstractConfig {
   /** Prefixes of the Kafka client settings passed through to the console's clients. */
   public static final List<String> CLIENT_PREFIXES = List.of("consumer.", "producer.");
 
+  private final SerdeSettings serdeSettings;
+
   /** The declaration; the README's table is generated from it. */
-  public static final ConfigDef CONFIG =
+  public static final ConfigDef CONFIG = SerdeSettings.define(
       new ConfigDef()
           .define(BOOTSTRAP_SERVERS, Type.LIST, "localhost:9092", Importance.HIGH,
               "Kafka bootstrap servers, host:port[,host:port...].")
@@ -83,22 +86,30 @@ public final class ConsoleConfig extends AbstractConfig {
               new ConfigDef.NonEmptyString(), Importance.HIGH,
               "Topic the operator labels are written to, in the partition of the labelled"
                   + " frame (the worker reads label partitions numbered like its frame"
-                  + " partitions). Frames are fetched from the topic each verdict names.");
+                  + " partitions). Frames are fetched from the topic each verdict names."));
 
   public ConsoleConfig(Map<?, ?> props) {
     super(CONFIG, props, false);
     for (Object key : props.keySet()) {
       String name = String.valueOf(key);
-      if (!CONFIG.names().contains(name) && CLIENT_PREFIXES.stream().noneMatch(name::startsWith)) {
+      if (!CONFIG.names().contains(name) && CLIENT_PREFIXES.stream().noneMatch(name::startsWith)
+          && !SerdeSettings.isClientSetting(name)) {
         throw new ConfigException("unknown console setting '" + name + "'; known settings: "
-            + new TreeSet<>(CONFIG.names()) + ", or client settings prefixed " + CLIENT_PREFIXES);
+            + new TreeSet<>(CONFIG.names()) + ", or client settings prefixed " + CLIENT_PREFIXES
+            + " or " + SerdeSettings.REGISTRY_CLIENT_PREFIX);
       }
     }
+    this.serdeSettings = SerdeSettings.from(this);
     String host = getString(HTTP_HOST);
     if (labelToken().isEmpty() && !isLoopback(host)) {
       throw new ConfigException(HTTP_HOST + "=" + host + " is not a loopback address: set "
           + LABEL_TOKEN + " so that only operators who know it can write labels");
     }
+  }
+
+  /** The wire format of the topics the console reads and the labels it writes. */
+  public SerdeSettings serdeSettings() {
+    return serdeSettings;
   }
 
   /** The label token; empty when none is required. */

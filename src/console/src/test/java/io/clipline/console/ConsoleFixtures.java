@@ -10,7 +10,7 @@ import io.clipline.schemas.FrameRef;
 import io.clipline.schemas.FrameVerdict;
 import io.clipline.schemas.StageLatencies;
 import io.clipline.schemas.Verdict;
-import io.clipline.schemas.serde.AvroSerde;
+import io.clipline.schemas.serde.SerdeSettings;
 import io.clipline.schemas.topic.TopicCatalog;
 import io.clipline.testkit.KafkaCluster;
 import java.nio.ByteBuffer;
@@ -32,9 +32,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /** What the console tests share: isolated topics, the console's settings, a line's records. */
 final class ConsoleFixtures {
   static final String CAMERA = "line-1/station-1/cam-0";
-  private static final AvroSerde<CameraFrame> FRAMES = AvroSerde.of(CameraFrame.class);
-  private static final AvroSerde<FrameVerdict> VERDICTS = AvroSerde.of(FrameVerdict.class);
-  private static final AvroSerde<DefectEvent> DEFECTS = AvroSerde.of(DefectEvent.class);
 
   private ConsoleFixtures() {}
 
@@ -71,22 +68,36 @@ final class ConsoleFixtures {
    */
   static FrameVerdict publishFrame(KafkaProducer<byte[], byte[]> producer,
       Map<String, String> topics, String frameId, Verdict judged) throws Exception {
-    return publishFrames(producer, topics, List.of(frameId), id -> judged).get(0);
+    return publishFrame(producer, topics, frameId, judged, SerdeSettings.SINGLE_OBJECT);
+  }
+
+  /** {@link #publishFrame} with the records in the wire format {@code serdes} selects. */
+  static FrameVerdict publishFrame(KafkaProducer<byte[], byte[]> producer,
+      Map<String, String> topics, String frameId, Verdict judged, SerdeSettings serdes)
+      throws Exception {
+    return publishFrames(producer, topics, List.of(frameId), id -> judged, serdes).get(0);
   }
 
   /** {@link #publishFrame} for many frames: all frames are sent first, then their verdicts. */
   static List<FrameVerdict> publishFrames(KafkaProducer<byte[], byte[]> producer,
       Map<String, String> topics, List<String> frameIds, Function<String, Verdict> judged)
       throws Exception {
+    return publishFrames(producer, topics, frameIds, judged, SerdeSettings.SINGLE_OBJECT);
+  }
+
+  private static List<FrameVerdict> publishFrames(KafkaProducer<byte[], byte[]> producer,
+      Map<String, String> topics, List<String> frameIds, Function<String, Verdict> judged,
+      SerdeSettings serdes) throws Exception {
     String framesTopic = topics.get(TopicCatalog.FRAMES.name());
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     for (String frameId : frameIds) {
-      sent.add(send(producer, framesTopic, FRAMES.encode(frame(frameId))));
+      sent.add(send(producer, framesTopic,
+          serdes.serdeFor(CameraFrame.class).serializer().serialize(framesTopic, frame(frameId))));
     }
     List<FrameVerdict> verdicts = new ArrayList<>();
     for (int i = 0; i < frameIds.size(); i++) {
       verdicts.add(publishVerdict(producer, topics, frameIds.get(i),
-          judged.apply(frameIds.get(i)), sent.get(i).get()));
+          judged.apply(frameIds.get(i)), sent.get(i).get(), serdes));
     }
     return verdicts;
   }
@@ -101,7 +112,8 @@ final class ConsoleFixtures {
   }
 
   private static FrameVerdict publishVerdict(KafkaProducer<byte[], byte[]> producer,
-      Map<String, String> topics, String frameId, Verdict judged, RecordMetadata at) {
+      Map<String, String> topics, String frameId, Verdict judged, RecordMetadata at,
+      SerdeSettings serdes) {
     String framesTopic = topics.get(TopicCatalog.FRAMES.name());
     Instant now = Instant.now();
     byte[] map = new byte[16];
@@ -114,15 +126,17 @@ final class ConsoleFixtures {
         .setAnomalyMap(new AnomalyMap(4, 4, ByteBuffer.wrap(map), 0f, 1f))
         .setLatencies(StageLatencies.newBuilder().build()).setVerdictTime(now)
         .setFramePosition(new FramePosition(framesTopic, at.partition(), at.offset())).build();
-    send(producer, topics.get(TopicCatalog.VERDICTS.name()),
-        VERDICTS.encode(verdict));
+    String verdictsTopic = topics.get(TopicCatalog.VERDICTS.name());
+    send(producer, verdictsTopic,
+        serdes.serdeFor(FrameVerdict.class).serializer().serialize(verdictsTopic, verdict));
     DefectEvent region = DefectEvent.newBuilder()
         .setFrame(new FrameRef(frameId, CAMERA, "line-1", "station-1", "item-" + frameId, 1L,
             now))
         .setBbox(new BoundingBox(5, 6, 12, 8)).setDefectType("scratch")
         .setDefectConfidence(0.8f).setDetectedTime(now).build();
-    send(producer, topics.get(TopicCatalog.DEFECTS.name()),
-        DEFECTS.encode(region));
+    String defectsTopic = topics.get(TopicCatalog.DEFECTS.name());
+    send(producer, defectsTopic,
+        serdes.serdeFor(DefectEvent.class).serializer().serialize(defectsTopic, region));
     return verdict;
   }
 

@@ -106,7 +106,7 @@ class OperatorConsoleIntegrationTest {
     }
   }
 
-  private static JsonNode awaitSnapshot(OperatorConsole console, Predicate<JsonNode> until)
+  static JsonNode awaitSnapshot(OperatorConsole console, Predicate<JsonNode> until)
       throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     JsonNode last = null;
@@ -122,7 +122,7 @@ class OperatorConsoleIntegrationTest {
     throw new AssertionError("the console's snapshot did not get there: " + last);
   }
 
-  private static HttpResponse<String> postLabel(OperatorConsole console, String body,
+  static HttpResponse<String> postLabel(OperatorConsole console, String body,
       Map<String, String> headers) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(console.uri().resolve("api/labels"))
         .header("Content-Type", "application/json")
@@ -132,7 +132,7 @@ class OperatorConsoleIntegrationTest {
   }
 
   /** Every record of {@code topic}, read until two seconds pass without one. */
-  private static List<ConsumerRecord<byte[], byte[]>> readAll(KafkaCluster cluster, String topic) {
+  static List<ConsumerRecord<byte[], byte[]>> readAll(KafkaCluster cluster, String topic) {
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),

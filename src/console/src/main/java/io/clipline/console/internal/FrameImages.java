@@ -3,7 +3,6 @@ package io.clipline.console.internal;
 import io.clipline.console.ConsoleConfig;
 import io.clipline.schemas.CameraFrame;
 import io.clipline.schemas.FramePosition;
-import io.clipline.schemas.serde.AvroSerde;
 import io.clipline.schemas.serde.RecordDecodeException;
 import io.clipline.schemas.topic.TopicCatalog;
 import java.awt.image.BufferedImage;
@@ -34,6 +33,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * The image of a frame for the browser, fetched on demand from the frames topic at the position
@@ -57,7 +57,7 @@ public final class FrameImages implements AutoCloseable {
     }
   }
 
-  private final AvroSerde<CameraFrame> serde = AvroSerde.of(CameraFrame.class);
+  private final Deserializer<CameraFrame> serde;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "clipline-console-frames");
@@ -69,6 +69,7 @@ public final class FrameImages implements AutoCloseable {
   private final Map<String, Image> cache;
 
   public FrameImages(ConsoleConfig config) {
+    this.serde = config.serdeSettings().serdeFor(CameraFrame.class).deserializer();
     Map<String, Object> props = LiveFeed.consumerProps(config, "clipline-console-frames");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicCatalog.MAX_FRAME_BYTES);
@@ -131,7 +132,7 @@ public final class FrameImages implements AutoCloseable {
               + " any more (retention?); the next is at offset " + record.offset());
         }
         try {
-          return serde.decode(record.value());
+          return serde.deserialize(record.topic(), record.value());
         } catch (RecordDecodeException e) {
           throw new IllegalStateException("the record at " + describe(position)
               + " is not a CameraFrame: " + e.getMessage(), e);

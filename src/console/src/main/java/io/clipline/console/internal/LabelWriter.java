@@ -6,7 +6,7 @@ import io.clipline.schemas.FrameVerdict;
 import io.clipline.schemas.LabelAction;
 import io.clipline.schemas.OperatorLabel;
 import io.clipline.schemas.Verdict;
-import io.clipline.schemas.serde.AvroSerde;
+import io.clipline.schemas.serde.SchemaRegistration;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Turns an operator's click into one {@link OperatorLabel} on the labels topic, keyed by the
@@ -79,7 +80,7 @@ public final class LabelWriter implements AutoCloseable {
     }
   }
 
-  private final AvroSerde<OperatorLabel> serde = AvroSerde.of(OperatorLabel.class);
+  private final Serializer<OperatorLabel> serde;
   private final KafkaProducer<byte[], byte[]> producer;
   private final String topic;
   private final Map<String, Written> written = new LinkedHashMap<>() {
@@ -91,6 +92,9 @@ public final class LabelWriter implements AutoCloseable {
 
   public LabelWriter(ConsoleConfig config) {
     this.topic = config.getString(ConsoleConfig.LABELS_TOPIC);
+    // Registry format: register the label schema first; a refused change stops start-up.
+    SchemaRegistration.register(config.serdeSettings(), Map.of(topic, OperatorLabel.class));
+    this.serde = config.serdeSettings().serdeFor(OperatorLabel.class).serializer();
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
         String.join(",", config.getList(ConsoleConfig.BOOTSTRAP_SERVERS)));
@@ -120,7 +124,7 @@ public final class LabelWriter implements AutoCloseable {
     byte[] key = verdict.getCameraId().getBytes(StandardCharsets.UTF_8);
     RecordMetadata meta;
     try {
-      meta = producer.send(new ProducerRecord<>(topic, partition, key, serde.encode(label)))
+      meta = producer.send(new ProducerRecord<>(topic, partition, key, serde.serialize(topic, label)))
           .get(SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("label not written to " + topic + ": " + e, e);

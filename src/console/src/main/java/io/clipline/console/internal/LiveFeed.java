@@ -6,8 +6,7 @@ import io.clipline.schemas.DefectEvent;
 import io.clipline.schemas.FrameVerdict;
 import io.clipline.schemas.LineStats;
 import io.clipline.schemas.RejectCommand;
-import io.clipline.schemas.serde.AvroSerde;
-import io.clipline.schemas.serde.RecordDecodeException;
+import io.clipline.schemas.serde.SerdeSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,9 +21,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +42,11 @@ public final class LiveFeed implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final long TOPIC_RETRY_MS = 2_000;
 
-  private final AvroSerde<FrameVerdict> verdicts = AvroSerde.of(FrameVerdict.class);
-  private final AvroSerde<DefectEvent> defects = AvroSerde.of(DefectEvent.class);
-  private final AvroSerde<RejectCommand> rejects = AvroSerde.of(RejectCommand.class);
-  private final AvroSerde<LineStats> stats = AvroSerde.of(LineStats.class);
-  private final AvroSerde<Alert> alerts = AvroSerde.of(Alert.class);
+  private final Deserializer<FrameVerdict> verdicts;
+  private final Deserializer<DefectEvent> defects;
+  private final Deserializer<RejectCommand> rejects;
+  private final Deserializer<LineStats> stats;
+  private final Deserializer<Alert> alerts;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final RecentFrames frames;
   private final LineBoard board;
@@ -62,6 +63,12 @@ public final class LiveFeed implements AutoCloseable {
     this.board = board;
     this.hub = hub;
     this.history = config.getInt(ConsoleConfig.HISTORY_RECORDS);
+    SerdeSettings serdes = config.serdeSettings();
+    this.verdicts = serdes.serdeFor(FrameVerdict.class).deserializer();
+    this.defects = serdes.serdeFor(DefectEvent.class).deserializer();
+    this.rejects = serdes.serdeFor(RejectCommand.class).deserializer();
+    this.stats = serdes.serdeFor(LineStats.class).deserializer();
+    this.alerts = serdes.serdeFor(Alert.class).deserializer();
     kinds.put(config.getString(ConsoleConfig.VERDICTS_TOPIC), "verdict");
     kinds.put(config.getString(ConsoleConfig.DEFECTS_TOPIC), "defect");
     kinds.put(config.getString(ConsoleConfig.REJECTS_TOPIC), "reject");
@@ -160,22 +167,23 @@ public final class LiveFeed implements AutoCloseable {
     }
     try {
       switch (kinds.get(record.topic())) {
-        case "verdict" -> frames.addVerdict(verdicts.decode(record.value()))
+        case "verdict" -> frames.addVerdict(verdicts.deserialize(record.topic(), record.value()))
             .ifPresent(this::publishCard);
-        case "defect" -> frames.addRegion(defects.decode(record.value()))
+        case "defect" -> frames.addRegion(defects.deserialize(record.topic(), record.value()))
             .ifPresent(this::publishCard);
-        case "reject" -> frames.addReject(rejects.decode(record.value()))
+        case "reject" -> frames.addReject(rejects.deserialize(record.topic(), record.value()))
             .forEach(this::publishCard);
-        case "stats" -> board.addStats(stats.decode(record.value()))
+        case "stats" -> board.addStats(stats.deserialize(record.topic(), record.value()))
             .ifPresent(s -> hub.publish("stats", JsonViews.stats(s).toString()));
         case "alert" -> {
-          Alert alert = alerts.decode(record.value());
+          Alert alert = alerts.deserialize(record.topic(), record.value());
           board.addAlert(alert);
           hub.publish("alert", JsonViews.alert(alert).toString());
         }
         default -> throw new IllegalStateException("no kind for topic " + record.topic());
       }
-    } catch (RecordDecodeException e) {
+    } catch (SerializationException e) {
+      // Not of the topic's type, or (registry format) a schema the registry did not give.
       if (undecodable.incrementAndGet() % 1000 == 1) {
         LOG.warn("console skips records it cannot decode ({} so far), this one at {}-{}@{}: {}",
             undecodable.get(), record.topic(), record.partition(), record.offset(),
