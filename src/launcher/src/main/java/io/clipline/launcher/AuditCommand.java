@@ -3,12 +3,13 @@ package io.clipline.launcher;
 import io.clipline.schemas.CameraFrame;
 import io.clipline.schemas.DeadLetter;
 import io.clipline.schemas.FrameVerdict;
-import io.clipline.schemas.serde.AvroSerde;
+import io.clipline.schemas.serde.SerdeSettings;
 import io.clipline.schemas.topic.TopicCatalog;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,9 +38,6 @@ import picocli.CommandLine.Spec;
           + " once the workers have caught up; exit code 1 when any check fails."
     })
 final class AuditCommand implements Callable<Integer> {
-  private static final AvroSerde<CameraFrame> FRAMES = AvroSerde.of(CameraFrame.class);
-  private static final AvroSerde<FrameVerdict> VERDICTS = AvroSerde.of(FrameVerdict.class);
-  private static final AvroSerde<DeadLetter> LETTERS = AvroSerde.of(DeadLetter.class);
 
   @Spec CommandSpec spec;
 
@@ -55,6 +54,8 @@ final class AuditCommand implements Callable<Integer> {
   @Option(names = "--dlq-topic", description = "Dead-letter topic (default: the catalog's).")
   String dlqTopic = TopicCatalog.FRAMES_DLQ.name();
 
+  @Mixin RegistryOptions registryOptions = new RegistryOptions();
+
   @Option(names = "--timeout-s", defaultValue = "60",
       description = "Longest each topic is read (default: ${DEFAULT-VALUE} s).")
   int timeoutSeconds;
@@ -63,9 +64,14 @@ final class AuditCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     FrameAudit audit = new FrameAudit();
-    read(framesTopic, (tp, r) -> audit.frame(tp, r.offset(), decodeOrNull(r.value())));
-    read(dlqTopic, (tp, r) -> audit.deadLetter(LETTERS.decode(r.value())));
-    read(verdictsTopic, (tp, r) -> audit.verdict(VERDICTS.decode(r.value())));
+    Optional<SerdeSettings> registry = registryOptions.settingsIfGiven(spec);
+    EitherFormatReader<CameraFrame> frames = new EitherFormatReader<>(CameraFrame.class, registry);
+    EitherFormatReader<DeadLetter> letters = new EitherFormatReader<>(DeadLetter.class, registry);
+    EitherFormatReader<FrameVerdict> verdicts =
+        new EitherFormatReader<>(FrameVerdict.class, registry);
+    read(framesTopic, (tp, r) -> audit.frame(tp, r.offset(), decodeOrNull(frames, r)));
+    read(dlqTopic, (tp, r) -> audit.deadLetter(letters.read(dlqTopic, r.value())));
+    read(verdictsTopic, (tp, r) -> audit.verdict(verdicts.read(verdictsTopic, r.value())));
     audit.check();
     out.printf("frames %d, verdicts %d, dead letters %d%n", audit.frames(), audit.verdicts(),
         audit.deadLetters());
@@ -77,9 +83,10 @@ final class AuditCommand implements Callable<Integer> {
     return audit.clean() ? 0 : 1;
   }
 
-  private static CameraFrame decodeOrNull(byte[] value) {
+  private static CameraFrame decodeOrNull(EitherFormatReader<CameraFrame> frames,
+      ConsumerRecord<byte[], byte[]> record) {
     try {
-      return value == null ? null : FRAMES.decode(value);
+      return record.value() == null ? null : frames.read(record.topic(), record.value());
     } catch (RuntimeException e) {
       return null; // not a frame: it must have a dead letter by offset
     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -35,9 +36,9 @@ final class RegistryOptions {
           + " prefix.")
   Path config;
 
-  /** Whether a registry address was given. */
-  boolean given() {
-    return url != null;
+  /** The registry format's settings when {@code --schema-registry-url} was given. */
+  Optional<SerdeSettings> settingsIfGiven(CommandSpec spec) {
+    return url == null ? Optional.empty() : Optional.of(settings(spec, SerdeFormat.REGISTRY));
   }
 
   /**

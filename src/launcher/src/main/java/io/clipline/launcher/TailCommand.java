@@ -3,14 +3,11 @@ package io.clipline.launcher;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clipline.schemas.serde.AvroSerde;
-import io.clipline.schemas.serde.SerdeFormat;
 import io.clipline.schemas.topic.TopicCatalog;
 import io.clipline.schemas.topic.TopicSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +22,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,7 +32,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -134,7 +129,8 @@ final class TailCommand implements Callable<Integer> {
           "Invalid value for option '--max': must be 0 (no limit) or more, got " + max);
     }
     TopicSpec catalogSpec = valueSpec();
-    ValueDecoder serde = new ValueDecoder(catalogSpec.valueType());
+    EitherFormatReader<? extends SpecificRecord> serde = new EitherFormatReader<>(
+        catalogSpec.valueType(), registryOptions.settingsIfGiven(spec));
     Schema schema = SpecificData.get().getSchema(catalogSpec.valueType());
     TailFilter filter = new TailFilter(line, camera, verdict, item);
     TailTable table = TailTable.forRecord(schema.getName(),
@@ -207,13 +203,14 @@ final class TailCommand implements Callable<Integer> {
   }
 
   /** Prints the record if it passes the filter (or cannot be decoded); whether it printed. */
-  private boolean print(PrintWriter out, ConsumerRecord<byte[], byte[]> r, ValueDecoder serde,
+  private boolean print(PrintWriter out, ConsumerRecord<byte[], byte[]> r,
+      EitherFormatReader<? extends SpecificRecord> serde,
       TailFilter filter, TailTable table) throws JsonProcessingException {
     String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
     ObjectNode value = null;
     String error = null;
     try {
-      value = r.value() == null ? null : RecordJson.of(serde.decode(r.value()));
+      value = r.value() == null ? null : RecordJson.of(serde.read(topic, r.value()));
     } catch (RuntimeException e) {
       error = e.getMessage();
     }
@@ -238,35 +235,6 @@ final class TailCommand implements Callable<Integer> {
     }
     out.println(JSON.writeValueAsString(line));
     return true;
-  }
-
-  /**
-   * Reads values in either wire format, told apart by their first bytes: single-object with the
-   * compiled schemas, registry framing through {@code --schema-registry-url} (without it, such a
-   * value is an error saying so).
-   */
-  private final class ValueDecoder {
-    private final Deserializer<? extends SpecificRecord> singleObject;
-    private final Deserializer<? extends SpecificRecord> registry;
-
-    ValueDecoder(Class<? extends SpecificRecord> type) {
-      this.singleObject = AvroSerde.of(type);
-      this.registry = registryOptions.given()
-          ? registryOptions.settings(spec, SerdeFormat.REGISTRY).serdeFor(type).deserializer()
-          : null;
-    }
-
-    IndexedRecord decode(byte[] value) {
-      if (!SerdeFormat.REGISTRY.framed(value)) {
-        return singleObject.deserialize(topic, value);
-      }
-      if (registry == null) {
-        throw new IllegalStateException("the value is in the schema-registry wire format (schema"
-            + " id " + ByteBuffer.wrap(value, 1, 4).getInt() + "); pass"
-            + " --schema-registry-url to decode it");
-      }
-      return registry.deserialize(topic, value);
-    }
   }
 
   /** The catalog entry whose record type the topic's values hold. */

@@ -71,27 +71,27 @@ class AuditCommandIntegrationTest {
     assertTrue(out.contains("exactly once: DOES NOT HOLD"), out);
   }
 
-  private static CameraFrame frame(long sequence) {
+  static CameraFrame frame(long sequence) {
     return CameraFrame.newBuilder().setFrameId("f-" + sequence).setCameraId(CAMERA)
         .setLineId("line-1").setStationId("station-1").setSequence(sequence)
         .setCaptureTime(Instant.ofEpochMilli(1_000 + sequence)).build();
   }
 
-  private static FrameVerdict verdict(String frameId, long sequence) {
+  static FrameVerdict verdict(String frameId, long sequence) {
     return FrameVerdict.newBuilder().setFrameId(frameId).setCameraId(CAMERA).setLineId("line-1")
         .setStationId("station-1").setSequence(sequence)
         .setCaptureTime(Instant.ofEpochMilli(1_000 + sequence))
         .setLatencies(StageLatencies.newBuilder().build()).setVerdictTime(Instant.now()).build();
   }
 
-  private static KafkaProducer<byte[], byte[]> producer(KafkaCluster cluster) {
+  static KafkaProducer<byte[], byte[]> producer(KafkaCluster cluster) {
     return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
         cluster.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
         new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   /** Keyed by the camera, as the camera gateway and the worker key: one partition per camera. */
-  private static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, String topic,
+  static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, String topic,
       byte[] value) throws Exception {
     return producer.send(new ProducerRecord<>(topic, CAMERA.getBytes(StandardCharsets.UTF_8),
         value)).get();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.clipline.schemas.CameraFrame;
 import io.clipline.schemas.FrameVerdict;
 import io.clipline.schemas.Verdict;
 import io.clipline.schemas.serde.AvroSerde;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code camera-sim} and {@code tail} with the schema-registry wire format, on the real broker
  * and a real schema registry (skipped with a message when {@code mvn -Pregistry} did not build
  * it): the simulator writes registry frames, {@code tail} reads them and a topic holding both
- * formats, and a client-settings file without the prefix is refused naming the option.
+ * formats, {@code audit} checks a run written in the registry format, and a client-settings file
+ * without the prefix is refused naming the option.
  */
 class RegistryCommandsIntegrationTest {
   private static RegistryServer registry;
@@ -98,6 +100,32 @@ class RegistryCommandsIntegrationTest {
     assertEquals(List.of("f-registry", "f-single"),
         lines.stream().map(n -> n.at("/value/frameId").asText()).toList());
     assertEquals("NG", lines.get(0).at("/value/verdict").asText());
+  }
+
+  @KafkaClusterTest
+  void shouldAuditARunWrittenInTheRegistryFormat(KafkaCluster cluster) throws Exception {
+    Map<String, String> topics = cluster.createIsolatedTopics("registry-audit",
+        List.of(TopicCatalog.FRAMES, TopicCatalog.VERDICTS, TopicCatalog.FRAMES_DLQ));
+    String frames = topics.get(TopicCatalog.FRAMES.name());
+    String verdicts = topics.get(TopicCatalog.VERDICTS.name());
+    SerdeSettings serdes = SerdeSettings.registry(registry.url(), Map.of());
+    try (KafkaProducer<byte[], byte[]> producer = AuditCommandIntegrationTest.producer(cluster)) {
+      for (int i = 0; i < 3; i++) {
+        AuditCommandIntegrationTest.send(producer, frames, serdes.serdeFor(CameraFrame.class)
+            .serializer().serialize(frames, AuditCommandIntegrationTest.frame(i)));
+        AuditCommandIntegrationTest.send(producer, verdicts, serdes.serdeFor(FrameVerdict.class)
+            .serializer().serialize(verdicts, AuditCommandIntegrationTest.verdict("f-" + i, i)));
+      }
+    }
+
+    CommandRun audit = CommandRun.of("audit", "--bootstrap-servers", cluster.bootstrapServers(),
+        "--frames-topic", frames, "--verdicts-topic", verdicts, "--dlq-topic",
+        topics.get(TopicCatalog.FRAMES_DLQ.name()), "--timeout-s", "30",
+        "--schema-registry-url", registry.url());
+
+    assertEquals(0, audit.exitCode(), audit.out() + audit.err());
+    assertTrue(audit.out().contains("frames 3, verdicts 3, dead letters 0"), audit.out());
+    assertTrue(audit.out().contains("exactly once: holds"), audit.out());
   }
 
   @KafkaClusterTest
