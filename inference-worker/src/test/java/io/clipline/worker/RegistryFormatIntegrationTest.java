@@ -3,7 +3,6 @@ package io.clipline.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +17,7 @@ import io.clipline.schemas.topic.TopicCatalog;
 import io.clipline.schemas.topic.TopicSpec;
 import io.clipline.testkit.KafkaCluster;
 import io.clipline.testkit.KafkaClusterTest;
+import io.clipline.testkit.RegistryAppCondition;
 import io.clipline.testkit.RegistryServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -44,6 +44,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The schema-registry wire format on the real broker and a real schema registry (Apicurio
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.BeforeAll;
  * registry and stops the producer naming the subject, and the worker reads registry frames,
  * writes registry verdicts and dead-letters single-object frames with the reason.
  */
+@ExtendWith(RegistryAppCondition.class)
 class RegistryFormatIntegrationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -60,7 +62,6 @@ class RegistryFormatIntegrationTest {
 
   @BeforeAll
   static void startRegistry() throws Exception {
-    assumeTrue(RegistryServer.appJar().isPresent(), RegistryServer.MISSING_MESSAGE);
     registry = RegistryServer.start();
   }
 

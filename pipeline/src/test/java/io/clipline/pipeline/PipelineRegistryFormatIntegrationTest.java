@@ -2,7 +2,6 @@ package io.clipline.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clipline.schemas.DeadLetter;
 import io.clipline.schemas.FrameVerdict;
@@ -13,6 +12,7 @@ import io.clipline.schemas.serde.SerdeSettings;
 import io.clipline.schemas.topic.TopicCatalog;
 import io.clipline.testkit.KafkaCluster;
 import io.clipline.testkit.KafkaClusterTest;
+import io.clipline.testkit.RegistryAppCondition;
 import io.clipline.testkit.RegistryServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -26,6 +26,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * verdicts, writes registry items and reject commands, and dead-letters a single-object verdict
  * with reason {@code schema.wrong_format}, the dead letter itself in the registry format.
  */
+@ExtendWith(RegistryAppCondition.class)
 class PipelineRegistryFormatIntegrationTest {
   private static RegistryServer registry;
 
@@ -42,7 +44,6 @@ class PipelineRegistryFormatIntegrationTest {
 
   @BeforeAll
   static void startRegistry() throws Exception {
-    assumeTrue(RegistryServer.appJar().isPresent(), RegistryServer.MISSING_MESSAGE);
     registry = RegistryServer.start();
   }
 

@@ -1,7 +1,6 @@
 package io.clipline.console;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clipline.schemas.LabelAction;
@@ -11,6 +10,7 @@ import io.clipline.schemas.serde.SerdeSettings;
 import io.clipline.schemas.topic.TopicCatalog;
 import io.clipline.testkit.KafkaCluster;
 import io.clipline.testkit.KafkaClusterTest;
+import io.clipline.testkit.RegistryAppCondition;
 import io.clipline.testkit.RegistryServer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The console with {@code serde.format=registry} on the real broker and a real schema registry
@@ -28,12 +29,12 @@ import org.junit.jupiter.api.BeforeAll;
  * frame with its verdict and region, serves its image, and writes the operator's label in the
  * registry format.
  */
+@ExtendWith(RegistryAppCondition.class)
 class ConsoleRegistryFormatIntegrationTest {
   private static RegistryServer registry;
 
   @BeforeAll
   static void startRegistry() throws Exception {
-    assumeTrue(RegistryServer.appJar().isPresent(), RegistryServer.MISSING_MESSAGE);
     registry = RegistryServer.start();
   }
 

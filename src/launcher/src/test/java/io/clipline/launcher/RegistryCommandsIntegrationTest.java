@@ -2,7 +2,6 @@ package io.clipline.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clipline.schemas.CameraFrame;
@@ -13,6 +12,7 @@ import io.clipline.schemas.serde.SerdeSettings;
 import io.clipline.schemas.topic.TopicCatalog;
 import io.clipline.testkit.KafkaCluster;
 import io.clipline.testkit.KafkaClusterTest;
+import io.clipline.testkit.RegistryAppCondition;
 import io.clipline.testkit.RegistryServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +21,7 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * formats, {@code audit} checks a run written in the registry format, and a client-settings file
  * without the prefix is refused naming the option.
  */
+@ExtendWith(RegistryAppCondition.class)
 class RegistryCommandsIntegrationTest {
   private static RegistryServer registry;
 
@@ -38,7 +40,6 @@ class RegistryCommandsIntegrationTest {
 
   @BeforeAll
   static void startRegistry() throws Exception {
-    assumeTrue(RegistryServer.appJar().isPresent(), RegistryServer.MISSING_MESSAGE);
     registry = RegistryServer.start();
   }
 
