@@ -9,12 +9,15 @@ convolution kernels and BatchNorm gamma/beta of the stem and blocks 0..10 are Ke
 weights, stored uint8-quantised (tfjs: value = q * scale + min). Their BatchNorm moving statistics
 are not ImageNet's: they match inputs scaled x / 255 (what nsfwjs feeds), not Keras's
 x / 127.5 - 1, so they were re-estimated during fine-tuning (see preprocessing_check).
+The default export is block 12, one of the two fine-tuned stride-16 blocks (11, 12): on the shared
+tune splits its patches separated defects better than any frozen block (docs/QUALITY.md), and
+PROVENANCE.md names the fine-tuned layers it includes.
 
 Run from the repository root (needs node 20 + npm with registry access, python3-numpy,
 python3-onnx, python3-scipy for the check photo):
 
     /usr/bin/python3 src/models/make_imagenet_model.py             # rewrites src/models/imagenet-mnv2/
-    /usr/bin/python3 src/models/make_imagenet_model.py --size 320 --blocks 5,10 --out /tmp/mnv2-320
+    /usr/bin/python3 src/models/make_imagenet_model.py --size 320 --blocks 10 --out /tmp/mnv2-320
 
 Steps: `npm pack nsfwjs@4.4.0` into the cache (integrity checked), `npm install
 @tensorflow/tfjs@4.22.0` there (pure JS, CPU backend); tfjs_reference.mjs dumps the topology and
@@ -50,6 +53,10 @@ INTEGRITY = ('sha512-krC1fgeTLXtZwgdpKJ0jm7hqv0gTSRQQRL+FhOaxaJ9Wj92t42BO3csO2od
 TFJS = '@tensorflow/tfjs@4.22.0'
 MODEL_SUBDIR = 'package/dist/models/mobilenet_v2'
 LAST_IMAGENET_BLOCK = 10  # block_11_expand and later are trainable in the topology: fine-tuned
+# Blocks 11 and 12 (stride 16, 96 channels, like block 10) were fine-tuned by the nsfwjs authors from
+# the ImageNet weights; they may be exported, and PROVENANCE.md then says which layers were. Block 13
+# (stride 32) and later are the classifier's: too coarse for patches, refused.
+LAST_BLOCK = 12
 # Preprocessing, established by preprocessing_check() (rerun on every build; the build fails if
 # it disagrees): the BatchNorm moving statistics of the stem and blocks 0..10 match a photo scaled
 # x / 255 and not Keras's x / 127.5 - 1, and nsfwjs's own classify() feeds img / 255 (RGB). So the
@@ -146,14 +153,13 @@ def stage_layer(layers, block):
 
 
 def cut(layers, stages):
-    """Layers needed for the stages (the list is in topological order); checks they are frozen."""
+    """Layers needed for the stages (the list is in topological order), and those of them that the
+    nsfwjs authors fine-tuned (`trainable` in the topology): the provenance names them."""
     idx = {l['name']: i for i, l in enumerate(layers)}
     last = max(idx[s] for s in stages)
     kept = layers[:last + 1]
     thawed = [l['name'] for l in kept if l['config'].get('trainable', False)]
-    if thawed:
-        sys.exit('layers %s were fine-tuned by the nsfwjs authors, not ImageNet weights' % thawed)
-    return kept
+    return kept, thawed
 
 
 def inbound(layer):
@@ -483,12 +489,16 @@ def manifest(size, stages, grid, dims, name):
         'format': 1,
         'name': name,
         'kind': 'cnn',
-        'description': 'ImageNet MobileNetV2 (Keras, alpha 1.0) stem + blocks 0..%d, BatchNorm folded, '
+        'description': 'ImageNet MobileNetV2 (Keras, alpha 1.0) stem + blocks 0..%d%s, BatchNorm folded, '
                        'uint8-quantised weights (BatchNorm statistics re-estimated on [0, 1] input) from '
-                       'nsfwjs@4.4.0 (MIT); patch features of blocks %s '
+                       'nsfwjs@4.4.0 (MIT); patch features of block%s %s '
                        'on one %dx%d grid; no text tower: rarity-only. Made by '
                        'src/models/make_imagenet_model.py; see PROVENANCE.md.'
-                       % (block_of(stages[-1]), ', '.join(str(block_of(s)) for s in stages),
+                       % (block_of(stages[-1]),
+                          '' if block_of(stages[-1]) <= LAST_IMAGENET_BLOCK else
+                          ' (blocks %d..%d fine-tuned by the nsfwjs authors)'
+                          % (LAST_IMAGENET_BLOCK + 1, block_of(stages[-1])),
+                          's' if len(stages) > 1 else '', ', '.join(str(block_of(s)) for s in stages),
                           grid[0], grid[1]),
         'image': {
             'file': 'image.onnx', 'input': 'pixel_values', 'height': size, 'width': size,
@@ -501,7 +511,8 @@ def manifest(size, stages, grid, dims, name):
     }
 
 
-def provenance(pkg, layers, stages, size, grid, dims, quant, keras_version, prep, errors, tfjs_version):
+def provenance(pkg, layers, stages, size, grid, dims, quant, keras_version, prep, errors, tfjs_version,
+               thawed):
     lines = [
         '# Provenance of this model folder',
         '',
@@ -523,9 +534,20 @@ def provenance(pkg, layers, stages, size, grid, dims, quant, keras_version, prep
         '',
         '- Layers `input_1` .. `%s`: the stem (`Conv1`) and inverted-residual blocks 0 .. %d.'
         % (stages[-1], block_of(stages[-1])),
-        '  All of them are `trainable: false` in the topology; the first trainable layer is `block_11_expand`, so',
-        '  blocks 11 .. 16, `Conv_1` and the head (fine-tuned on the NSFW data) are not used, and the',
-        '  script refuses blocks after %d.' % LAST_IMAGENET_BLOCK,
+    ] + ([
+        '  All of them are `trainable: false` in the topology (the first trainable layer is',
+        '  `block_11_expand`): the stem and blocks 0 .. %d are ImageNet weights.' % LAST_IMAGENET_BLOCK,
+    ] if not thawed else [
+        '  The stem and blocks 0 .. %d are `trainable: false` in the topology: ImageNet weights. The %d'
+        % (LAST_IMAGENET_BLOCK, len(thawed)),
+        '  layers from `%s` to `%s` (blocks %d .. %d) are `trainable`: the nsfwjs authors'
+        % (thawed[0], thawed[-1], LAST_IMAGENET_BLOCK + 1, block_of(stages[-1])),
+        '  fine-tuned them from the ImageNet weights on their NSFW photos. They are still general',
+        '  mid-level features of photos (no layer here sees the classifier\'s classes), and measured',
+        '  better than the frozen blocks on the shared tune splits (docs/QUALITY.md).',
+    ]) + [
+        '  Blocks %d .. 16, `Conv_1` and the head are not used; the script refuses blocks after %d.'
+        % (block_of(stages[-1]) + 1, LAST_BLOCK),
         '- Weights: every tensor is uint8-quantised per tensor (%s), dequantised as tfjs does,' % (
             ', '.join('%d tensors %s' % (n, d) for d, n in quant.items())),
         '  `value = q * scale + min`. So they are the ImageNet weights to within half a quantisation',
@@ -583,9 +605,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--size', type=int, default=224,
                     help='input height = width in pixels, a multiple of 16 (default 224, ImageNet-native)')
-    ap.add_argument('--blocks', default='5,10',
-                    help='MobileNetV2 blocks exported, finest first, each at most %d (default 5,10: '
-                         'stride 8, 32 channels and stride 16, 96 channels)' % LAST_IMAGENET_BLOCK)
+    ap.add_argument('--blocks', default='12',
+                    help='MobileNetV2 blocks exported, finest first, each at most %d (default 12: '
+                         'stride 16, 96 channels; blocks after %d were fine-tuned by nsfwjs)'
+                         % (LAST_BLOCK, LAST_IMAGENET_BLOCK))
     ap.add_argument('--out', default=os.path.join(HERE, 'imagenet-mnv2'))
     ap.add_argument('--name', default=None, help='model name (default imagenet-mnv2-b<blocks>-<size>)')
     ap.add_argument('--cache', default=os.path.join(os.path.expanduser('~'), '.cache', 'clipline',
@@ -593,8 +616,8 @@ def main():
                     help='where the npm tarball, tfjs and intermediate files live (not in git)')
     args = ap.parse_args()
     blocks = [int(b) for b in args.blocks.split(',')]
-    if blocks != sorted(set(blocks)) or blocks[-1] > LAST_IMAGENET_BLOCK or blocks[0] < 0:
-        sys.exit('--blocks: increasing, between 0 and %d' % LAST_IMAGENET_BLOCK)
+    if blocks != sorted(set(blocks)) or blocks[-1] > LAST_BLOCK or blocks[0] < 0:
+        sys.exit('--blocks: increasing, between 0 and %d' % LAST_BLOCK)
     if args.size % 16 or args.size < 32:
         sys.exit('--size: a multiple of 16, at least 32')
     name = args.name or 'imagenet-mnv2-b%s-%d' % ('-'.join(map(str, blocks)), args.size)
@@ -608,7 +631,7 @@ def main():
     run(['node', script, 'dump', pkg['dir'], dump])
     all_layers, W, quant, keras_version = load_keras(dump)
     stages = [stage_layer(all_layers, b) for b in blocks]
-    layers = cut(all_layers, stages)
+    layers, thawed = cut(all_layers, stages)
 
     prep = preprocessing_check(layers, W, args.size)
     for label, r in prep.items():
@@ -675,7 +698,7 @@ def main():
     shutil.copyfile(pkg['license'], os.path.join(args.out, 'LICENSE'))
     with open(os.path.join(args.out, 'PROVENANCE.md'), 'w') as fh:
         fh.write(provenance(pkg, layers, stages, args.size, grid, dims, quant, keras_version, prep, errors,
-                            tf_record['version']))
+                            tf_record['version'], thawed))
     size = os.path.getsize(os.path.join(args.out, 'image.onnx'))
     print('wrote %s (image.onnx %d bytes, grid %dx%d, outputs %s, dims %s)'
           % (args.out, size, grid[0], grid[1], names, dims + [dims[-1]]))

@@ -38,11 +38,10 @@ class ImagenetModelContractTest {
     assertEquals(ModelManifest.Kind.CNN, manifest.kind());
     assertFalse(manifest.text().isPresent(), "the ImageNet CNN has no text tower");
     assertEquals(
-        List.of(new ModelManifest.PatchOutput("patch_tokens_5", 5, 32),
-            new ModelManifest.PatchOutput("patch_tokens_10", 10, 96)),
+        List.of(new ModelManifest.PatchOutput("patch_tokens_12", 12, 96)),
         manifest.image().patches());
-    assertEquals(28, manifest.image().gridRows());
-    assertEquals(28, manifest.image().gridCols());
+    assertEquals(14, manifest.image().gridRows());
+    assertEquals(14, manifest.image().gridCols());
 
     try (ImageEncoder encoder = ImageEncoder.open(manifest, InferenceOptions.defaults())) {
       ImageFeatures features = encoder.encode(pixels, input.get("shape").get(0).asInt());
@@ -64,7 +63,7 @@ class ImagenetModelContractTest {
 
   /**
    * With CLIPLINE_TFJS_OUTPUTS set to the folder where make_imagenet_model.py left tfjs's raw
-   * outputs ({@code ~/.cache/clipline/imagenet-mnv2/reference-224-5-10}, one {@code <output>.f32}
+   * outputs ({@code ~/.cache/clipline/imagenet-mnv2/reference-224-12}, one {@code <output>.f32}
    * each), every value is compared, not only the first 64, and the largest difference and the
    * time of one forward on the CPU are printed.
    */
