@@ -17,7 +17,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class TileLayoutTest {
-  /** imagenet-mnv2's geometry: 224 × 224 input, 28 × 28 grid, 8-pixel cells. */
+  /** A 224 × 224 tower with a 28 × 28 grid: 8-pixel cells. */
   static ImageTower tower(ResizeMode resize, Optional<Tiling> tile) {
     return new ImageTower("image.onnx", Optional.empty(), "pixel_values", 224, 224, resize,
         Interpolation.BILINEAR, ChannelOrder.RGB, new float[] {0, 0, 0}, new float[] {1, 1, 1},
