@@ -17,8 +17,7 @@ import io.clipline.schemas.topic.TopicCatalog;
 import io.clipline.schemas.topic.TopicSpec;
 import io.clipline.testkit.KafkaCluster;
 import io.clipline.testkit.KafkaClusterTest;
-import io.clipline.testkit.RegistryAppCondition;
-import io.clipline.testkit.RegistryServer;
+import io.clipline.testkit.RegistryServerExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -42,9 +41,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.RandomData;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.Serde;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The schema-registry wire format on the real broker and a real schema registry (Apicurio
@@ -54,26 +51,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * registry and stops the producer naming the subject, and the worker reads registry frames,
  * writes registry verdicts and dead-letters single-object frames with the reason.
  */
-@ExtendWith(RegistryAppCondition.class)
 class RegistryFormatIntegrationTest {
+  @RegisterExtension
+  static final RegistryServerExtension REGISTRY = new RegistryServerExtension();
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static RegistryServer registry;
-
-  @BeforeAll
-  static void startRegistry() throws Exception {
-    registry = RegistryServer.start();
-  }
-
-  @AfterAll
-  static void stopRegistry() throws Exception {
-    if (registry != null) {
-      registry.close();
-    }
-  }
 
   private static SerdeSettings settings() {
-    return SerdeSettings.registry(registry.url(), Map.of());
+    return SerdeSettings.registry(REGISTRY.url(), Map.of());
   }
 
   @KafkaClusterTest
@@ -142,7 +128,7 @@ class RegistryFormatIntegrationTest {
         WorkerIntegrationTest.topics(cluster, "registry-refused"), "w-refused");
     props.put(WorkerConfig.DEFECTS_TOPIC, refusing);
     props.put(SerdeSettings.FORMAT, "registry");
-    props.put(SerdeSettings.REGISTRY_URL, registry.url());
+    props.put(SerdeSettings.REGISTRY_URL, REGISTRY.url());
     try (InferenceWorker worker = new InferenceWorker(new WorkerConfig(props),
         new BrightnessScorer(), new WorkerListener() {})) {
       SchemaRegistryException stopped = assertThrows(SchemaRegistryException.class, worker::start);
@@ -168,7 +154,7 @@ class RegistryFormatIntegrationTest {
     }
     Map<String, Object> props = WorkerIntegrationTest.workerProps(cluster, topics, "w-registry");
     props.put(SerdeSettings.FORMAT, "registry");
-    props.put(SerdeSettings.REGISTRY_URL, registry.url());
+    props.put(SerdeSettings.REGISTRY_URL, REGISTRY.url());
     Serde<FrameVerdict> verdictSerde = settings().serdeFor(FrameVerdict.class);
     Serde<DeadLetter> letterSerde = settings().serdeFor(DeadLetter.class);
     String verdicts = topics.get(TopicCatalog.VERDICTS.name());
@@ -221,19 +207,19 @@ class RegistryFormatIntegrationTest {
 
   private static JsonNode get(String path) throws IOException, InterruptedException {
     HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-        URI.create(registry.url() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        URI.create(REGISTRY.url() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), path + ": " + response.body());
     return JSON.readTree(response.body());
   }
 
   private static void post(String path, Schema schema) throws IOException, InterruptedException {
-    send(HttpRequest.newBuilder(URI.create(registry.url() + path)).POST(
+    send(HttpRequest.newBuilder(URI.create(REGISTRY.url() + path)).POST(
         HttpRequest.BodyPublishers.ofString(JSON.createObjectNode()
             .put("schema", schema.toString()).toString())), path);
   }
 
   private static void put(String path, String body) throws IOException, InterruptedException {
-    send(HttpRequest.newBuilder(URI.create(registry.url() + path))
+    send(HttpRequest.newBuilder(URI.create(REGISTRY.url() + path))
         .PUT(HttpRequest.BodyPublishers.ofString(body)), path);
   }
 

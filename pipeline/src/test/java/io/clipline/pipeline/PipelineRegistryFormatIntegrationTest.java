@@ -12,8 +12,7 @@ import io.clipline.schemas.serde.SerdeSettings;
 import io.clipline.schemas.topic.TopicCatalog;
 import io.clipline.testkit.KafkaCluster;
 import io.clipline.testkit.KafkaClusterTest;
-import io.clipline.testkit.RegistryAppCondition;
-import io.clipline.testkit.RegistryServer;
+import io.clipline.testkit.RegistryServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,9 +23,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,30 +32,18 @@ import org.junit.jupiter.api.io.TempDir;
  * verdicts, writes registry items and reject commands, and dead-letters a single-object verdict
  * with reason {@code schema.wrong_format}, the dead letter itself in the registry format.
  */
-@ExtendWith(RegistryAppCondition.class)
 class PipelineRegistryFormatIntegrationTest {
-  private static RegistryServer registry;
+  @RegisterExtension
+  static final RegistryServerExtension REGISTRY = new RegistryServerExtension();
 
   @TempDir
   Path stateDir;
-
-  @BeforeAll
-  static void startRegistry() throws Exception {
-    registry = RegistryServer.start();
-  }
-
-  @AfterAll
-  static void stopRegistry() throws Exception {
-    if (registry != null) {
-      registry.close();
-    }
-  }
 
   @KafkaClusterTest
   void shouldFuseRegistryVerdictsIntoRegistryItemsAndDeadLetterSingleObjectOnes(
       KafkaCluster cluster) throws Exception {
     Map<String, String> topics = PipelineIntegrationTest.topics(cluster, "pipeline-registry");
-    SerdeSettings settings = SerdeSettings.registry(registry.url(), Map.of());
+    SerdeSettings settings = SerdeSettings.registry(REGISTRY.url(), Map.of());
     String verdictTopic = topics.get(TopicCatalog.VERDICTS.name());
     Serde<FrameVerdict> verdicts = settings.serdeFor(FrameVerdict.class);
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
@@ -78,7 +63,7 @@ class PipelineRegistryFormatIntegrationTest {
     Map<String, Object> props = PipelineIntegrationTest.props(cluster, topics,
         "pipeline-registry-" + UUID.randomUUID(), stateDir);
     props.put(SerdeSettings.FORMAT, "registry");
-    props.put(SerdeSettings.REGISTRY_URL, registry.url());
+    props.put(SerdeSettings.REGISTRY_URL, REGISTRY.url());
     String itemTopic = topics.get(TopicCatalog.ITEMS.name());
     String rejectTopic = topics.get(TopicCatalog.REJECTS.name());
     String dlq = topics.get(TopicCatalog.FRAMES_DLQ.name());

@@ -10,8 +10,7 @@ import io.clipline.schemas.serde.SerdeSettings;
 import io.clipline.schemas.topic.TopicCatalog;
 import io.clipline.testkit.KafkaCluster;
 import io.clipline.testkit.KafkaClusterTest;
-import io.clipline.testkit.RegistryAppCondition;
-import io.clipline.testkit.RegistryServer;
+import io.clipline.testkit.RegistryServerExtension;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,9 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The console with {@code serde.format=registry} on the real broker and a real schema registry
@@ -29,28 +26,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * frame with its verdict and region, serves its image, and writes the operator's label in the
  * registry format.
  */
-@ExtendWith(RegistryAppCondition.class)
 class ConsoleRegistryFormatIntegrationTest {
-  private static RegistryServer registry;
-
-  @BeforeAll
-  static void startRegistry() throws Exception {
-    registry = RegistryServer.start();
-  }
-
-  @AfterAll
-  static void stopRegistry() throws Exception {
-    if (registry != null) {
-      registry.close();
-    }
-  }
+  @RegisterExtension
+  static final RegistryServerExtension REGISTRY = new RegistryServerExtension();
 
   @KafkaClusterTest
   void shouldShowRegistryFramesAndWriteRegistryLabels(KafkaCluster cluster) throws Exception {
     Map<String, String> topics = ConsoleFixtures.topics(cluster, "console-registry");
-    SerdeSettings serdes = SerdeSettings.registry(registry.url(), Map.of());
+    SerdeSettings serdes = SerdeSettings.registry(REGISTRY.url(), Map.of());
     try (OperatorConsole console = OperatorConsole.start(ConsoleFixtures.config(cluster, topics,
-            Map.of(SerdeSettings.FORMAT, "registry", SerdeSettings.REGISTRY_URL, registry.url())));
+            Map.of(SerdeSettings.FORMAT, "registry", SerdeSettings.REGISTRY_URL, REGISTRY.url())));
         KafkaProducer<byte[], byte[]> producer = ConsoleFixtures.producer(cluster)) {
       ConsoleFixtures.publishFrame(producer, topics, "f-reg", Verdict.NG, serdes);
 

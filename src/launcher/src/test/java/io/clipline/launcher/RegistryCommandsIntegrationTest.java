@@ -12,16 +12,13 @@ import io.clipline.schemas.serde.SerdeSettings;
 import io.clipline.schemas.topic.TopicCatalog;
 import io.clipline.testkit.KafkaCluster;
 import io.clipline.testkit.KafkaClusterTest;
-import io.clipline.testkit.RegistryAppCondition;
-import io.clipline.testkit.RegistryServer;
+import io.clipline.testkit.RegistryServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,24 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  * formats, {@code audit} checks a run written in the registry format, and a client-settings file
  * without the prefix is refused naming the option.
  */
-@ExtendWith(RegistryAppCondition.class)
 class RegistryCommandsIntegrationTest {
-  private static RegistryServer registry;
+  @RegisterExtension
+  static final RegistryServerExtension REGISTRY = new RegistryServerExtension();
 
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void startRegistry() throws Exception {
-    registry = RegistryServer.start();
-  }
-
-  @AfterAll
-  static void stopRegistry() throws Exception {
-    if (registry != null) {
-      registry.close();
-    }
-  }
 
   @KafkaClusterTest
   void shouldSimulateRegistryFramesAndTailThem(KafkaCluster cluster) {
@@ -58,9 +43,9 @@ class RegistryCommandsIntegrationTest {
     CommandRun sim = CommandRun.of("camera-sim", "--bootstrap-servers",
         cluster.bootstrapServers(), "--topic", frames, "--frames", "6", "--fps", "200",
         "--width", "32", "--height", "32", "--serde-format", "registry",
-        "--schema-registry-url", registry.url());
+        "--schema-registry-url", REGISTRY.url());
     List<JsonNode> tailed = TailCommandIntegrationTest.jsonLines(TailCommandIntegrationTest.tail(
-        cluster, frames, "--schema-registry-url", registry.url()));
+        cluster, frames, "--schema-registry-url", REGISTRY.url()));
     List<JsonNode> withoutRegistry = TailCommandIntegrationTest.jsonLines(
         TailCommandIntegrationTest.tail(cluster, frames));
 
@@ -86,7 +71,7 @@ class RegistryCommandsIntegrationTest {
     try (KafkaProducer<byte[], byte[]> producer =
         TailCommandIntegrationTest.producer(cluster, null)) {
       TailCommandIntegrationTest.send(producer, verdicts, "l/s/c",
-          SerdeSettings.registry(registry.url(), Map.of()).serdeFor(FrameVerdict.class)
+          SerdeSettings.registry(REGISTRY.url(), Map.of()).serdeFor(FrameVerdict.class)
               .serializer().serialize(verdicts, viaRegistry));
       TailCommandIntegrationTest.send(producer, verdicts, "l/s/c",
           AvroSerde.of(FrameVerdict.class).encode(singleObject));
@@ -95,7 +80,7 @@ class RegistryCommandsIntegrationTest {
     Files.writeString(config, "schema.registry.apicurio.registry.request.headers.X-Line=7\n");
 
     List<JsonNode> lines = TailCommandIntegrationTest.jsonLines(TailCommandIntegrationTest.tail(
-        cluster, verdicts, "--schema-registry-url", registry.url(),
+        cluster, verdicts, "--schema-registry-url", REGISTRY.url(),
         "--schema-registry-config", config.toString()));
 
     assertEquals(List.of("f-registry", "f-single"),
@@ -109,7 +94,7 @@ class RegistryCommandsIntegrationTest {
         List.of(TopicCatalog.FRAMES, TopicCatalog.VERDICTS, TopicCatalog.FRAMES_DLQ));
     String frames = topics.get(TopicCatalog.FRAMES.name());
     String verdicts = topics.get(TopicCatalog.VERDICTS.name());
-    SerdeSettings serdes = SerdeSettings.registry(registry.url(), Map.of());
+    SerdeSettings serdes = SerdeSettings.registry(REGISTRY.url(), Map.of());
     try (KafkaProducer<byte[], byte[]> producer = AuditCommandIntegrationTest.producer(cluster)) {
       for (int i = 0; i < 3; i++) {
         AuditCommandIntegrationTest.send(producer, frames, serdes.serdeFor(CameraFrame.class)
@@ -122,7 +107,7 @@ class RegistryCommandsIntegrationTest {
     CommandRun audit = CommandRun.of("audit", "--bootstrap-servers", cluster.bootstrapServers(),
         "--frames-topic", frames, "--verdicts-topic", verdicts, "--dlq-topic",
         topics.get(TopicCatalog.FRAMES_DLQ.name()), "--timeout-s", "30",
-        "--schema-registry-url", registry.url());
+        "--schema-registry-url", REGISTRY.url());
 
     assertEquals(0, audit.exitCode(), audit.out() + audit.err());
     assertTrue(audit.out().contains("frames 3, verdicts 3, dead letters 0"), audit.out());
@@ -135,7 +120,7 @@ class RegistryCommandsIntegrationTest {
     Files.writeString(config, "apicurio.auth.username=line-7\n");
 
     CommandRun run = TailCommandIntegrationTest.tail(cluster, TopicCatalog.VERDICTS.name(),
-        "--schema-registry-url", registry.url(), "--schema-registry-config", config.toString());
+        "--schema-registry-url", REGISTRY.url(), "--schema-registry-config", config.toString());
 
     assertEquals(2, run.exitCode(), run.err());
     assertTrue(run.err().contains("--schema-registry-config")

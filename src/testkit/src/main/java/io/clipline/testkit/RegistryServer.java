@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * -Pregistry}) run as a forked JVM on a free loopback port, with in-memory storage: for
  * integration tests of the schema-registry wire format. Never a mock.
  *
- * <p>Tests check {@link #appJar()} first and skip, with {@link #MISSING_MESSAGE}, when the app
- * was not built. {@link #start} waits, bounded, until the registry's Confluent-compatible API
+ * <p>Test classes use it through {@link RegistryServerExtension}, which checks {@link #appJar()}
+ * and skips the class, with {@link #MISSING_MESSAGE}, when the app was not built. {@link #start} waits, bounded, until the registry's Confluent-compatible API
  * answers; {@link #close} ends the process.
  */
 public final class RegistryServer implements AutoCloseable {
