@@ -69,7 +69,9 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  // 8 fps: what one worker sustains on 2 CPU cores with the default model (docs/BENCHMARKS.md).
+  // 8 fps over 20 s: a run short enough to watch, with several 5 s line-stats windows. One worker
+  // on 2 CPU cores sustains far more with the default model (78 frames/s in the worker bench,
+  // docs/BENCHMARKS.md; `demo --fps 30 --frames 480` kept up, p50 52 ms, on 2026-12-02).
   @Mixin CameraOptions cameraOptions = new CameraOptions(160, 8, 2);
 
   @Option(names = "--model", defaultValue = "src/models/imagenet-mnv2", description = "Model folder (default: ${DEFAULT-VALUE}).")
