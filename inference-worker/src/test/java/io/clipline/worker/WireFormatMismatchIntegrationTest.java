@@ -25,12 +25,14 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
 
 /**
  * Records written in one wire format and read by a reader of the other, on the real broker and
  * without a schema registry: the single-object worker dead-letters schema-registry framing, and
  * a registry-format reader refuses single-object values before it would ask a registry, each
- * with reason {@code schema.wrong_format} and a text that says which format it found.
+ * with reason {@code schema.wrong_format} and a text that says which format it found; and a
+ * registry frame whose registry does not answer is refused as {@code schema.registry_unavailable}.
  */
 class WireFormatMismatchIntegrationTest {
   private static final AvroSerde<DeadLetter> LETTERS = AvroSerde.of(DeadLetter.class);
@@ -94,6 +96,23 @@ class WireFormatMismatchIntegrationTest {
     assertEquals("schema.wrong_format", e.reasonCode());
     assertTrue(e.getMessage().contains("single-object encoding (C3 01)"), e.getMessage());
     assertTrue(e.getMessage().contains("serde.format=single-object"), e.getMessage());
+  }
+
+  @Test
+  void shouldRefuseARegistryFrameWithReasonRegistryUnavailableWhenTheRegistryDoesNotAnswer()
+      throws IOException {
+    // Nothing listens on port 9: the schema id cannot be looked up. That is no fault of the
+    // record, and the reason says so (not decode.failed), naming the registry.
+    SerdeSettings registry = SerdeSettings.registry("http://127.0.0.1:9", Map.of());
+    FrameIntake intake = new FrameIntake(registry.serdeFor(CameraFrame.class).deserializer(),
+        "frames", null, null, 1 << 20);
+    byte[] value = confluentFramed(TestFrames.jpeg("registry", 0, 0, 80), 7);
+
+    FrameRejectedException e = assertThrows(FrameRejectedException.class, () -> intake.read(value));
+
+    assertEquals("schema.registry_unavailable", e.reasonCode());
+    assertTrue(e.getMessage().contains("http://127.0.0.1:9"), e.getMessage());
+    assertTrue(e.getMessage().contains("schema id 7"), e.getMessage());
   }
 
   /** The frame as a Confluent serializer frames it: 00, a 4-byte schema id, the Avro body. */

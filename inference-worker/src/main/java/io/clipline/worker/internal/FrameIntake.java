@@ -9,6 +9,7 @@ import io.clipline.schemas.FrameEncoding;
 import io.clipline.schemas.serde.RecordDecodeException;
 import io.clipline.worker.ScorableFrame;
 import java.nio.ByteBuffer;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -51,6 +52,11 @@ public final class FrameIntake {
     } catch (RecordDecodeException e) {
       throw new FrameRejectedException(
           FrameRejectedException.Stage.DESERIALIZE, e.reason().code(), e.getMessage(), e);
+    } catch (SerializationException e) {
+      // Not a property of the record: the schema registry did not answer for a schema id that
+      // this reader has not cached yet. The frame is kept, with a reason that says so.
+      throw new FrameRejectedException(FrameRejectedException.Stage.DESERIALIZE,
+          "schema.registry_unavailable", e.getMessage(), e);
     }
   }
 
