@@ -5,7 +5,8 @@ package io.clipline.scoring;
  *
  * @param k nearest prototypes per patch (3)
  * @param calibrationPercentile percentile of the N x k similarities used as divisor (0.99)
- * @param topFraction fraction of stored images whose presence is averaged (0.30)
+ * @param topFraction fraction of stored images whose presence is averaged (0.10; RareCLIP's 0.30
+ *     measured lower on both shared tune splits, docs/QUALITY.md)
  * @param maxImageRows rows of the presence matrix, i.e. recent images remembered (200)
  * @param prototypesPerPatch prototype cap C_F as a multiple of patches per image (3)
  * @param textOnlyFrames first frames of a scope fused from the text term only (1)
@@ -114,7 +115,7 @@ public record ScoringConfig(
   /** The published defaults. */
   public static ScoringConfig defaults() {
     return new ScoringConfig(
-        3, 0.99, 0.30, 200, 3, 1, 4, 2.0 / 3, 2.0 / 3, 4.0 / 3, 1.0 / 3, 20, 4.0, 500, 0.01,
+        3, 0.99, 0.10, 200, 3, 1, 4, 2.0 / 3, 2.0 / 3, 4.0 / 3, 1.0 / 3, 20, 4.0, 500, 0.01,
         // NG from the estimated 99th percentile of good frames' scores (a 1 % false-reject
         // target, fitted to the lower part of recent scores so defects do not pull it up), OK one
         // robust sigma below it, UNSURE (review) between; lines set their own with setThresholds.

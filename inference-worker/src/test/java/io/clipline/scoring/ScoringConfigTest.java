@@ -52,7 +52,7 @@ class ScoringConfigTest {
   void shouldPublishReferenceDefaultsWhenAskedForDefaults() {
     assertEquals(3, D.k());
     assertEquals(0.99, D.calibrationPercentile(), 0);
-    assertEquals(0.30, D.topFraction(), 0);
+    assertEquals(0.10, D.topFraction(), 0);
     assertEquals(200, D.maxImageRows());
     assertEquals(3 * 1369, D.prototypeCap(1369));
     assertEquals(4.0, D.blurSigma(518, 518), 1e-12);
