@@ -34,6 +34,19 @@ package io.clipline.scoring;
  *     part of the image score (0.02; 0 takes the maximum alone): a small defect still fills 2 % of
  *     the map's pixels near its peak, while one noisy patch of a good frame does not, so the mean
  *     of the top 2 % separates better than the peak (docs/QUALITY.md, docs/SCORING.md §3)
+ * @param withinFrameWeight share w in [0, 1] of the within-frame rarity (each patch against the
+ *     rest of its own frame) in the patch rarity, {@code (1 - w) * memory + w * within}, and with
+ *     w > 0 the within-frame term alone while a scope's memory is empty (0, off: it measured
+ *     lower on both shared tune splits at every weight tried, docs/QUALITY.md)
+ * @param positionalWeight share v in [0, 1] of the positional rarity (each patch against what the
+ *     last frames showed at its own grid cell and the cells around it) in every patch bank's
+ *     rarity, {@code (1 - v) * position-free + v * positional}, once a frame is stored (0.5: on
+ *     both shared tune splits it raised image AUROC, and weights up to 1 tied it, docs/QUALITY.md;
+ *     0 for parts whose position varies, which the worker's {@code scoring.positional.weight}
+ *     sets)
+ * @param positionalFrames frames the positional memory keeps per bank, oldest dropped first (50)
+ * @param positionalRadius cells around a patch, in rows and columns, that count as its position
+ *     (1: a 3 x 3 window, which absorbs a shift of a part by up to one cell)
  */
 public record ScoringConfig(
     int k,
@@ -59,7 +72,11 @@ public record ScoringConfig(
     double fewShotTemperature,
     int maxFewShotExamples,
     double imageRarityWeight,
-    double peakFraction) {
+    double peakFraction,
+    double withinFrameWeight,
+    double positionalWeight,
+    int positionalFrames,
+    int positionalRadius) {
 
   /** Validates every field; messages name the field. */
   public ScoringConfig {
@@ -110,7 +127,18 @@ public record ScoringConfig(
     if (!(peakFraction >= 0 && peakFraction < 1)) {
       throw bad("peakFraction", "in [0, 1)", peakFraction);
     }
+    if (!(withinFrameWeight >= 0 && withinFrameWeight <= 1)) {
+      throw bad("withinFrameWeight", "in [0, 1]", withinFrameWeight);
+    }
+    if (!(positionalWeight >= 0 && positionalWeight <= 1)) {
+      throw bad("positionalWeight", "in [0, 1]", positionalWeight);
+    }
+    positive("positionalFrames", positionalFrames);
+    if (positionalRadius < 0) {
+      throw bad("positionalRadius", ">= 0", positionalRadius);
+    }
   }
+
 
   /** The published defaults. */
   public static ScoringConfig defaults() {
@@ -119,7 +147,8 @@ public record ScoringConfig(
         // NG from the estimated 99th percentile of good frames' scores (a 1 % false-reject
         // target, fitted to the lower part of recent scores so defects do not pull it up), OK one
         // robust sigma below it, UNSURE (review) between; lines set their own with setThresholds.
-        Thresholds.forFalseRejectRate(0.01, 1.0), true, 16, 100.0, 32.0, 0.11, 500, 1.0, 0.02);
+        Thresholds.forFalseRejectRate(0.01, 1.0), true, 16, 100.0, 32.0, 0.11, 500, 1.0, 0.02,
+        0.0, 0.5, 50, 1);
   }
 
   /** Prototype cap C_F for images of {@code patches} patches. */
@@ -172,6 +201,10 @@ public record ScoringConfig(
     private int maxFewShotExamples;
     private double imageRarityWeight;
     private double peakFraction;
+    private double withinFrameWeight;
+    private double positionalWeight;
+    private int positionalFrames;
+    private int positionalRadius;
 
     private Builder(ScoringConfig from) {
       k = from.k;
@@ -198,6 +231,10 @@ public record ScoringConfig(
       maxFewShotExamples = from.maxFewShotExamples;
       imageRarityWeight = from.imageRarityWeight;
       peakFraction = from.peakFraction;
+      withinFrameWeight = from.withinFrameWeight;
+      positionalWeight = from.positionalWeight;
+      positionalFrames = from.positionalFrames;
+      positionalRadius = from.positionalRadius;
     }
 
     /** Sets {@link ScoringConfig#k()}. */
@@ -344,6 +381,30 @@ public record ScoringConfig(
       return this;
     }
 
+    /** Sets {@link ScoringConfig#withinFrameWeight()}. */
+    public Builder withinFrameWeight(double value) {
+      withinFrameWeight = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#positionalWeight()}. */
+    public Builder positionalWeight(double value) {
+      positionalWeight = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#positionalFrames()}. */
+    public Builder positionalFrames(int value) {
+      positionalFrames = value;
+      return this;
+    }
+
+    /** Sets {@link ScoringConfig#positionalRadius()}. */
+    public Builder positionalRadius(int value) {
+      positionalRadius = value;
+      return this;
+    }
+
     /** Sets the memory sizes: rows of M_S and the prototype multiple of C_F. */
     public Builder memory(int rows, int perPatch) {
       maxImageRows = rows;
@@ -359,7 +420,8 @@ public record ScoringConfig(
           lateRarityWeight, lateTextWeight, warmupFrames, blurSigmaAt518,
           normalizationWindow, normalizationEpsilon, thresholds, learnFromUnsure,
           maxRegions, typeTemperature, fewShotBeta, fewShotTemperature,
-          maxFewShotExamples, imageRarityWeight, peakFraction);
+          maxFewShotExamples, imageRarityWeight, peakFraction, withinFrameWeight,
+          positionalWeight, positionalFrames, positionalRadius);
     }
   }
 

@@ -22,11 +22,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * profile has one, the zero-shot text branch.
  *
  * <p>Per frame: patch features are L2-normalised at two scales per layer (the patch and its 3x3
- * neighbourhood mean); each (layer, scale) bank gives a rarity per patch (RareCLIP); rarity and the
- * text term are fused by the warm-up schedule; the map is upsampled, smoothed, and the mean of its
- * largest {@link ScoringConfig#peakFraction} (plus the image text probability and the image-level
- * rarity) is the raw image score, normalised by the scope's recent median / MAD and compared with
- * two thresholds. Frames judged NG never enter the memory.
+ * neighbourhood mean); each (layer, scale) bank gives a rarity per patch (RareCLIP), mixed with the
+ * rarity at the patch's own position over the last frames ({@link ScoringConfig#positionalWeight});
+ * rarity and the text term are fused by the warm-up schedule; the map is upsampled, smoothed, and
+ * the mean of its largest {@link ScoringConfig#peakFraction} (plus the image text probability and
+ * the image-level rarity) is the raw image score, normalised by the scope's recent median / MAD
+ * and compared with two thresholds. Frames judged NG never enter the memory.
  *
  * <p>The engine orchestrates; each step is its own part, in the order a frame passes them: the
  * scope's {@link TextBranch} (text term), {@link RarityAssessment} over the scope's memory
@@ -245,7 +246,7 @@ public final class ScoringEngine {
     TextPart text = textPart(profile, f);
     float[] textMap = text == null ? null : text.patchMap();
     double imageProbability = text == null ? Double.NaN : text.imageProbability();
-    RarityAssessment rarity = RarityAssessment.assess(s, f, textMap, kernel);
+    RarityAssessment rarity = RarityAssessment.assess(s, f, textMap, kernel, config);
 
     long sequence = s.nextSequence();
     float[] patchMap = fusion.fuse(sequence, rarity.memoryImages(), rarity.rarity(), textMap);
@@ -311,6 +312,7 @@ public final class ScoringEngine {
     }
     s.requireShape(scope, f);
     s.ensureImageBanks(config); // restored from a snapshot made before image-level banks existed
+    s.ensurePositionalBanks(config); // ... or before positional banks existed
     return s;
   }
 

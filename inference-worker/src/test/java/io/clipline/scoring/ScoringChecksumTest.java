@@ -33,10 +33,14 @@ class ScoringChecksumTest {
    * when the image score became the mean of the map's top 2 % (ScoringConfig.peakFraction), and
    * with it the level regions are cut at (lifted by the map's maximum less that mean) (753c137e...);
    * changed again when rarity became the mean presence over the top 10 % of stored images instead
-   * of 30 % (ScoringConfig.topFraction, measured on the shared tune splits).
+   * of 30 % (ScoringConfig.topFraction, measured on the shared tune splits) (dab59276...);
+   * changed again when every patch bank's rarity was mixed half and half with the positional
+   * rarity (ScoringConfig.positionalWeight, measured on the shared tune splits; the snapshot now
+   * holds the positional banks), and the stream labels a few admitted frames NG: the positional
+   * term caught every labelled defect, so without them no label had anything to forget.
    */
   static final String EXPECTED =
-      "dab59276159f58f7c86c5e80947cc3751bc5d9c1b4060d41e9fc39cd7e7349d8";
+      "dad88166ec8eb3025bfa66b37517a76d51d6ef9aaf0da10e0044b9eb32a98997";
 
   private static final int ROWS = 6;
   private static final int COLS = 6;
@@ -105,7 +109,9 @@ class ScoringChecksumTest {
         seen[score.verdict().ordinal()]++;
         seen[3] += score.regions().size();
         seen[4] += (int) score.regions().stream().filter(r -> r.defectType() != null).count();
-        if (defect && i % 3 == 0) {
+        // NG labels on some defects (most never entered the memory) and, as an operator's
+        // correction of an OK verdict, on a few admitted frames, which the memory then forgets.
+        if ((defect && i % 3 == 0) || (!defect && i > 30 && i % 41 == s)) {
           boolean forgot = engine.label(scope, score.sequence(), Judgement.NG);
           seen[5] += forgot ? 1 : 0;
           hash(digest, "label", forgot);

@@ -70,7 +70,8 @@ class ScoringConfigTest {
             D.lateTextWeight(), 7, D.blurSigmaAt518(), D.normalizationWindow(),
             D.normalizationEpsilon(), D.thresholds(), D.learnFromUnsure(), D.maxRegions(),
             D.typeTemperature(), D.fewShotBeta(), D.fewShotTemperature(), D.maxFewShotExamples(),
-            D.imageRarityWeight(), D.peakFraction()),
+            D.imageRarityWeight(), D.peakFraction(), D.withinFrameWeight(), D.positionalWeight(),
+            D.positionalFrames(), D.positionalRadius()),
         changed);
     assertEquals(D, ScoringConfig.builder().build());
     assertEquals(changed, changed.toBuilder().build());

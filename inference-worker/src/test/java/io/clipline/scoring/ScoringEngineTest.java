@@ -48,6 +48,20 @@ class ScoringEngineTest {
       return frame(-1);
     }
 
+    /** A frame whose patch {@code at} shows the pattern that belongs at patch {@code from}. */
+    FrameFeatures swapped(int at, int from) {
+      List<float[]> layers = new ArrayList<>();
+      for (int l = 0; l < DIMS.length; l++) {
+        float[] x = base[l].clone();
+        System.arraycopy(base[l], from * DIMS[l], x, at * DIMS[l], DIMS[l]);
+        for (int i = 0; i < x.length; i++) {
+          x[i] += (float) (0.15 * rnd.nextGaussian());
+        }
+        layers.add(x);
+      }
+      return FrameFeatures.ofPatches(ROWS, COLS, layers, OUT, OUT);
+    }
+
     /** A frame whose patch {@code at} shows the line's defect (never seen in normal frames). */
     FrameFeatures frame(int at) {
       List<float[]> layers = new ArrayList<>();
@@ -171,6 +185,46 @@ class ScoringEngineTest {
       assertArrayEquals(sa.anomalyMap(), sb.anomalyMap(), 0f);
     }
     assertEquals(Thresholds.fixed(1.5, 2.5), b.thresholds("s"));
+  }
+
+  @Test
+  void shouldFlagAPatternOutOfPlaceOnlyWithPositionalRarity() {
+    // The corner shows the opposite corner's pattern: normal for the line, wrong for the place.
+    double positional = outOfPlaceLift(config());
+    double positionFree = outOfPlaceLift(config().toBuilder().positionalWeight(0).build());
+    assertTrue(
+        positional > 3 * positionFree && positional > 0.1,
+        "raw-score lift over normal frames, positional " + positional + ", position-free "
+            + positionFree);
+  }
+
+  /** Raw score of an out-of-place frame less the median of the normal frames before it. */
+  private static double outOfPlaceLift(ScoringConfig c) {
+    ScoringEngine e = new ScoringEngine(c);
+    Line line = new Line(11);
+    double[] normal = new double[40];
+    for (int i = 0; i < normal.length; i++) {
+      normal[i] = e.score("s", line.normal()).rawScore();
+    }
+    double[] recent = java.util.Arrays.copyOfRange(normal, 20, 40);
+    java.util.Arrays.sort(recent);
+    return e.score("s", line.swapped(0, ROWS * COLS - 1)).rawScore() - recent[10];
+  }
+
+  @Test
+  void shouldAddPositionalMemoryToAStateSnapshottedWithoutIt() {
+    ScoringEngine off = new ScoringEngine(config().toBuilder().positionalWeight(0).build());
+    Line line = new Line(12);
+    for (int i = 0; i < 30; i++) {
+      off.score("s", line.normal());
+    }
+    ScoringEngine on = new ScoringEngine(config());
+    on.restore("s", off.snapshot("s"));
+    on.score("s", line.normal()); // gains empty positional banks, then learns this frame
+    ScoringEngine again = new ScoringEngine(config());
+    again.restore("s", on.snapshot("s"));
+    FrameFeatures f = line.swapped(0, ROWS * COLS - 1);
+    assertEquals(on.score("s", f).rawScore(), again.score("s", f).rawScore(), 0.0);
   }
 
   @Test

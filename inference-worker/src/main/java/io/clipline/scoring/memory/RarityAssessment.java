@@ -1,6 +1,7 @@
 package io.clipline.scoring.memory;
 
 import io.clipline.scoring.FrameFeatures;
+import io.clipline.scoring.ScoringConfig;
 import io.clipline.scoring.SimilarityKernel;
 import io.clipline.scoring.internal.Vectors;
 import java.util.ArrayList;
@@ -11,13 +12,15 @@ import java.util.List;
  * What a scope's memory makes of one frame (docs/SCORING.md §3): the rarity of every patch,
  * averaged over the scope's patch banks (each layer at the patch scale and at the 3x3
  * neighbourhood-mean scale), and the image-level rarity of the frame's foreground mean feature,
- * averaged over the layers.
+ * averaged over the layers. Each patch bank's rarity mixes in, by the configuration's weights,
+ * the {@link PositionalBank} of the same (layer, scale) and the {@link WithinFrameRarity}.
  *
  * <p>Assessing changes nothing; {@link #admit} then lets the frame into every bank, or the caller
  * drops the assessment (a frame judged NG). Only the scope's latest assessment can be admitted.
  */
 public final class RarityAssessment {
   private final List<RarityBank.Assessment> patches;
+  private final List<PositionalBank.Assessment> positional;
   private final List<RarityBank.Assessment> images;
   private final float[] rarity;
   private final double calibration;
@@ -26,9 +29,11 @@ public final class RarityAssessment {
   private final float[] lastLayer;
 
   private RarityAssessment(
-      List<RarityBank.Assessment> patches, List<RarityBank.Assessment> images, float[] rarity,
-      double calibration, double imageRarity, int memoryImages, float[] lastLayer) {
+      List<RarityBank.Assessment> patches, List<PositionalBank.Assessment> positional,
+      List<RarityBank.Assessment> images, float[] rarity, double calibration, double imageRarity,
+      int memoryImages, float[] lastLayer) {
     this.patches = patches;
+    this.positional = positional;
     this.images = images;
     this.rarity = rarity;
     this.calibration = calibration;
@@ -42,15 +47,28 @@ public final class RarityAssessment {
    * probability, or null) chooses the foreground of the image-level feature: the upper half of
    * the patches by text score, every patch without one. {@code kernel} computes the patch
    * similarities.
+   *
+   * <p>Per patch bank, with v = {@link ScoringConfig#positionalWeight()} and w = {@link
+   * ScoringConfig#withinFrameWeight()}: the bank's rarity R, once the positional bank holds a
+   * frame {@code (1 - v) * R + v * positional}; then, with w > 0, {@code (1 - w) * that + w *
+   * within-frame}, or the within-frame rarity alone while the memory is empty.
    */
   public static RarityAssessment assess(
-      ScopeState s, FrameFeatures f, float[] textMap, SimilarityKernel kernel) {
+      ScopeState s, FrameFeatures f, float[] textMap, SimilarityKernel kernel,
+      ScoringConfig config) {
     int p = f.patches();
     int layers = f.layers().size();
     boolean[] foreground = foreground(textMap, p);
     int memoryImages = s.banks().get(0).rowCount();
     List<RarityBank.Assessment> assessments = new ArrayList<>(2 * layers);
+    List<PositionalBank> positionalBanks = s.positionalBanks();
+    List<PositionalBank.Assessment> positional = new ArrayList<>(positionalBanks.size());
     List<RarityBank.Assessment> imageAssessments = new ArrayList<>(layers);
+    double v = positionalBanks.isEmpty() ? 0.0 : config.positionalWeight();
+    double w = config.withinFrameWeight();
+    if (memoryImages == 0 && w > 0) {
+      w = 1.0;
+    }
     float[] rarity = new float[p];
     double calibration = 0;
     double imageRarity = 0;
@@ -68,13 +86,32 @@ public final class RarityAssessment {
       imageAssessments.add(image);
       imageRarity += image.rarity()[0];
       for (float[] x : new float[][] {patch, mean}) {
-        RarityBank.Assessment a = s.banks().get(assessments.size()).assess(x, p, kernel);
+        int bank = assessments.size();
+        RarityBank.Assessment a = s.banks().get(bank).assess(x, p, kernel);
         assessments.add(a);
-        float[] r = a.rarity();
-        for (int n = 0; n < p; n++) {
-          rarity[n] += r[n];
-        }
         calibration += a.calibration();
+        float[] r = a.rarity();
+        float[] pos = null;
+        if (v > 0) {
+          PositionalBank.Assessment pa = positionalBanks.get(bank).assess(x);
+          positional.add(pa);
+          pos = positionalBanks.get(bank).size() > 0 ? pa.rarity() : null;
+        }
+        float[] within =
+            w > 0
+                ? WithinFrameRarity.of(
+                    x, f.rows(), f.cols(), d, config.k(), config.calibrationPercentile())
+                : null;
+        for (int n = 0; n < p; n++) {
+          double b = r[n];
+          if (pos != null) {
+            b = (1 - v) * b + v * pos[n];
+          }
+          if (within != null) {
+            b = (1 - w) * b + w * within[n];
+          }
+          rarity[n] += (float) b;
+        }
       }
     }
     int nb = assessments.size();
@@ -84,7 +121,8 @@ public final class RarityAssessment {
     calibration /= nb;
     imageRarity /= layers;
     return new RarityAssessment(
-        assessments, imageAssessments, rarity, calibration, imageRarity, memoryImages, lastLayer);
+        assessments, positional, imageAssessments, rarity, calibration, imageRarity,
+        memoryImages, lastLayer);
   }
 
   /** Rarity per patch in [0, 1], the mean over the patch banks. */
@@ -119,6 +157,9 @@ public final class RarityAssessment {
   public void admit(ScopeState s, long sequence, boolean seeding) {
     for (int i = 0; i < patches.size(); i++) {
       s.banks().get(i).admit(patches.get(i), sequence, seeding);
+    }
+    for (PositionalBank.Assessment a : positional) {
+      a.admit(sequence);
     }
     for (int l = 0; l < images.size(); l++) {
       s.imageBanks().get(l).admit(images.get(l), sequence, seeding);

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Learned state of one scope: rarity banks (two scales per layer, and one image-level bank per
- * layer), score normaliser, frame counter, thresholds and few-shot examples. {@link
+ * layer), positional banks (one per patch bank), score normaliser, frame counter, thresholds and
+ * few-shot examples. {@link
  * ScopeStateCodec} writes and reads it; a restored state scores the next frames exactly as the
  * original would.
  *
@@ -23,6 +24,7 @@ public final class ScopeState {
   private final int[] dims;
   private final List<RarityBank> banks;
   private final List<RarityBank> imageBanks;
+  private final List<PositionalBank> positionalBanks;
   private final RobustNormalizer normalizer;
   private final FewShotTypeCache fewShot;
   private long frames;
@@ -35,6 +37,7 @@ public final class ScopeState {
       int[] dims,
       List<RarityBank> banks,
       List<RarityBank> imageBanks,
+      List<PositionalBank> positionalBanks,
       RobustNormalizer normalizer,
       FewShotTypeCache fewShot,
       long frames,
@@ -44,6 +47,7 @@ public final class ScopeState {
     this.dims = dims.clone();
     this.banks = new ArrayList<>(banks);
     this.imageBanks = new ArrayList<>(imageBanks);
+    this.positionalBanks = new ArrayList<>(positionalBanks);
     this.normalizer = normalizer;
     this.fewShot = fewShot;
     this.frames = frames;
@@ -52,8 +56,8 @@ public final class ScopeState {
 
   /**
    * The empty state of a scope whose first frame is {@code first}: two patch banks per layer
-   * (patch and 3x3 mean scale), one image-level bank per layer, an empty normaliser and few-shot
-   * cache, sized by {@code config}.
+   * (patch and 3x3 mean scale), one image-level bank per layer, one positional bank per patch bank,
+   * an empty normaliser and few-shot cache, sized by {@code config}.
    */
   public static ScopeState create(FrameFeatures first, ScoringConfig config, Thresholds initial) {
     int layers = first.layers().size();
@@ -71,10 +75,11 @@ public final class ScopeState {
     }
     ScopeState s =
         new ScopeState(
-            first.rows(), first.cols(), dims, banks, List.of(),
+            first.rows(), first.cols(), dims, banks, List.of(), List.of(),
             new RobustNormalizer(config.normalizationWindow(), config.normalizationEpsilon()),
             new FewShotTypeCache(config.maxFewShotExamples()), 0, initial);
     s.ensureImageBanks(config);
+    s.ensurePositionalBanks(config);
     return s;
   }
 
@@ -91,6 +96,23 @@ public final class ScopeState {
       imageBanks.add(
           new RarityBank(
               d, config.maxImageRows(), config.maxImageRows(), config.k(),
+              config.calibrationPercentile(), config.topFraction()));
+    }
+  }
+
+  /**
+   * Adds empty positional banks, one per patch bank, when the state has none and {@code config}
+   * weighs the positional rarity: a new state, or one restored from a snapshot made before
+   * positional banks existed (version 1 or 2) or while they were off.
+   */
+  public void ensurePositionalBanks(ScoringConfig config) {
+    if (!positionalBanks.isEmpty() || config.positionalWeight() == 0) {
+      return;
+    }
+    for (int i = 0; i < banks.size(); i++) {
+      positionalBanks.add(
+          new PositionalBank(
+              rows, cols, banks.get(i).dim, config.positionalFrames(), config.positionalRadius(),
               config.calibrationPercentile(), config.topFraction()));
     }
   }
@@ -142,6 +164,11 @@ public final class ScopeState {
     return Collections.unmodifiableList(imageBanks);
   }
 
+  /** Positional banks, one per patch bank and in the same order; read-only. */
+  public List<PositionalBank> positionalBanks() {
+    return Collections.unmodifiableList(positionalBanks);
+  }
+
   /** Recent raw image scores. */
   public RobustNormalizer normalizer() {
     return normalizer;
@@ -185,6 +212,9 @@ public final class ScopeState {
       removed |= b.forget(sequence);
     }
     for (RarityBank b : imageBanks) {
+      removed |= b.forget(sequence);
+    }
+    for (PositionalBank b : positionalBanks) {
       removed |= b.forget(sequence);
     }
     return removed;

@@ -14,15 +14,18 @@ import java.util.List;
  * The versioned binary snapshot of a {@link ScopeState}, as the worker publishes it to the
  * scorer-state topic.
  *
- * <p>Version 2 (written), big-endian as {@link DataOutputStream} writes it: magic {@code "CLSS"},
+ * <p>Version 3 (written), big-endian as {@link DataOutputStream} writes it: magic {@code "CLSS"},
  * version, grid rows and columns, the per-layer dimensions, frames seen, the four threshold
  * values (ok, ng, target false-reject rate, unsure band), the patch banks, the image-level banks
- * (each in {@link RarityBankCodec}'s format), the normaliser's window and the few-shot examples.
- * Version 1 (read only) has no image-level banks; the engine adds empty ones.
+ * (each in {@link RarityBankCodec}'s format), the positional banks (count, then per bank its
+ * dimension, capacity, radius, calibration percentile, top fraction, frames stored and, oldest
+ * first, each frame's sequence number and features), the normaliser's window and the few-shot
+ * examples. Version 2 (read only) has no positional banks, version 1 no image-level banks either;
+ * the engine adds empty ones.
  */
 public final class ScopeStateCodec {
   private static final int MAGIC = 0x434C5353; // "CLSS"
-  private static final int VERSION = 2;
+  private static final int VERSION = 3;
 
   private ScopeStateCodec() {}
 
@@ -52,6 +55,10 @@ public final class ScopeStateCodec {
       for (RarityBank b : s.imageBanks()) {
         RarityBankCodec.write(b, out);
       }
+      out.writeInt(s.positionalBanks().size());
+      for (PositionalBank b : s.positionalBanks()) {
+        writePositional(b, out);
+      }
       writeNormalizer(s.normalizer(), out);
       writeFewShot(s.fewShot(), out);
     } catch (IOException e) {
@@ -70,7 +77,7 @@ public final class ScopeStateCodec {
                 + ", expected 0x" + Integer.toHexString(MAGIC));
       }
       int version = in.readInt();
-      if (version != VERSION && version != 1) {
+      if (version < 1 || version > VERSION) {
         throw new IllegalArgumentException(
             "unsupported scope snapshot version " + version + ", expected " + VERSION);
       }
@@ -93,13 +100,61 @@ public final class ScopeStateCodec {
       for (int i = 0; i < ni; i++) {
         imageBanks.add(RarityBankCodec.read(in));
       }
+      List<PositionalBank> positionalBanks = new ArrayList<>();
+      int np = version < 3 ? 0 : in.readInt();
+      for (int i = 0; i < np; i++) {
+        positionalBanks.add(readPositional(rows, cols, in));
+      }
       RobustNormalizer normalizer = readNormalizer(in);
       FewShotTypeCache fewShot = readFewShot(in);
       return new ScopeState(
-          rows, cols, dims, banks, imageBanks, normalizer, fewShot, frames, thresholds);
+          rows, cols, dims, banks, imageBanks, positionalBanks, normalizer, fewShot, frames,
+          thresholds);
     } catch (IOException e) {
       throw new IllegalArgumentException("truncated or corrupt scope snapshot", e);
     }
+  }
+
+  /** A positional bank (bit-exact): its parameters, then its frames oldest first. */
+  static void writePositional(PositionalBank b, DataOutputStream out) throws IOException {
+    out.writeInt(b.dim);
+    out.writeInt(b.capacity);
+    out.writeInt(b.radius);
+    out.writeDouble(b.calibrationPercentile);
+    out.writeDouble(b.topFraction);
+    long[] sequences = b.sequences();
+    out.writeInt(sequences.length);
+    float[] frame = new float[b.rows * b.cols * b.dim];
+    for (int i = 0; i < sequences.length; i++) {
+      out.writeLong(sequences[i]);
+      b.copyFrame(i, frame);
+      for (float v : frame) {
+        out.writeFloat(v);
+      }
+    }
+  }
+
+  static PositionalBank readPositional(int rows, int cols, DataInputStream in)
+      throws IOException {
+    int dim = in.readInt();
+    int capacity = in.readInt();
+    int radius = in.readInt();
+    PositionalBank b =
+        new PositionalBank(rows, cols, dim, capacity, radius, in.readDouble(), in.readDouble());
+    int n = in.readInt();
+    if (n < 0 || n > capacity) {
+      throw new IllegalArgumentException(
+          "corrupt scope snapshot: " + n + " positional frames for a capacity of " + capacity);
+    }
+    float[] frame = new float[rows * cols * dim];
+    for (int i = 0; i < n; i++) {
+      long sequence = in.readLong();
+      for (int j = 0; j < frame.length; j++) {
+        frame[j] = in.readFloat();
+      }
+      b.append(frame, sequence);
+    }
+    return b;
   }
 
   /** The normaliser's window (bit-exact): capacity, epsilon, size, the values oldest first. */
