@@ -1,5 +1,6 @@
 package io.clipline.eval;
 
+import io.clipline.scoring.ScoringConfig;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -23,8 +24,8 @@ import java.util.regex.Pattern;
  * @param limit evaluate at most this many images, evenly spread over the sorted ids (0 = all)
  * @param batch frames per encoder call (order within a scope is kept)
  * @param pixelStride normal pixels are sampled every {@code pixelStride} rows and columns
- * @param imageRarityWeight the engine's {@link io.clipline.scoring.ScoringConfig#imageRarityWeight}
- *     (its default unless an ablation changes it)
+ * @param scoring the engine's configuration ({@link ScoringConfig#defaults()} unless an ablation
+ *     changes some of it)
  * @param defectShare 0 streams every image; in (0, 1) each scope's stream keeps every good image
  *     and only so many defective ones, drawn per shuffle, that they are about this share of it
  *     (a line-like stream, {@link StreamPlan})
@@ -44,7 +45,7 @@ public record EvalOptions(
     int limit,
     int batch,
     int pixelStride,
-    double imageRarityWeight,
+    ScoringConfig scoring,
     double defectShare) {
 
   public EvalOptions {
@@ -69,10 +70,7 @@ public record EvalOptions(
     if (pixelStride < 1) {
       throw new EvalException("pixelStride: expected >= 1, got " + pixelStride);
     }
-    if (!(imageRarityWeight >= 0) || Double.isInfinite(imageRarityWeight)) {
-      throw new EvalException("imageRarityWeight: expected finite and >= 0, got "
-          + imageRarityWeight);
-    }
+    Objects.requireNonNull(scoring, "scoring");
     if (!(defectShare >= 0 && defectShare < 1)) {
       throw new EvalException("defectShare: expected 0 (every image) or a share in (0, 1), got "
           + defectShare);

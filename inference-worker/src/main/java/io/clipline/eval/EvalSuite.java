@@ -98,7 +98,7 @@ public final class EvalSuite {
       double share) {
     return new EvalOptions(e.dataset(), t.model(), t.shuffles(), t.seed(), t.kshot(), 0,
         e.scopeRegex(), null, e.groups(), part, out, t.limit(), t.batch(), t.pixelStride(),
-        t.imageRarityWeight(), share);
+        t.scoring(), share);
   }
 
   static String markdown(List<SetResult> results, EvalOptions t, GroupSplit.Part split) {

@@ -88,8 +88,7 @@ public final class Evaluator {
     Map<String, Integer> scopeSizes = new TreeMap<>();
     byScope.forEach((k, v) -> scopeSizes.put(k, v.size()));
 
-    ScoringConfig config =
-        ScoringConfig.builder().imageRarityWeight(options.imageRarityWeight()).build();
+    ScoringConfig config = options.scoring();
     long typed = options.typeShots() == 0 ? 0
         : samples.stream().filter(x -> x.defective() && x.mask() != null).count();
     List<Map<String, StreamPlan>> plans = new ArrayList<>();

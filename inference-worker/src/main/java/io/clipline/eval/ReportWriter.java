@@ -54,6 +54,14 @@ final class ReportWriter {
     Files.writeString(out.resolve("report.md"), markdown(r), StandardCharsets.UTF_8);
   }
 
+  /** One line naming a scoring weight and whether it is the engine's default. */
+  private static void weight(StringBuilder md, String name, double value, double engineDefault) {
+    md.append("- ").append(name).append(": ").append(value)
+        .append(value == engineDefault
+            ? " (the engine's default)\n"
+            : " (ablation; the engine's default is " + engineDefault + ")\n");
+  }
+
   static Map<String, Object> json(Result r) {
     Map<String, Object> root = new LinkedHashMap<>();
     EvalOptions o = r.options();
@@ -66,7 +74,9 @@ final class ReportWriter {
     opts.put("seed", o.seed());
     opts.put("kshot", o.kshot());
     opts.put("typeShots", o.typeShots());
-    opts.put("imageRarityWeight", o.imageRarityWeight());
+    opts.put("imageRarityWeight", o.scoring().imageRarityWeight());
+    opts.put("positionalWeight", o.scoring().positionalWeight());
+    opts.put("withinFrameWeight", o.scoring().withinFrameWeight());
     opts.put("defectShare", o.defectShare());
     opts.put("scopeRule", r.scopeRule());
     opts.put("splitGroups", o.splitGroups() == null ? null : o.splitGroups().toString());
@@ -262,10 +272,11 @@ final class ReportWriter {
         frames / seconds, frames, seconds, o.batch()));
     md.append("- operating point (ScoringConfig.defaults() of this build): ").append(r.operatingPoint())
         .append("; NG = reject, OK and UNSURE = pass\n");
-    md.append("- image-level rarity weight: ").append(o.imageRarityWeight())
-        .append(o.imageRarityWeight() == ScoringConfig.defaults().imageRarityWeight()
-            ? " (the engine's default)\n" : " (ablation; the engine's default is "
-                + ScoringConfig.defaults().imageRarityWeight() + ")\n");
+    ScoringConfig d = ScoringConfig.defaults();
+    weight(md, "image-level rarity weight", o.scoring().imageRarityWeight(), d.imageRarityWeight());
+    weight(md, "positional rarity weight", o.scoring().positionalWeight(), d.positionalWeight());
+    weight(md, "within-frame rarity weight", o.scoring().withinFrameWeight(),
+        d.withinFrameWeight());
     md.append("- headline = **all frames, warm-up included** (the first ").append(r.warmupFrames())
         .append(" frames of a scope are UNSURE by design); \"after warm-up\" leaves them out\n");
     md.append("- pixel metrics over the model-input map (").append(r.pixelImages())

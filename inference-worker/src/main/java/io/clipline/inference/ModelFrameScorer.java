@@ -141,7 +141,19 @@ public final class ModelFrameScorer implements FrameScorer<EncodedBatch> {
     }
   }
 
-  /** Opens the model and engine the worker's configuration names. */
+  /** Opens the model and the engine the worker's configuration names, scoring settings included. */
+  public static ModelFrameScorer open(WorkerConfig config) {
+    return open(config, scoring(config));
+  }
+
+  /** The engine's defaults with the worker's scoring settings ({@code scoring.*}). */
+  public static ScoringConfig scoring(WorkerConfig config) {
+    return ScoringConfig.builder()
+        .positionalWeight(config.getDouble(WorkerConfig.SCORING_POSITIONAL_WEIGHT))
+        .build();
+  }
+
+  /** Opens the model and engine the worker's configuration names, with {@code scoring}. */
   public static ModelFrameScorer open(WorkerConfig config, ScoringConfig scoring) {
     InferenceOptions options = new InferenceOptions(
         ExecutionProvider.valueOf(config.getString(WorkerConfig.EXECUTION_PROVIDER)),

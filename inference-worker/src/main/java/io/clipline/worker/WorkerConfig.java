@@ -57,6 +57,13 @@ public final class WorkerConfig extends AbstractConfig {
   public static final String DEVICE_ID = "device.id";
   public static final String MODEL_FP16 = "model.fp16";
   public static final String PRODUCT_NOUN = "product.noun";
+  public static final String SCORING_POSITIONAL_WEIGHT = "scoring.positional.weight";
+
+  /**
+   * Default of {@link #SCORING_POSITIONAL_WEIGHT}: the scoring engine's own default (the worker's
+   * Kafka side does not see the engine's classes; a test holds the two equal).
+   */
+  public static final double DEFAULT_POSITIONAL_WEIGHT = 0.5;
   public static final String METRICS_PORT = "metrics.port";
 
   /** What the worker does with a frame it cannot process. */
@@ -167,7 +174,14 @@ public final class WorkerConfig extends AbstractConfig {
           .define(PRODUCT_NOUN, Type.STRING, "object", new ConfigDef.NonEmptyString(),
               Importance.LOW,
               "Noun the zero-shot prompts describe (\"a photo of a flawless {noun}\"); models"
-                  + " without a text tower ignore it."));
+                  + " without a text tower ignore it.")
+          .define(SCORING_POSITIONAL_WEIGHT, Type.DOUBLE, DEFAULT_POSITIONAL_WEIGHT,
+              Range.between(0.0, 1.0),
+              Importance.MEDIUM,
+              "Share of the positional rarity (each patch against what the last frames showed at"
+                  + " its own place) in the anomaly map, next to position-free rarity. It suits"
+                  + " parts held in a fixed fixture; set 0 where the part's position or rotation"
+                  + " varies from frame to frame (docs/SCORING.md §3)."));
 
   /** Prefixes of settings passed through to the Kafka clients. */
   public static final List<String> CLIENT_PREFIXES = List.of("consumer.", "producer.");

@@ -20,8 +20,12 @@ import org.junit.jupiter.api.Test;
 /** The report's defect-type section, from a hand-made result (no images, no model). */
 class EvalReportWriterTest {
   private static Evaluator.Result result(int typeShots) {
+    return result(typeShots, ScoringConfig.defaults());
+  }
+
+  private static Evaluator.Result result(int typeShots, ScoringConfig scoring) {
     EvalOptions options = new EvalOptions(Path.of("manifest.csv"), Path.of("model"), 2, 1L, 0,
-        typeShots, null, null, null, null, Path.of("out"), 0, 8, 4, 1.0, 0.0);
+        typeShots, null, null, null, null, Path.of("out"), 0, 8, 4, scoring, 0.0);
     List<DatasetSample> samples = new ArrayList<>();
     List<LabelledRegion> regions = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
@@ -71,5 +75,17 @@ class EvalReportWriterTest {
     assertEquals(0, json.at("/options/typeShots").asInt());
     assertTrue(json.path("defectTypes").isMissingNode());
     assertFalse(ReportWriter.markdown(r).contains("Defect types"));
+  }
+
+  @Test
+  void shouldNameEveryScoringWeightAndWhetherItIsTheEnginesDefault() {
+    ScoringConfig ablation = ScoringConfig.builder().positionalWeight(0).build();
+    String md = ReportWriter.markdown(result(0, ablation));
+    assertTrue(md.contains("- positional rarity weight: 0.0 (ablation; the engine's default is "
+        + ScoringConfig.defaults().positionalWeight() + ")"), md);
+    assertTrue(md.contains("- image-level rarity weight: 1.0 (the engine's default)"), md);
+    assertTrue(md.contains("- within-frame rarity weight: 0.0 (the engine's default)"), md);
+    JsonNode json = new ObjectMapper().valueToTree(ReportWriter.json(result(0, ablation)));
+    assertEquals(0.0, json.at("/options/positionalWeight").asDouble(), 0.0);
   }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clipline.inference.ModelFrameScorer;
+import io.clipline.scoring.ScoringConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,6 +83,22 @@ class WorkerConfigTest {
     assertEquals("https://registry.example:8443", config.serdeSettings().registryUrl().get());
     assertEquals(Map.of("apicurio.auth.username", "line-7"),
         config.serdeSettings().clientSettings());
+  }
+
+  @Test
+  void shouldHandTheScoringEngineItsPositionalWeight() {
+    assertEquals(
+        ScoringConfig.defaults(), ModelFrameScorer.scoring(new WorkerConfig(Map.of())),
+        "without the setting the engine runs on its defaults");
+    WorkerConfig loose = new WorkerConfig(Map.of(WorkerConfig.SCORING_POSITIONAL_WEIGHT, "0"));
+    assertEquals(
+        ScoringConfig.defaults().toBuilder().positionalWeight(0).build(),
+        ModelFrameScorer.scoring(loose));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> new WorkerConfig(Map.of(WorkerConfig.SCORING_POSITIONAL_WEIGHT, "1.5")));
+    assertTrue(e.getMessage().contains(WorkerConfig.SCORING_POSITIONAL_WEIGHT), e.getMessage());
   }
 
   @Test

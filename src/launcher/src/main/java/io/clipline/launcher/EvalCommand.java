@@ -7,6 +7,7 @@ import io.clipline.eval.EvalSuite;
 import io.clipline.eval.Evaluator;
 import io.clipline.eval.GroupSplit;
 import io.clipline.model.ModelException;
+import io.clipline.scoring.ScoringConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -62,8 +63,14 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--type-shots", defaultValue = "0", description = "Also measure defect-type accuracy with K labelled ground-truth regions per type as few-shot examples, the other regions typed (default: ${DEFAULT-VALUE} = off).")
   int typeShots;
 
-  @Option(names = "--image-rarity-weight", defaultValue = "1.0", description = "Weight of the image-level rarity term in the image score; 0 leaves it out (an ablation; default: ${DEFAULT-VALUE}, the engine's).")
-  double imageRarityWeight;
+  @Option(names = "--image-rarity-weight", description = "Weight of the image-level rarity term in the image score; 0 leaves it out (an ablation; default: the engine's, 1.0).")
+  Double imageRarityWeight;
+
+  @Option(names = "--positional-weight", description = "Share of the positional rarity (each patch against the last frames at its own grid cell) in the patch rarity, 0 to 1; 0 leaves it out (an ablation; default: the engine's, 0.5).")
+  Double positionalWeight;
+
+  @Option(names = "--within-frame-weight", description = "Share of the within-frame rarity (each patch against the rest of its own frame) in the patch rarity, 0 to 1 (an ablation; default: the engine's, 0 = off).")
+  Double withinFrameWeight;
 
   @ArgGroup(exclusive = true)
   ScopeChoice scope;
@@ -129,7 +136,7 @@ final class EvalCommand implements Callable<Integer> {
     try {
       EvalOptions options = new EvalOptions(dataset, model, shuffles, seed, kshot, typeShots, regex,
           scope == null ? null : scope.column, splitGroups, part, output, limit, batch, pixelStride,
-          imageRarityWeight, defectShare);
+          scoring(), defectShare);
       new Evaluator(options, System.err).run();
     } catch (EvalException | ModelException e) {
       spec.commandLine().getErr().println("clipline eval: " + e.getMessage());
@@ -138,6 +145,29 @@ final class EvalCommand implements Callable<Integer> {
     System.out.println(Files.readString(output.resolve("report.md")));
     System.out.println("report: " + output.toAbsolutePath().resolve("report.md"));
     return 0;
+  }
+
+  /** The engine's defaults with the weights given on the command line; a bad one names its flag. */
+  private ScoringConfig scoring() {
+    ScoringConfig.Builder b = ScoringConfig.builder();
+    String flag = null;
+    try {
+      if (imageRarityWeight != null) {
+        flag = "--image-rarity-weight";
+        b.imageRarityWeight(imageRarityWeight).build();
+      }
+      if (positionalWeight != null) {
+        flag = "--positional-weight";
+        b.positionalWeight(positionalWeight).build();
+      }
+      if (withinFrameWeight != null) {
+        flag = "--within-frame-weight";
+        b.withinFrameWeight(withinFrameWeight).build();
+      }
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), flag + ": " + e.getMessage());
+    }
   }
 
   private Integer runSuite(GroupSplit.Part part) throws Exception {
@@ -158,7 +188,7 @@ final class EvalCommand implements Callable<Integer> {
             : e);
       }
       EvalOptions template = new EvalOptions(Path.of("suite"), model, shuffles, seed, kshot, 0,
-          null, null, null, null, output, limit, batch, pixelStride, imageRarityWeight, 0);
+          null, null, null, null, output, limit, batch, pixelStride, scoring(), 0);
       EvalSuite.run(entries, template, chosen, output, System.err);
     } catch (EvalException | ModelException e) {
       spec.commandLine().getErr().println("clipline eval: " + e.getMessage());

@@ -4,7 +4,6 @@ import io.clipline.inference.ModelFrameScorer;
 import io.clipline.observability.JvmProcessMetrics;
 import io.clipline.observability.MetricsServer;
 import io.clipline.observability.Readiness;
-import io.clipline.scoring.ScoringConfig;
 import io.clipline.worker.InferenceWorker;
 import io.clipline.worker.WorkerConfig;
 import io.clipline.worker.WorkerListener;
@@ -36,7 +35,7 @@ final class WorkerProcess implements AutoCloseable {
    * starts serving metrics; {@link #start()} then connects to Kafka.
    */
   WorkerProcess(WorkerConfig config, WorkerListener extra) {
-    this.scorer = ModelFrameScorer.open(config, ScoringConfig.defaults());
+    this.scorer = ModelFrameScorer.open(config);
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.jvm = JvmProcessMetrics.bindTo(registry);
     this.metrics = new WorkerMetrics(registry, scorer.executionProvider());
