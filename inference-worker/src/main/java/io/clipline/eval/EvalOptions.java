@@ -29,6 +29,9 @@ import java.util.regex.Pattern;
  * @param defectShare 0 streams every image; in (0, 1) each scope's stream keeps every good image
  *     and only so many defective ones, drawn per shuffle, that they are about this share of it
  *     (a line-like stream, {@link StreamPlan})
+ * @param reviewRejects whether every good frame judged NG is labelled OK after its batch, as an
+ *     operator reviewing the reject bin would ({@link io.clipline.scoring.ScoringEngine#learnGood});
+ *     false scores the stream without any label
  */
 public record EvalOptions(
     Path dataset,
@@ -46,7 +49,8 @@ public record EvalOptions(
     int batch,
     int pixelStride,
     ScoringConfig scoring,
-    double defectShare) {
+    double defectShare,
+    boolean reviewRejects) {
 
   public EvalOptions {
     Objects.requireNonNull(dataset, "dataset");

@@ -98,7 +98,7 @@ public final class EvalSuite {
       double share) {
     return new EvalOptions(e.dataset(), t.model(), t.shuffles(), t.seed(), t.kshot(), 0,
         e.scopeRegex(), null, e.groups(), part, out, t.limit(), t.batch(), t.pixelStride(),
-        t.scoring(), share);
+        t.scoring(), share, t.reviewRejects());
   }
 
   static String markdown(List<SetResult> results, EvalOptions t, GroupSplit.Part split) {
@@ -112,6 +112,10 @@ public final class EvalSuite {
         + " streams (defective ≈ %.0f %% of each scope's stream, a new draw per order) at the"
         + " engine's operating point: %s%n", t.shuffles(), t.seed(), 100 * LINE_DEFECT_SHARE,
         results.get(0).line().operatingPoint()));
+    md.append(t.reviewRejects()
+        ? "- **reject review**: every good frame judged NG is labelled OK after its batch, and"
+            + " the memory learns it (`--review-rejects`)\n"
+        : "- no operator labels\n");
     md.append("- targets (issue #15): image AUROC ≥ 0.85, pixel AUROC ≥ 0.90, escape ≤ 0.20 at"
         + " FRR ≤ 0.01 on the line-like stream\n\n");
     md.append("| set | images (defective) | image AUROC | pixel AUROC | AUPRO@30% | line stream"

@@ -137,6 +137,11 @@ public final class Evaluator {
                   f.verdict(), f.warmingUp()));
               collectPixels(samples.get(sample), scored.get(j), f.warmingUp(), pixelsAll, pixelsLate,
                   pixelStats);
+              if (options.reviewRejects() && f.verdict() == Judgement.NG
+                  && samples.get(sample).label() == DatasetSample.Label.NORMAL) {
+                // The operator finds a good part in the reject bin and labels it OK.
+                scorer.engine().learnGood(scope.getKey(), f.sequence(), scored.get(j).features());
+              }
               if (s == 0) {
                 thumbs.put(sample, new Thumb(
                     downsample(f.anomalyMap(), f.outputHeight(), f.outputWidth()), scored.get(j).crop()));

@@ -77,6 +77,7 @@ final class ReportWriter {
     opts.put("imageRarityWeight", o.scoring().imageRarityWeight());
     opts.put("positionalWeight", o.scoring().positionalWeight());
     opts.put("withinFrameWeight", o.scoring().withinFrameWeight());
+    opts.put("reviewRejects", o.reviewRejects());
     opts.put("defectShare", o.defectShare());
     opts.put("scopeRule", r.scopeRule());
     opts.put("splitGroups", o.splitGroups() == null ? null : o.splitGroups().toString());
@@ -272,6 +273,10 @@ final class ReportWriter {
         frames / seconds, frames, seconds, o.batch()));
     md.append("- operating point (ScoringConfig.defaults() of this build): ").append(r.operatingPoint())
         .append("; NG = reject, OK and UNSURE = pass\n");
+    md.append(o.reviewRejects()
+        ? "- **reject review**: after each batch every good frame judged NG was labelled OK (an"
+            + " operator emptying the reject bin), and the memory learned it\n"
+        : "- no operator labels: the stream is scored as it comes\n");
     ScoringConfig d = ScoringConfig.defaults();
     weight(md, "image-level rarity weight", o.scoring().imageRarityWeight(), d.imageRarityWeight());
     weight(md, "positional rarity weight", o.scoring().positionalWeight(), d.positionalWeight());

@@ -67,10 +67,14 @@ final class LabelApplier {
    *   <li>a defect type with a region: the region, mapped from frame pixels onto the model input,
    *       is pooled as the engine pools detected regions and becomes a few-shot example of the
    *       type ({@link ScoringEngine#addDefectExample}); a type new to the scope joins its defect
-   *       types (up to {@value #MAX_LABELLED_TYPES}), so later regions can be typed with it.
+   *       types (up to {@value #MAX_LABELLED_TYPES}), so later regions can be typed with it;
+   *   <li>OK confirmed or set by an override for a frame the memory did not learn (a reviewed
+   *       reject): the memory learns it now ({@link ScoringEngine#learnGood}), so the good
+   *       variant it shows stops being rejected;
    * </ul>
    *
-   * <p>Everything else is ignored: OK confirmations, a type without a region, a region outside
+   * <p>Everything else is ignored: OK confirmations of frames the memory learned, a type without a
+   * region, a region outside
    * the model input, and RETRACT, because what a label changed cannot be undone: the forgotten
    * prototypes are gone and a few-shot example cannot be told apart from later ones. Never throws
    * for a label it cannot use; {@link #labels} counts each outcome.
@@ -96,6 +100,14 @@ final class LabelApplier {
       LOG.debug("label {}: frame {} is NG; scope {} {}", label.getLabelId(), label.getFrameId(),
           frame.scope(), forgot ? "forgot what it learned from it" : "had learned nothing from it");
       applied = true;
+    }
+    if (label.getConfirmedVerdict() == Verdict.OK
+        && (label.getAction() == LabelAction.CONFIRM || label.getAction() == LabelAction.OVERRIDE)
+        && frame.unlearned() != null) {
+      boolean learned = engine.learnGood(frame.scope(), frame.sequence(), frame.unlearned());
+      LOG.debug("label {}: frame {} is OK; scope {} {}", label.getLabelId(), label.getFrameId(),
+          frame.scope(), learned ? "learned it (a reviewed reject)" : "already held it");
+      applied |= learned;
     }
     String type = label.getDefectType();
     if (type != null && !type.isBlank() && label.getRegion() != null) {
@@ -181,19 +193,29 @@ final class LabelApplier {
     labelCounts.get(outcome).incrementAndGet();
   }
 
-  /** Keeps a scored frame for labels: only the last layer, the one regions are pooled from. */
+  /**
+   * Keeps a scored frame for labels: the last layer, the one regions are pooled from, and, for a
+   * frame the memory did not learn ({@code admitted} false: judged NG), every feature, which an
+   * OK label then lets the memory learn. NG frames are few, so the cache stays about the size of
+   * its last layers.
+   */
   void remember(String frameId, String scope, long sequence, FrameFeatures features,
-      CropGeometry crop) {
+      CropGeometry crop, boolean admitted) {
     if (labelCacheFrames == 0) {
       return;
     }
     FrameFeatures lastLayer = FrameFeatures.ofPatches(features.rows(), features.cols(),
         List.of(features.layers().get(features.layers().size() - 1)),
         features.outputHeight(), features.outputWidth());
-    recentFrames.put(frameId, new RecentFrame(scope, sequence, lastLayer, crop));
+    recentFrames.put(
+        frameId, new RecentFrame(scope, sequence, lastLayer, crop, admitted ? null : features));
   }
 
-  /** A scored frame as a label needs it. */
+  /**
+   * A scored frame as a label needs it; {@code unlearned} holds the whole features of a frame the
+   * memory did not learn, null for the others.
+   */
   private record RecentFrame(
-      String scope, long sequence, FrameFeatures features, CropGeometry crop) {}
+      String scope, long sequence, FrameFeatures features, CropGeometry crop,
+      FrameFeatures unlearned) {}
 }

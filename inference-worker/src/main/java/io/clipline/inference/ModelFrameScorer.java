@@ -223,7 +223,7 @@ public final class ModelFrameScorer implements FrameScorer<EncodedBatch> {
       FrameScore score = engine.score(scope, features);
       CropGeometry crop = output.crops()[i];
       results.add(ResultMapper.toResult(scope, score, crop, engine.thresholds(scope)));
-      labels.remember(frame.frameId(), scope, score.sequence(), features, crop);
+      labels.remember(frame.frameId(), scope, score.sequence(), features, crop, score.admitted());
       touched.add(scope);
     }
     // Bank sizes are for metrics: once per scope and batch, not per frame.

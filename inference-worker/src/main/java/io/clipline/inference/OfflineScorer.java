@@ -37,7 +37,7 @@ public final class OfflineScorer implements AutoCloseable {
   }
 
   /** One frame's full engine result and where the model input lies in the frame. */
-  public record DetailedScore(FrameScore score, CropGeometry crop) {}
+  public record DetailedScore(FrameScore score, CropGeometry crop, FrameFeatures features) {}
 
   /**
    * Scores decoded frames of one scope in the given order, or with {@code seed} learns them as
@@ -57,7 +57,8 @@ public final class OfflineScorer implements AutoCloseable {
         encoded.stream().map(EncodedFrame::features).toList(), ids);
     for (EncodedFrame e : encoded) {
       FrameFeatures f = e.features();
-      results.add(new DetailedScore(seed ? engine.seed(scope, f) : engine.score(scope, f), e.crop()));
+      results.add(
+          new DetailedScore(seed ? engine.seed(scope, f) : engine.score(scope, f), e.crop(), f));
     }
     return results;
   }

@@ -129,6 +129,33 @@ public final class ScoringEngine {
   }
 
   /**
+   * Operator label OK for an earlier frame of the scope that the memory does not hold, typically a
+   * false reject (judged NG, so never learned): {@code features}, the frame's features as scored,
+   * are assessed against the memory as it is now and learned as frame {@code sequence}, so the
+   * good variant it shows stops looking rare (docs/SCORING.md §4, "Reviewed rejects"). The score
+   * history and thresholds are left as they are. Returns false, learning nothing, when the memory
+   * still holds the frame.
+   */
+  public boolean learnGood(String scope, long sequence, FrameFeatures features) {
+    ScopeState s = existing(scope);
+    if (features == null) {
+      throw new IllegalArgumentException("features of scope '" + scope + "' must not be null");
+    }
+    if (sequence < 1 || sequence > s.frames()) {
+      throw new IllegalArgumentException(
+          "scope '" + scope + "' has scored frames 1 to " + s.frames() + ", not " + sequence);
+    }
+    s.requireShape(scope, features);
+    if (s.holds(sequence)) {
+      return false;
+    }
+    TextPart text = textPart(profileOf(scope), features);
+    RarityAssessment.assess(s, features, text == null ? null : text.patchMap(), kernel, config)
+        .admit(s, sequence, false);
+    return true;
+  }
+
+  /**
    * Adds an operator-labelled defect region (its {@link MapRegion#feature()}) to the few-shot
    * cache.
    */

@@ -41,7 +41,7 @@ class EvalEndToEndTest {
     assumeTrue(model != null, "src/models/texture not found above " + Path.of("").toAbsolutePath());
 
     EvalOptions options = new EvalOptions(manifest, model.getParent(), 1, 1L, 0, 1,
-        Pattern.compile("(exp\\d+)"), null, null, null, out, 20, 4, 4, ScoringConfig.defaults(), 0.0);
+        Pattern.compile("(exp\\d+)"), null, null, null, out, 20, 4, 4, ScoringConfig.defaults(), 0.0, false);
     new Evaluator(options, null).run();
 
     JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());

@@ -25,7 +25,7 @@ class EvalReportWriterTest {
 
   private static Evaluator.Result result(int typeShots, ScoringConfig scoring) {
     EvalOptions options = new EvalOptions(Path.of("manifest.csv"), Path.of("model"), 2, 1L, 0,
-        typeShots, null, null, null, null, Path.of("out"), 0, 8, 4, scoring, 0.0);
+        typeShots, null, null, null, null, Path.of("out"), 0, 8, 4, scoring, 0.0, false);
     List<DatasetSample> samples = new ArrayList<>();
     List<LabelledRegion> regions = new ArrayList<>();
     for (int i = 0; i < 8; i++) {

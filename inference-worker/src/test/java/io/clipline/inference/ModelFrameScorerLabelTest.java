@@ -167,6 +167,28 @@ class ModelFrameScorerLabelTest {
   }
 
   @Test
+  void shouldLearnARejectedFrameWhenAnOperatorSaysItIsOk() {
+    try (ModelFrameScorer scorer = open(64)) {
+      scorer.score(noiseFrames(30));
+      Verdict verdict = scorer.score(List.of(new ScorableFrame("striped", CAMERA, "tile", stripes())))
+          .results().get(0).verdict();
+      assertEquals(Verdict.NG, verdict, "stripes among noise are rejected, so never learned");
+      int rowsBefore = imageRows(scorer);
+
+      scorer.applyLabel(label("striped", LabelAction.OVERRIDE).setConfirmedVerdict(Verdict.OK)
+          .build());
+
+      assertEquals(1, scorer.labels(LabelOutcome.APPLIED));
+      assertTrue(imageRows(scorer) > rowsBefore,
+          "the reviewed reject is in the memory: " + rowsBefore + " -> " + imageRows(scorer));
+      // A second OK label finds it learned already.
+      scorer.applyLabel(label("striped", LabelAction.CONFIRM).setConfirmedVerdict(Verdict.OK)
+          .build());
+      assertEquals(1, scorer.labels(LabelOutcome.IGNORED));
+    }
+  }
+
+  @Test
   void shouldIgnoreRetractionsConfirmationsOfOkAndRegionsOutsideTheInput() {
     try (ModelFrameScorer scorer = open(64)) {
       scorer.score(noiseFrames(2));

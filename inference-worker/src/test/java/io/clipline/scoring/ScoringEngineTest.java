@@ -212,6 +212,37 @@ class ScoringEngineTest {
   }
 
   @Test
+  void shouldScoreAGoodVariantLowerOnceItsReviewedRejectsAreLearned() {
+    ScoringEngine reviewed = new ScoringEngine(config());
+    ScoringEngine unreviewed = new ScoringEngine(config());
+    Line line = new Line(13);
+    for (int i = 0; i < 30; i++) {
+      FrameFeatures f = line.normal();
+      reviewed.score("s", f);
+      unreviewed.score("s", f);
+    }
+    // A good variant the line had not shown before: rejected, so never learned by itself.
+    FrameFeatures variant = line.frame(5);
+    FrameScore r = null;
+    FrameScore u = null;
+    for (int i = 0; i < 8; i++) {
+      r = reviewed.score("s", variant);
+      u = unreviewed.score("s", variant);
+      assertEquals(Judgement.NG, u.verdict(), "without labels the variant stays rejected");
+      if (r.verdict() == Judgement.NG) {
+        assertFalse(r.admitted());
+        assertTrue(reviewed.learnGood("s", r.sequence(), variant));
+        assertFalse(reviewed.learnGood("s", r.sequence(), variant), "the memory holds it now");
+      }
+    }
+    // One learned frame is one of the rows whose top 10 % decide, so it takes a few reviews.
+    assertTrue(r.rawScore() < 0.5 * u.rawScore(),
+        "raw score after 8 reviewed rejects " + r.rawScore() + ", unreviewed " + u.rawScore());
+    FrameFeatures same = variant;
+    assertThrows(IllegalArgumentException.class, () -> reviewed.learnGood("s", 999, same));
+  }
+
+  @Test
   void shouldAddPositionalMemoryToAStateSnapshottedWithoutIt() {
     ScoringEngine off = new ScoringEngine(config().toBuilder().positionalWeight(0).build());
     Line line = new Line(12);

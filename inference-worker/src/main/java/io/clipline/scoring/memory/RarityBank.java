@@ -487,6 +487,16 @@ public final class RarityBank {
     syncNearest(i);
   }
 
+  /** Whether the bank holds the presence row of image {@code sequence}. */
+  public boolean holds(long sequence) {
+    for (int r = 0; r < rowCount; r++) {
+      if (rowSource[physical(r)] == sequence) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * Removes everything learned from image {@code sequence} (its row and its prototypes), e.g. when
    * an operator labels it defective. Returns true when something was removed.

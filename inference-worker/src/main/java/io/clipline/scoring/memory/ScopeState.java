@@ -202,6 +202,11 @@ public final class ScopeState {
     this.thresholds = thresholds;
   }
 
+  /** Whether the memory holds frame {@code sequence} (it was admitted and not yet aged out). */
+  public boolean holds(long sequence) {
+    return banks.get(0).holds(sequence);
+  }
+
   /**
    * Removes what every bank learned from frame {@code sequence}; true when something was
    * removed.

@@ -69,6 +69,9 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--positional-weight", description = "Share of the positional rarity (each patch against the last frames at its own grid cell) in the patch rarity, 0 to 1; 0 leaves it out (an ablation; default: the engine's, 0.5).")
   Double positionalWeight;
 
+  @Option(names = "--review-rejects", description = "After each batch, label every good frame judged NG as OK, as an operator reviewing the reject bin would; the memory then learns it (ScoringEngine.learnGood). Default: no labels.")
+  boolean reviewRejects;
+
   @Option(names = "--within-frame-weight", description = "Share of the within-frame rarity (each patch against the rest of its own frame) in the patch rarity, 0 to 1 (an ablation; default: the engine's, 0 = off).")
   Double withinFrameWeight;
 
@@ -136,7 +139,7 @@ final class EvalCommand implements Callable<Integer> {
     try {
       EvalOptions options = new EvalOptions(dataset, model, shuffles, seed, kshot, typeShots, regex,
           scope == null ? null : scope.column, splitGroups, part, output, limit, batch, pixelStride,
-          scoring(), defectShare);
+          scoring(), defectShare, reviewRejects);
       new Evaluator(options, System.err).run();
     } catch (EvalException | ModelException e) {
       spec.commandLine().getErr().println("clipline eval: " + e.getMessage());
@@ -188,7 +191,7 @@ final class EvalCommand implements Callable<Integer> {
             : e);
       }
       EvalOptions template = new EvalOptions(Path.of("suite"), model, shuffles, seed, kshot, 0,
-          null, null, null, null, output, limit, batch, pixelStride, scoring(), 0);
+          null, null, null, null, output, limit, batch, pixelStride, scoring(), 0, reviewRejects);
       EvalSuite.run(entries, template, chosen, output, System.err);
     } catch (EvalException | ModelException e) {
       spec.commandLine().getErr().println("clipline eval: " + e.getMessage());
