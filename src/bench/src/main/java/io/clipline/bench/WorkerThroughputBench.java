@@ -15,7 +15,6 @@ import io.clipline.schemas.FrameEncoding;
 import io.clipline.schemas.FrameVerdict;
 import io.clipline.schemas.serde.AvroSerde;
 import io.clipline.schemas.topic.TopicCatalog;
-import io.clipline.scoring.ScoringConfig;
 import io.clipline.worker.InferenceWorker;
 import io.clipline.worker.WorkerConfig;
 import io.clipline.worker.WorkerListener;
@@ -49,9 +48,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * infers, scores and commits verdicts; timed from the first committed verdict to the last, so
  * start-up and the first batch are not counted.
  *
- * <p>Usage: {@code WorkerThroughputBench [modelDir] [frames] [batch] [size] [threads]}; size is
- * {@code N} (square) or {@code WxH}; threads are ONNX Runtime's intra-op threads in both
- * measurements (0, the default, lets ONNX Runtime choose: one per core).
+ * <p>Usage: {@code WorkerThroughputBench [modelDir] [frames] [batch] [size] [threads]
+ * [positionalWeight]}; size is {@code N} (square) or {@code WxH}; threads are ONNX Runtime's
+ * intra-op threads in both measurements (0, the default, lets ONNX Runtime choose: one per core);
+ * positionalWeight is the worker's {@code scoring.positional.weight} (default: the engine's).
  *
  * <p>Under a tiling resize mode ({@code LETTERBOX}, {@code TILE}) the worker path decodes, tiles,
  * infers and stitches every frame through the same {@code FeatureExtractor} as in production,
@@ -69,6 +69,7 @@ public final class WorkerThroughputBench {
     int width = Integer.parseInt(dims[0]);
     int height = dims.length > 1 ? Integer.parseInt(dims[1]) : width;
     int threads = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+    String positionalWeight = args.length > 5 ? args[5] : null;
     List<byte[]> jpegs = syntheticJpegs(Math.min(frames, 64), width, height);
     System.out.printf(Locale.ROOT,
         "model %s, %d frames of %dx%d JPEG, batch %d, %d cores, ONNX Runtime threads %s%n",
@@ -77,7 +78,7 @@ public final class WorkerThroughputBench {
 
     double bare = bareOnnxRuntime(model, jpegs, frames, batch, threads);
     System.out.printf(Locale.ROOT, "bare ONNX Runtime: %.1f frames/s%n", bare);
-    double worker = wholeWorker(model, jpegs, frames, batch, threads);
+    double worker = wholeWorker(model, jpegs, frames, batch, threads, positionalWeight);
     System.out.printf(Locale.ROOT, "whole worker:      %.1f frames/s%n", worker);
     System.out.printf(Locale.ROOT, "ratio worker/bare: %.2f%n", worker / bare);
   }
@@ -131,13 +132,16 @@ public final class WorkerThroughputBench {
     }
   }
 
-  static double wholeWorker(Path model, List<byte[]> jpegs, int frames, int batch, int threads)
-      throws Exception {
+  static double wholeWorker(Path model, List<byte[]> jpegs, int frames, int batch, int threads,
+      String positionalWeight) throws Exception {
     try (LocalKafka kafka = LocalKafka.temporary("clipline-bench-", TopicCatalog.all())) {
       produce(kafka.bootstrapServers(), jpegs, frames);
       Map<String, Object> props = new HashMap<>();
       props.put(WorkerConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
       props.put(WorkerConfig.WORKER_ID, "bench");
+      if (positionalWeight != null) {
+        props.put(WorkerConfig.SCORING_POSITIONAL_WEIGHT, positionalWeight);
+      }
       props.put(WorkerConfig.MODEL_DIR, model.toString());
       props.put(WorkerConfig.BATCH_MAX_FRAMES, batch);
       props.put(WorkerConfig.INFERENCE_THREADS, threads);
@@ -166,7 +170,7 @@ public final class WorkerThroughputBench {
           done.countDown();
         }
       };
-      try (ModelFrameScorer scorer = ModelFrameScorer.open(config, ScoringConfig.defaults());
+      try (ModelFrameScorer scorer = ModelFrameScorer.open(config);
           InferenceWorker worker = new InferenceWorker(config, scorer, timing)) {
         worker.start();
         if (!done.await(10, TimeUnit.MINUTES)) {
