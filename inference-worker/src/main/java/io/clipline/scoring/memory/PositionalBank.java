@@ -92,13 +92,10 @@ public final class PositionalBank {
         int rn = n / cols;
         int cn = n % cols;
         float b = Float.NEGATIVE_INFINITY;
+        int c0 = Math.max(0, cn - radius);
+        int c1 = Math.min(cols - 1, cn + radius);
         for (int r = Math.max(0, rn - radius); r <= Math.min(rows - 1, rn + radius); r++) {
-          for (int c = Math.max(0, cn - radius); c <= Math.min(cols - 1, cn + radius); c++) {
-            float s = Vectors.dot(x, n * dim, frame, (r * cols + c) * dim, dim);
-            if (s > b) {
-              b = s;
-            }
-          }
+          b = Math.max(b, bestInRow(x, n * dim, frame, (r * cols + c0) * dim, c1 - c0 + 1, dim));
         }
         best[n * t + i] = b;
         if (b > bestOfPatch[n]) {
@@ -119,6 +116,37 @@ public final class PositionalBank {
       rarity[n] = (float) Math.min(1.0, Math.max(0.0, 1.0 - present));
     }
     return new Assessment(x, rarity, modCount);
+  }
+
+  /**
+   * The largest dot product of the {@code dim} values of {@code x} from {@code xOff} with {@code
+   * cells} consecutive cells of {@code frame} from {@code off}. Three cells share one pass over
+   * the dimensions (three accumulators, so the loads of x are shared and the sums run side by
+   * side); each sum still runs in dimension order, so every product equals {@link Vectors#dot}'s
+   * bit for bit.
+   */
+  private static float bestInRow(float[] x, int xOff, float[] frame, int off, int cells, int dim) {
+    float best = Float.NEGATIVE_INFINITY;
+    int c = 0;
+    for (; c + 2 < cells; c += 3) {
+      int o0 = off + c * dim;
+      int o1 = o0 + dim;
+      int o2 = o1 + dim;
+      float a0 = 0f;
+      float a1 = 0f;
+      float a2 = 0f;
+      for (int d = 0; d < dim; d++) {
+        float v = x[xOff + d];
+        a0 += v * frame[o0 + d];
+        a1 += v * frame[o1 + d];
+        a2 += v * frame[o2 + d];
+      }
+      best = Math.max(best, Math.max(a0, Math.max(a1, a2)));
+    }
+    for (; c < cells; c++) {
+      best = Math.max(best, Vectors.dot(x, xOff, frame, off + c * dim, dim));
+    }
+    return best;
   }
 
   /**
