@@ -107,7 +107,7 @@ public final class WorkerConfig extends AbstractConfig {
                   + " partition numbers select the label partitions each worker reads.")
           .define(LABELS_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
               "Read operator labels and apply them to the scoring memory (forget frames labelled"
-                  + " NG, learn labelled defect regions).")
+                  + " NG, learn rejected frames labelled OK, learn labelled defect regions).")
           .define(LABELS_CACHE_FRAMES, Type.INT, 64, Range.between(0, 100_000), Importance.LOW,
               "Recently scored frames whose features the scorer keeps so that a label can still"
                   + " be applied to them; 0 keeps none (labels then find no frame).")
