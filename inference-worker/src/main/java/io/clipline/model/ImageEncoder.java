@@ -40,6 +40,8 @@ public final class ImageEncoder implements AutoCloseable {
   private final Set<String> outputNames;
   /** Staging for the input tensor, reused across calls; ONNX Runtime reads it without a copy. */
   private FloatBuffer input = direct(0);
+  /** One image's view, written before it is staged; used only when the tower has views. */
+  private float[] viewScratch = new float[0];
   private volatile boolean closed;
 
   private ImageEncoder(ModelManifest manifest, NativeSession session) {
@@ -101,7 +103,10 @@ public final class ImageEncoder implements AutoCloseable {
   }
 
   /**
-   * Encodes a batch.
+   * Encodes a batch. With several {@code image.views} the tower runs on every view of every
+   * image in one session call ({@code batch × views} runs); each view's patch tokens are aligned
+   * back onto the frame's grid ({@link ViewTransform#alignPatches}) and become layers of their
+   * own, in {@link ImageTower#layerViews()} order, and the embedding is that of the image as it is.
    *
    * @param chw {@code batch} images, each {@link ImageTower#sampleSize()} floats in CHW order as
    *     the {@code Preprocessor} writes them; floats past the batch are ignored
@@ -119,40 +124,76 @@ public final class ImageEncoder implements AutoCloseable {
           "chw: expected batch × 3 × " + spec.height() + " × " + spec.width() + " floats for batch "
               + batch + ", got " + chw.length + " floats");
     }
-    int size = batch * sample;
-    if (input.capacity() < size) {
-      input = direct(size);
-    }
-    input.clear();
-    input.put(chw, 0, size).flip();
-    long[] shape = {batch, 3, spec.height(), spec.width()};
+    List<ViewTransform> views = spec.layerViews();
+    int runs = batch * views.size();
+    stage(chw, batch, views);
+    long[] shape = {runs, 3, spec.height(), spec.width()};
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, shape);
         OrtSession.Result result =
             session.session().run(Map.of(spec.input(), tensor), outputNames)) {
+      // Runs are image-major (image n, view v at n * views + v); the frame as it is, last.
+      int identity = views.size() - 1;
       Optional<float[][]> embeddings =
-          spec.embedding().map(name -> embeddings(result, name, batch));
-      List<PatchLayer> layers = new ArrayList<>(spec.patches().size());
-      for (PatchOutput patch : spec.patches()) {
-        float[] values = floats(result, patch.output(), batch, spec.patchCount(), patch.dim());
-        layers.add(
-            new PatchLayer(patch.layer(), spec.gridRows(), spec.gridCols(), patch.dim(), values));
+          spec.embedding().map(name -> embeddings(result, name, batch, views.size(), identity));
+      List<PatchLayer> layers = new ArrayList<>(spec.patches().size() * views.size());
+      int perImage = spec.patchCount();
+      for (int v = 0; v < views.size(); v++) {
+        for (PatchOutput patch : spec.patches()) {
+          float[] all = floats(result, patch.output(), runs, perImage, patch.dim());
+          float[] values = new float[batch * perImage * patch.dim()];
+          int size = perImage * patch.dim();
+          for (int n = 0; n < batch; n++) {
+            views.get(v).alignPatches(all, (n * views.size() + v) * size, values, n * size,
+                spec.gridRows(), spec.gridCols(), patch.dim());
+          }
+          layers.add(new PatchLayer(
+              patch.layer(), spec.gridRows(), spec.gridCols(), patch.dim(), values));
+        }
       }
       return new ImageFeatures(batch, embeddings, layers);
     } catch (OrtException e) {
       throw new ModelException(
-          session.description() + " failed on a batch of " + batch + " on "
-              + provider().selected() + ": " + e.getMessage(),
+          session.description() + " failed on a batch of " + batch + " ("
+              + runs + " runs of " + views.size() + " views) on " + provider().selected() + ": "
+              + e.getMessage(),
           e);
     }
   }
 
-  private float[][] embeddings(OrtSession.Result result, String name, int batch) {
-    float[] flat = floats(result, name, batch, -1);
-    int dim = flat.length / batch;
+  /** Writes every view of every image into the input staging, image-major. */
+  private void stage(float[] chw, int batch, List<ViewTransform> views) {
+    int sample = spec.sampleSize();
+    int size = batch * views.size() * sample;
+    if (input.capacity() < size) {
+      input = direct(size);
+    }
+    input.clear();
+    if (views.size() == 1) {
+      input.put(chw, 0, size).flip();
+      return;
+    }
+    if (viewScratch.length < sample) {
+      viewScratch = new float[sample];
+    }
+    for (int n = 0; n < batch; n++) {
+      for (ViewTransform view : views) {
+        view.transformImage(chw, n * sample, viewScratch, 0, spec.height(), spec.width());
+        input.put(viewScratch, 0, sample);
+      }
+    }
+    input.flip();
+  }
+
+  /** The embedding of each image's view {@code view} of {@code views}. */
+  private float[][] embeddings(
+      OrtSession.Result result, String name, int batch, int views, int view) {
+    float[] flat = floats(result, name, (long) batch * views, -1);
+    int dim = flat.length / (batch * views);
     float[][] rows = new float[batch][];
     for (int n = 0; n < batch; n++) {
-      rows[n] = Arrays.copyOfRange(flat, n * dim, (n + 1) * dim);
+      int from = (n * views + view) * dim;
+      rows[n] = Arrays.copyOfRange(flat, from, from + dim);
     }
     return rows;
   }

@@ -10,7 +10,9 @@ import java.util.Optional;
  * @param batch the number of images
  * @param embeddings the global embedding per image, {@code [batch][E]}; empty when the manifest
  *     declares no {@code image.embedding}
- * @param layers the patch tokens, one entry per {@code image.patches} entry, in manifest order
+ * @param layers the patch tokens, one entry per {@code image.patches} entry in manifest order, and
+ *     that once per view of {@link ModelManifest.ImageTower#layerViews()} (the frame as it is
+ *     last), every view's tokens on the frame's grid
  */
 public record ImageFeatures(int batch, Optional<float[][]> embeddings, List<PatchLayer> layers) {
 

@@ -41,7 +41,7 @@ final class ManifestReader {
   private static final Set<String> IMAGE_KEYS =
       Set.of(
           "file", "fp16File", "input", "height", "width", "resize", "interpolation", "channels",
-          "mean", "std", "grid", "embedding", "patches", "tile", "contrast");
+          "mean", "std", "grid", "embedding", "patches", "tile", "contrast", "views");
   private static final Set<String> TILE_KEYS = Set.of("overlap", "scale");
   private static final Set<String> CONTRAST_KEYS = Set.of("mean", "std");
   private static final Set<String> PATCH_KEYS = Set.of("output", "layer", "dim");
@@ -166,6 +166,7 @@ final class ManifestReader {
     }
     Optional<Tiling> tile = optionalObject(node, path, "tile").map(this::tiling);
     Optional<Contrast> contrast = optionalObject(node, path, "contrast").map(this::contrast);
+    List<ViewTransform> views = views(node, path);
     return build(
         path,
         () ->
@@ -185,7 +186,36 @@ final class ManifestReader {
                 optionalString(node, path, "embedding"),
                 patches,
                 tile,
-                contrast));
+                contrast,
+                views));
+  }
+
+  /** {@code image.views}: view names; {@code [IDENTITY]} when the key is absent. */
+  private List<ViewTransform> views(JsonNode node, String path) {
+    JsonNode value = node.get("views");
+    if (value == null || value.isNull()) {
+      return List.of(ViewTransform.IDENTITY);
+    }
+    if (!value.isArray() || value.isEmpty()) {
+      throw invalid(path + "views", "expected a non-empty array of view names, got "
+          + describe(value));
+    }
+    List<ViewTransform> views = new ArrayList<>();
+    for (int i = 0; i < value.size(); i++) {
+      JsonNode name = value.get(i);
+      ViewTransform view = null;
+      for (ViewTransform v : ViewTransform.values()) {
+        if (name.isTextual() && v.name().equals(name.textValue())) {
+          view = v;
+        }
+      }
+      if (view == null) {
+        throw invalid(path + "views[" + i + "]", "expected one of "
+            + Arrays.toString(ViewTransform.values()) + ", got " + describe(name));
+      }
+      views.add(view);
+    }
+    return views;
   }
 
   private Contrast contrast(JsonNode node) {

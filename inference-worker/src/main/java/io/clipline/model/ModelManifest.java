@@ -1,11 +1,13 @@
 package io.clipline.model;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A model folder's manifest, {@code clipline-model.json}, as specified in {@code
@@ -194,6 +196,9 @@ public record ModelManifest(
    * @param tile how {@link ResizeMode#TILE} tiles a frame; present exactly when {@code resize} is
    *     {@code TILE}
    * @param contrast per-image contrast normalisation before {@code mean} and {@code std}, if any
+   * @param views the test-time views the tower runs on each image, {@link ViewTransform#IDENTITY}
+   *     among them, each once; {@code [IDENTITY]} for one pass. Each other view adds one layer per
+   *     patch output (see {@link ImageFeatures#layers()})
    */
   public record ImageTower(
       String file,
@@ -211,7 +216,8 @@ public record ModelManifest(
       Optional<String> embedding,
       List<PatchOutput> patches,
       Optional<Tiling> tile,
-      Optional<Contrast> contrast) {
+      Optional<Contrast> contrast,
+      List<ViewTransform> views) {
 
     /** A tower that does not tile ({@code resize} other than {@code TILE}), without contrast. */
     public ImageTower(String file, Optional<String> fp16File, String input, int height, int width,
@@ -229,6 +235,16 @@ public record ModelManifest(
         List<PatchOutput> patches, Optional<Tiling> tile) {
       this(file, fp16File, input, height, width, resize, interpolation, channels, mean, std,
           gridRows, gridCols, embedding, patches, tile, Optional.empty());
+    }
+
+    /** A tower that runs once per image, on the image as it is. */
+    public ImageTower(String file, Optional<String> fp16File, String input, int height, int width,
+        ResizeMode resize, Interpolation interpolation, ChannelOrder channels, float[] mean,
+        float[] std, int gridRows, int gridCols, Optional<String> embedding,
+        List<PatchOutput> patches, Optional<Tiling> tile, Optional<Contrast> contrast) {
+      this(file, fp16File, input, height, width, resize, interpolation, channels, mean, std,
+          gridRows, gridCols, embedding, patches, tile, contrast,
+          List.of(ViewTransform.IDENTITY));
     }
 
     public ImageTower {
@@ -275,6 +291,14 @@ public record ModelManifest(
       }
       Objects.requireNonNull(tile, "tile");
       Objects.requireNonNull(contrast, "contrast");
+      views = List.copyOf(Objects.requireNonNull(views, "views"));
+      if (!views.contains(ViewTransform.IDENTITY)) {
+        throw new IllegalArgumentException(
+            "views: expected IDENTITY among the views, got " + views);
+      }
+      if (Set.copyOf(views).size() != views.size()) {
+        throw new IllegalArgumentException("views: expected each view once, got " + views);
+      }
       checkGeometry(resize, height, width, gridRows, gridCols, tile);
     }
 
@@ -328,6 +352,18 @@ public record ModelManifest(
     @Override
     public float[] std() {
       return std.clone();
+    }
+
+    /**
+     * The views in the order of their layers in {@link ImageFeatures#layers()}: the other views
+     * as listed, {@link ViewTransform#IDENTITY} last, so that the last layer (which regions and
+     * defect types pool) is always that of the frame as it is.
+     */
+    public List<ViewTransform> layerViews() {
+      List<ViewTransform> order = new ArrayList<>(views);
+      order.remove(ViewTransform.IDENTITY);
+      order.add(ViewTransform.IDENTITY);
+      return List.copyOf(order);
     }
 
     /** Patches per image: {@code gridRows * gridCols}. */

@@ -154,6 +154,16 @@ class ModelManifestTest {
         bad("image.patches[1].output: 'image_embeds' is already used by embedding",
             m -> ((ObjectNode) image(m).get("patches").get(1)).put("output", "image_embeds")),
         bad("image.embeding: unknown key", m -> image(m).put("embeding", "x")),
+        bad("image.views: expected IDENTITY among the views, got [HFLIP]",
+            m -> image(m).putArray("views").add("HFLIP")),
+        bad("image.views: expected each view once, got [IDENTITY, HFLIP, HFLIP]",
+            m -> image(m).putArray("views").add("IDENTITY").add("HFLIP").add("HFLIP")),
+        bad("image.views[1]: expected one of [IDENTITY, HFLIP, VFLIP, ROT180], got string"
+            + " \"hflip\"", m -> image(m).putArray("views").add("IDENTITY").add("hflip")),
+        bad("image.views: expected a non-empty array of view names, got array []",
+            m -> image(m).putArray("views")),
+        bad("image.views: expected a non-empty array of view names, got string \"HFLIP\"",
+            m -> image(m).put("views", "HFLIP")),
         bad("text.tokenizer: required key is missing",
             m -> ((ObjectNode) m.get("text")).remove("tokenizer")),
         bad("text.contextLength: expected >= 2",
@@ -182,6 +192,32 @@ class ModelManifestTest {
     assertTrue(
         e.getMessage().contains(folder.resolve(ModelManifest.FILE_NAME).toString()),
         e.getMessage());
+  }
+
+  @Test
+  void shouldRunOnTheImageAsItIsWhenViewsAreAbsent() throws IOException {
+    write(valid());
+
+    ModelManifest manifest = ModelManifest.load(folder);
+
+    assertEquals(List.of(ViewTransform.IDENTITY), manifest.image().views());
+    assertEquals(List.of(ViewTransform.IDENTITY), manifest.image().layerViews());
+  }
+
+  @Test
+  void shouldPutIdentityLastInLayerOrderWhenViewsAreListed() throws IOException {
+    ObjectNode m = valid();
+    image(m).putArray("views").add("IDENTITY").add("VFLIP").add("HFLIP");
+    write(m);
+
+    ModelManifest manifest = ModelManifest.load(folder);
+
+    assertEquals(
+        List.of(ViewTransform.IDENTITY, ViewTransform.VFLIP, ViewTransform.HFLIP),
+        manifest.image().views());
+    assertEquals(
+        List.of(ViewTransform.VFLIP, ViewTransform.HFLIP, ViewTransform.IDENTITY),
+        manifest.image().layerViews());
   }
 
   @Test
