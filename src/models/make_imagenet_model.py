@@ -484,7 +484,7 @@ def worst(a, b):
     return float((np.abs(a - b) / np.maximum(1.0, np.abs(b))).max()), float(np.abs(a - b).max())
 
 
-def manifest(size, stages, grid, dims, name):
+def manifest(size, stages, grid, dims, name, views):
     return {
         'format': 1,
         'name': name,
@@ -492,27 +492,29 @@ def manifest(size, stages, grid, dims, name):
         'description': 'ImageNet MobileNetV2 (Keras, alpha 1.0) stem + blocks 0..%d%s, BatchNorm folded, '
                        'uint8-quantised weights (BatchNorm statistics re-estimated on [0, 1] input) from '
                        'nsfwjs@4.4.0 (MIT); patch features of block%s %s '
-                       'on one %dx%d grid; no text tower: rarity-only. Made by '
+                       'on one %dx%d grid%s; no text tower: rarity-only. Made by '
                        'src/models/make_imagenet_model.py; see PROVENANCE.md.'
                        % (block_of(stages[-1]),
                           '' if block_of(stages[-1]) <= LAST_IMAGENET_BLOCK else
                           ' (blocks %d..%d fine-tuned by the nsfwjs authors)'
                           % (LAST_IMAGENET_BLOCK + 1, block_of(stages[-1])),
                           's' if len(stages) > 1 else '', ', '.join(str(block_of(s)) for s in stages),
-                          grid[0], grid[1]),
+                          grid[0], grid[1],
+                          '' if views == ['IDENTITY'] else ', run on the test-time views ' + ', '.join(views)),
         'image': {
             'file': 'image.onnx', 'input': 'pixel_values', 'height': size, 'width': size,
             'resize': 'STRETCH', 'interpolation': 'BILINEAR', 'channels': 'RGB',
             'mean': MEAN, 'std': STD, 'grid': list(grid), 'embedding': 'image_embeds',
             'patches': [{'output': output_name(s), 'layer': block_of(s), 'dim': d}
                         for s, d in zip(stages, dims)],
+            'views': views,
         },
         'patchProjection': None,
     }
 
 
 def provenance(pkg, layers, stages, size, grid, dims, quant, keras_version, prep, errors, tfjs_version,
-               thawed):
+               thawed, views):
     lines = [
         '# Provenance of this model folder',
         '',
@@ -587,6 +589,11 @@ def provenance(pkg, layers, stages, size, grid, dims, quant, keras_version, prep
     lines += [
         '- `image_embeds`: mean of `%s` over its grid (before resizing), %d channels' % (stages[-1], dims[-1]),
         '',
+        'The manifest lists the test-time views %s (`image.views`, docs/MODEL_FORMAT.md): the worker'
+        % ', '.join('`%s`' % v for v in views),
+        'runs this graph once per view of each frame and maps every view\'s patches back onto the',
+        'frame\'s grid; the graph itself is the same for any views.',
+        '',
         '## Checks (reference input `sin(0.001 * i)`)',
         '',
         '`reference.json` holds the output of TensorFlow.js %s (CPU backend) running the nsfwjs' % tfjs_version,
@@ -609,8 +616,13 @@ def main():
                     help='MobileNetV2 blocks exported, finest first, each at most %d (default 12: '
                          'stride 16, 96 channels; blocks after %d were fine-tuned by nsfwjs)'
                          % (LAST_BLOCK, LAST_IMAGENET_BLOCK))
+    ap.add_argument('--views', default='IDENTITY,HFLIP,VFLIP',
+                    help='test-time views the worker runs the tower on (docs/MODEL_FORMAT.md, '
+                         '"image.views"; default IDENTITY,HFLIP,VFLIP, chosen in docs/QUALITY.md, '
+                         'fifth round); IDENTITY for one pass per frame')
     ap.add_argument('--out', default=os.path.join(HERE, 'imagenet-mnv2'))
-    ap.add_argument('--name', default=None, help='model name (default imagenet-mnv2-b<blocks>-<size>)')
+    ap.add_argument('--name', default=None,
+                    help='model name (default imagenet-mnv2-b<blocks>-<size>, then -<n>views for n > 1)')
     ap.add_argument('--cache', default=os.path.join(os.path.expanduser('~'), '.cache', 'clipline',
                                                     'imagenet-mnv2'),
                     help='where the npm tarball, tfjs and intermediate files live (not in git)')
@@ -620,7 +632,12 @@ def main():
         sys.exit('--blocks: increasing, between 0 and %d' % LAST_BLOCK)
     if args.size % 16 or args.size < 32:
         sys.exit('--size: a multiple of 16, at least 32')
-    name = args.name or 'imagenet-mnv2-b%s-%d' % ('-'.join(map(str, blocks)), args.size)
+    views = args.views.split(',')
+    if 'IDENTITY' not in views or len(set(views)) != len(views) or not set(views) <= {
+            'IDENTITY', 'HFLIP', 'VFLIP', 'ROT180'}:
+        sys.exit('--views: IDENTITY and any of HFLIP, VFLIP, ROT180, each once')
+    name = args.name or 'imagenet-mnv2-b%s-%d%s' % ('-'.join(map(str, blocks)), args.size,
+                                                   '' if len(views) == 1 else '-%dviews' % len(views))
 
     import onnx
 
@@ -683,7 +700,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     onnx.save(model, os.path.join(args.out, 'image.onnx'))
     with open(os.path.join(args.out, 'clipline-model.json'), 'w') as fh:
-        json.dump(manifest(args.size, stages, grid, dims, name), fh, indent=2)
+        json.dump(manifest(args.size, stages, grid, dims, name, views), fh, indent=2)
         fh.write('\n')
     record = {
         'input': {'name': 'pixel_values', 'shape': list(x.shape),
@@ -698,7 +715,7 @@ def main():
     shutil.copyfile(pkg['license'], os.path.join(args.out, 'LICENSE'))
     with open(os.path.join(args.out, 'PROVENANCE.md'), 'w') as fh:
         fh.write(provenance(pkg, layers, stages, args.size, grid, dims, quant, keras_version, prep, errors,
-                            tf_record['version'], thawed))
+                            tf_record['version'], thawed, views))
     size = os.path.getsize(os.path.join(args.out, 'image.onnx'))
     print('wrote %s (image.onnx %d bytes, grid %dx%d, outputs %s, dims %s)'
           % (args.out, size, grid[0], grid[1], names, dims + [dims[-1]]))

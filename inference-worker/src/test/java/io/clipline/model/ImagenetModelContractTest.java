@@ -49,11 +49,13 @@ class ImagenetModelContractTest {
       JsonNode outputs = reference.get("outputs");
       float[][] embeddings = features.embeddings().orElseThrow();
       assertMatches("image_embeds", outputs.get("image_embeds"), embeddings[0]);
-      assertEquals(manifest.image().patches().size(), features.layers().size());
-      for (int l = 0; l < features.layers().size(); l++) {
+      int patches = manifest.image().patches().size();
+      assertEquals(patches * manifest.image().views().size(), features.layers().size());
+      List<ImageFeatures.PatchLayer> asItIs = identityLayers(manifest, features);
+      for (int l = 0; l < patches; l++) {
         String name = manifest.image().patches().get(l).output();
         JsonNode expected = outputs.get(name);
-        float[] actual = features.layers().get(l).values();
+        float[] actual = asItIs.get(l).values();
         assertEquals(expected.get("shape").get(1).asInt() * expected.get("shape").get(2).asInt(),
             actual.length, name + " size");
         assertMatches(name, expected, actual);
@@ -88,13 +90,61 @@ class ImagenetModelContractTest {
       double millis = (System.nanoTime() - start) / 1e6 / runs;
       System.out.printf(Locale.ROOT, "imagenet-mnv2: one %dx%d forward on the CPU: %.1f ms%n",
           manifest.image().width(), manifest.image().height(), millis);
-      for (int l = 0; l < features.layers().size(); l++) {
+      List<ImageFeatures.PatchLayer> asItIs = identityLayers(manifest, features);
+      for (int l = 0; l < asItIs.size(); l++) {
         String name = manifest.image().patches().get(l).output();
-        compareAll(name, Path.of(raw, name + ".f32"), features.layers().get(l).values());
+        compareAll(name, Path.of(raw, name + ".f32"), asItIs.get(l).values());
       }
       compareAll("image_embeds", Path.of(raw, "image_embeds.f32"),
           features.embeddings().orElseThrow()[0]);
     }
+  }
+
+  /**
+   * The shipped folder runs the tower on mirrored views too: the view layers of a frame must be
+   * the layers of the mirrored frame as it is, mirrored back, so that each view's patch (r, c)
+   * describes the frame's place (r, c).
+   */
+  @Test
+  void shouldAlignEachViewWithTheFrameWhenTheFolderListsViews() {
+    ModelManifest manifest = ModelManifest.load(FOLDER);
+    List<ViewTransform> order = manifest.image().layerViews();
+    assertTrue(order.size() > 1, "the shipped folder lists views: " + order);
+    int h = manifest.image().height();
+    int w = manifest.image().width();
+    float[] frame = new float[manifest.image().sampleSize()];
+    for (int i = 0; i < frame.length; i++) {
+      frame[i] = (float) (0.5 + 0.4 * Math.sin(0.013 * i) * Math.cos(0.0007 * i));
+    }
+    int patches = manifest.image().patches().size();
+    try (ImageEncoder encoder = ImageEncoder.open(manifest, InferenceOptions.defaults())) {
+      ImageFeatures features = encoder.encode(frame, 1);
+      for (int v = 0; v < order.size() - 1; v++) {
+        ViewTransform view = order.get(v);
+        float[] mirrored = new float[frame.length];
+        view.transformImage(frame, 0, mirrored, 0, h, w);
+        ImageFeatures ofMirrored = encoder.encode(mirrored, 1);
+        for (int l = 0; l < patches; l++) {
+          ImageFeatures.PatchLayer expected = identityLayers(manifest, ofMirrored).get(l);
+          float[] back = new float[expected.values().length];
+          view.alignPatches(expected.values(), 0, back, 0, expected.rows(), expected.cols(),
+              expected.dim());
+          float[] actual = features.layers().get(v * patches + l).values();
+          for (int i = 0; i < back.length; i++) {
+            assertEquals(back[i], actual[i], 1e-4 * Math.max(1, Math.abs(back[i])),
+                view + " layer " + l + " value " + i);
+          }
+        }
+      }
+    }
+  }
+
+  /** The layers of the frame as it is: the last patch-output count of them. */
+  private static List<ImageFeatures.PatchLayer> identityLayers(
+      ModelManifest manifest, ImageFeatures features) {
+    int patches = manifest.image().patches().size();
+    int n = features.layers().size();
+    return features.layers().subList(n - patches, n);
   }
 
   private static void compareAll(String name, Path file, float[] actual) throws IOException {
