@@ -34,6 +34,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +74,8 @@ public final class ModelFrameScorer implements FrameScorer<EncodedBatch> {
   private final FeatureExtractor extractor;
   /** The engine's similarity kernel; closed with the scorer. */
   private final OnnxSimilarityKernel kernel;
+  /** The threads that assess a frame's patch banks; null when the engine runs them inline. */
+  private final ExecutorService bankThreads;
   /** Holds each scope's profile: the one given here, widened by labelled defect types. */
   private final ScoringEngine engine;
   private final ScopeProfile profile;
@@ -79,12 +84,13 @@ public final class ModelFrameScorer implements FrameScorer<EncodedBatch> {
   private final Map<String, Integer> prototypesByScope = new ConcurrentHashMap<>();
 
   private ModelFrameScorer(ModelManifest manifest, FeatureExtractor extractor,
-      OnnxSimilarityKernel kernel, ScoringEngine engine, ScopeProfile profile,
-      int labelCacheFrames) {
+      OnnxSimilarityKernel kernel, ExecutorService bankThreads, ScoringEngine engine,
+      ScopeProfile profile, int labelCacheFrames) {
     this.labels = new LabelApplier(engine, labelCacheFrames);
     this.manifest = manifest;
     this.extractor = extractor;
     this.kernel = kernel;
+    this.bankThreads = bankThreads;
     this.engine = engine;
     this.profile = profile;
   }
@@ -106,6 +112,19 @@ public final class ModelFrameScorer implements FrameScorer<EncodedBatch> {
    */
   public static ModelFrameScorer open(Path modelDir, InferenceOptions options,
       ScoringConfig scoring, String productNoun, int labelCacheFrames) {
+    return open(modelDir, options, scoring, productNoun, labelCacheFrames, 0);
+  }
+
+  /**
+   * As {@link #open(Path, InferenceOptions, ScoringConfig, String, int)}, with {@code
+   * scoringThreads} threads assessing each frame's patch banks at once (0: one per core; 1: the
+   * scoring thread alone). The scores are the same for every count.
+   */
+  public static ModelFrameScorer open(Path modelDir, InferenceOptions options,
+      ScoringConfig scoring, String productNoun, int labelCacheFrames, int scoringThreads) {
+    if (scoringThreads < 0) {
+      throw new IllegalArgumentException("scoringThreads must be >= 0, got " + scoringThreads);
+    }
     ModelManifest manifest = ModelManifest.load(modelDir);
     ScopeProfile profile = ScopeProfile.rarityOnly();
     if (manifest.text().isPresent()) {
@@ -131,14 +150,37 @@ public final class ModelFrameScorer implements FrameScorer<EncodedBatch> {
       encoder.close();
       throw e;
     }
+    int threads = scoringThreads(scoringThreads, Runtime.getRuntime().availableProcessors());
+    ExecutorService bankThreads = threads > 1 ? bankThreads(threads) : null;
     try {
+      ScoringEngine engine = bankThreads == null
+          ? new ScoringEngine(scoring, kernel)
+          : new ScoringEngine(scoring, kernel, bankThreads);
       return new ModelFrameScorer(manifest, new FeatureExtractor(manifest, encoder), kernel,
-          new ScoringEngine(scoring, kernel), profile, labelCacheFrames);
+          bankThreads, engine, profile, labelCacheFrames);
     } catch (RuntimeException e) {
       encoder.close();
       kernel.close();
+      if (bankThreads != null) {
+        bankThreads.shutdownNow();
+      }
       throw e;
     }
+  }
+
+  /** Threads assessing patch banks: as configured, or for 0 one per core. */
+  static int scoringThreads(int configured, int cores) {
+    return configured > 0 ? configured : Math.max(1, cores);
+  }
+
+  /** A fixed pool of daemon threads named {@code clipline-banks-N}. */
+  private static ExecutorService bankThreads(int threads) {
+    AtomicInteger made = new AtomicInteger();
+    return Executors.newFixedThreadPool(threads, task -> {
+      Thread t = new Thread(task, "clipline-banks-" + made.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** Opens the model and the engine the worker's configuration names, scoring settings included. */
@@ -166,7 +208,8 @@ public final class ModelFrameScorer implements FrameScorer<EncodedBatch> {
     return open(Path.of(config.getString(WorkerConfig.MODEL_DIR)), options, scoring,
         config.getString(WorkerConfig.PRODUCT_NOUN),
         config.getBoolean(WorkerConfig.LABELS_ENABLED)
-            ? config.getInt(WorkerConfig.LABELS_CACHE_FRAMES) : 0);
+            ? config.getInt(WorkerConfig.LABELS_CACHE_FRAMES) : 0,
+        config.getInt(WorkerConfig.SCORING_THREADS));
   }
 
   /**
@@ -317,6 +360,9 @@ public final class ModelFrameScorer implements FrameScorer<EncodedBatch> {
     try {
       extractor.close();
     } finally {
+      if (bankThreads != null) {
+        bankThreads.shutdownNow();
+      }
       kernel.close();
     }
   }

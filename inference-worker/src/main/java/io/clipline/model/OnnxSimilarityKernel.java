@@ -22,8 +22,10 @@ import java.util.Map;
  *
  * <p>Products smaller than {@code javaBelow} multiply-adds stay in Java, where a call costs less
  * than ONNX Runtime's per-run overhead. Results differ from {@link SimilarityKernel#JAVA} by
- * float rounding only; the same inputs always give the same outputs on one machine. Not
- * thread-safe; close it to free the session.
+ * float rounding only; the same inputs always give the same outputs on one machine. Thread-safe:
+ * ONNX Runtime's session runs calls from several threads at once, and each calling thread has its
+ * own buffers (an engine with a bank executor calls it from each of its threads). Close it, after
+ * the last call, to free the session.
  *
  * <pre>{@code
  * try (OnnxSimilarityKernel kernel = OnnxSimilarityKernel.open(options, 1 << 20)) {
@@ -37,11 +39,9 @@ public final class OnnxSimilarityKernel implements SimilarityKernel, AutoCloseab
 
   private final NativeSession session;
   private final long javaBelow;
-  // Direct buffers reused between calls: ONNX Runtime reads inputs and writes the pinned
-  // output in place, so a call copies each matrix once instead of allocating three copies.
-  private FloatBuffer left = direct(0);
-  private FloatBuffer right = direct(0);
-  private FloatBuffer product = direct(0);
+  // Direct buffers reused between one thread's calls: ONNX Runtime reads inputs and writes the
+  // pinned output in place, so a call copies each matrix once instead of allocating three copies.
+  private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
 
   private OnnxSimilarityKernel(NativeSession session, long javaBelow) {
     this.session = session;
@@ -84,11 +84,13 @@ public final class OnnxSimilarityKernel implements SimilarityKernel, AutoCloseab
       SimilarityKernel.JAVA.multiplyTransposed(a, n, b, m, dim, out);
       return;
     }
-    left = fill(left, a, n * dim);
-    right = fill(right, b, m * dim);
-    if (product.capacity() < n * m) {
-      product = direct(n * m);
+    Buffers own = buffers.get();
+    FloatBuffer left = own.left = fill(own.left, a, n * dim);
+    FloatBuffer right = own.right = fill(own.right, b, m * dim);
+    if (own.product.capacity() < n * m) {
+      own.product = direct(n * m);
     }
+    FloatBuffer product = own.product;
     product.clear().limit(n * m);
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OnnxTensor x = OnnxTensor.createTensor(env, left, new long[] {n, dim});
@@ -102,6 +104,13 @@ public final class OnnxSimilarityKernel implements SimilarityKernel, AutoCloseab
       throw new ModelException(session.description() + " failed on " + n + " x " + m + " x "
           + dim + " on " + session.provider().selected() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** One calling thread's input and output buffers, grown as products grow. */
+  private static final class Buffers {
+    FloatBuffer left = direct(0);
+    FloatBuffer right = direct(0);
+    FloatBuffer product = direct(0);
   }
 
   private static FloatBuffer fill(FloatBuffer buffer, float[] values, int count) {

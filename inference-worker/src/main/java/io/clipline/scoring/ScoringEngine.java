@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * Scores frames per scope (product x camera view) with online rarity memory and, when the scope's
@@ -37,11 +38,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * are described in docs/SCORING.md.
  *
  * <p>Threading: different scopes may be used from different threads at the same time; calls for
- * one scope must come from one thread at a time (the memory of a scope is not thread-safe).
+ * one scope must come from one thread at a time (the memory of a scope is not thread-safe). Within
+ * one call, an engine made with a bank executor assesses the frame's patch banks (one per layer
+ * and scale, so six for a model of three test-time views) as tasks on it and waits for them; the
+ * scores are the same as on the caller's thread alone.
  */
 public final class ScoringEngine {
   private final ScoringConfig config;
   private final SimilarityKernel kernel;
+  private final Executor banks;
   private final Map<String, ScopeState> states = new ConcurrentHashMap<>();
   private final Map<String, ScopeProfile> profiles = new ConcurrentHashMap<>();
   private final Map<String, Thresholds> initialThresholds = new ConcurrentHashMap<>();
@@ -60,14 +65,27 @@ public final class ScoringEngine {
    * computes (for example on the model's accelerator).
    */
   public ScoringEngine(ScoringConfig config, SimilarityKernel kernel) {
+    this(config, kernel, Runnable::run);
+  }
+
+  /**
+   * Engine whose patch banks are assessed as tasks on {@code banks} (for example a fixed pool of
+   * one thread per core), with {@code kernel} called from those threads at once. The caller owns
+   * the executor and shuts it down after the engine's last call.
+   */
+  public ScoringEngine(ScoringConfig config, SimilarityKernel kernel, Executor banks) {
     if (config == null) {
       throw new IllegalArgumentException("config must not be null");
     }
     if (kernel == null) {
       throw new IllegalArgumentException("kernel must not be null");
     }
+    if (banks == null) {
+      throw new IllegalArgumentException("banks executor must not be null");
+    }
     this.config = config;
     this.kernel = kernel;
+    this.banks = banks;
     this.fusion = new FusionSchedule(config);
     this.smoother = new MapSmoother(config);
     this.typer = new RegionTyper(config);
@@ -150,8 +168,8 @@ public final class ScoringEngine {
       return false;
     }
     TextPart text = textPart(profileOf(scope), features);
-    RarityAssessment.assess(s, features, text == null ? null : text.patchMap(), kernel, config)
-        .admit(s, sequence, false);
+    float[] textMap = text == null ? null : text.patchMap();
+    RarityAssessment.assess(s, features, textMap, kernel, config, banks).admit(s, sequence, false);
     return true;
   }
 
@@ -273,7 +291,7 @@ public final class ScoringEngine {
     TextPart text = textPart(profile, f);
     float[] textMap = text == null ? null : text.patchMap();
     double imageProbability = text == null ? Double.NaN : text.imageProbability();
-    RarityAssessment rarity = RarityAssessment.assess(s, f, textMap, kernel, config);
+    RarityAssessment rarity = RarityAssessment.assess(s, f, textMap, kernel, config, banks);
 
     long sequence = s.nextSequence();
     float[] patchMap = fusion.fuse(sequence, rarity.memoryImages(), rarity.rarity(), textMap);

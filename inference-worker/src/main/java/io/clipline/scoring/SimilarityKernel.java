@@ -9,7 +9,9 @@ import io.clipline.scoring.internal.Vectors;
  * accelerator; {@link #JAVA} is the engine's own.
  *
  * <p>Implementations must be deterministic (the same inputs give the same outputs, so that a
- * restored snapshot scores as the original did) and are called from one thread at a time.
+ * restored snapshot scores as the original did). An engine with a bank executor calls its kernel
+ * from the executor's threads at once (one patch bank each), so a kernel shared that way must be
+ * thread-safe; {@link #JAVA} is.
  */
 @FunctionalInterface
 public interface SimilarityKernel {

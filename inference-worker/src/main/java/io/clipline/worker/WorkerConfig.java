@@ -58,6 +58,7 @@ public final class WorkerConfig extends AbstractConfig {
   public static final String MODEL_FP16 = "model.fp16";
   public static final String PRODUCT_NOUN = "product.noun";
   public static final String SCORING_POSITIONAL_WEIGHT = "scoring.positional.weight";
+  public static final String SCORING_THREADS = "scoring.threads";
 
   /**
    * Default of {@link #SCORING_POSITIONAL_WEIGHT}: the scoring engine's own default (the worker's
@@ -181,7 +182,11 @@ public final class WorkerConfig extends AbstractConfig {
               "Share of the positional rarity (each patch against what the last frames showed at"
                   + " its own place) in the anomaly map, next to position-free rarity. It suits"
                   + " parts held in a fixed fixture; set 0 where the part's position or rotation"
-                  + " varies from frame to frame (docs/SCORING.md §3)."));
+                  + " varies from frame to frame (docs/SCORING.md §3).")
+          .define(SCORING_THREADS, Type.INT, 0, Range.between(0, 256), Importance.LOW,
+              "Threads that assess a frame's patch banks at once (one bank per model layer and"
+                  + " scale: six for the default model's three views); 0: one per core, 1: the"
+                  + " scoring thread alone. The scores do not depend on it."));
 
   /** Prefixes of settings passed through to the Kafka clients. */
   public static final List<String> CLIENT_PREFIXES = List.of("consumer.", "producer.");

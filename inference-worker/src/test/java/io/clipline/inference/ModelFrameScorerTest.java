@@ -99,4 +99,13 @@ class ModelFrameScorerTest {
     assertEquals(15, ModelFrameScorer.modelThreads(0, 16));
     assertEquals(4, ModelFrameScorer.modelThreads(4, 2), "a configured count is kept");
   }
+
+  @Test
+  void shouldAssessPatchBanksOnOneThreadPerCoreWhenLeftToTheWorker() {
+    assertEquals(1, ModelFrameScorer.scoringThreads(0, 1));
+    assertEquals(2, ModelFrameScorer.scoringThreads(0, 2));
+    assertEquals(16, ModelFrameScorer.scoringThreads(0, 16));
+    assertEquals(1, ModelFrameScorer.scoringThreads(1, 16), "1: the scoring thread alone");
+    assertEquals(6, ModelFrameScorer.scoringThreads(6, 2), "a configured count is kept");
+  }
 }

@@ -12,6 +12,10 @@ import io.clipline.scoring.SimilarityKernel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class OnnxSimilarityKernelTest {
@@ -59,6 +63,46 @@ class OnnxSimilarityKernelTest {
       kernel.multiplyTransposed(a, 4, b, 5, 8, got);
     }
     assertArrayEquals(want, got, "4 x 5 x 8 = 160 < 1000: bit for bit the Java kernel");
+  }
+
+  @Test
+  void shouldGiveEachThreadItsOwnBuffersWhenCalledConcurrently() throws Exception {
+    Random random = new Random(8);
+    int[][] shapes = {{37, 53, 96}, {196, 300, 96}, {5, 700, 32}, {64, 64, 3}};
+    List<float[][]> cases = new ArrayList<>();
+    try (OnnxSimilarityKernel kernel = OnnxSimilarityKernel.open(InferenceOptions.defaults(), 0)) {
+      for (int[] s : shapes) {
+        float[] a = gaussian(random, s[0] * s[2]);
+        float[] b = gaussian(random, s[1] * s[2]);
+        float[] alone = new float[s[0] * s[1]];
+        kernel.multiplyTransposed(a, s[0], b, s[1], s[2], alone);
+        cases.add(new float[][] {a, b, alone});
+      }
+      // Four threads at once, each cycling through products of different sizes, so that one
+      // thread's buffers would be overwritten or regrown under another's call if they were shared.
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<?>> calls = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          int first = t;
+          calls.add(pool.submit(() -> {
+            for (int round = 0; round < 25; round++) {
+              int c = (first + round) % shapes.length;
+              int[] s = shapes[c];
+              float[] got = new float[s[0] * s[1]];
+              kernel.multiplyTransposed(cases.get(c)[0], s[0], cases.get(c)[1], s[1], s[2], got);
+              assertArrayEquals(cases.get(c)[2], got, "shape " + c + ", round " + round);
+            }
+            return null;
+          }));
+        }
+        for (Future<?> call : calls) {
+          call.get(60, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
   }
 
   @Test

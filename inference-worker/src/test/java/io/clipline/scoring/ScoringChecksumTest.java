@@ -12,6 +12,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,6 +58,17 @@ class ScoringChecksumTest {
   }
 
   @Test
+  void scoresAreTheSameWhenThePatchBanksRunOnSeveralThreads() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      assertEquals(EXPECTED, checksum(new int[COVERAGE], pool),
+          "the banks' results are summed in bank order whichever thread assessed them");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void theStreamReachesEveryPath() throws NoSuchAlgorithmException {
     int[] seen = new int[COVERAGE];
     checksum(seen);
@@ -77,10 +91,15 @@ class ScoringChecksumTest {
    * labels that forgot something and defect examples.
    */
   static String checksum(int[] seen) throws NoSuchAlgorithmException {
+    return checksum(seen, Runnable::run);
+  }
+
+  /** The checksum with the engine's patch banks assessed on {@code banks}. */
+  static String checksum(int[] seen, Executor banks) throws NoSuchAlgorithmException {
     MessageDigest digest = MessageDigest.getInstance("SHA-256");
     Random rnd = new Random(20240611L);
     ScoringConfig config = ScoringConfig.builder().warmupFrames(8).memory(40, 2).build();
-    ScoringEngine engine = new ScoringEngine(config);
+    ScoringEngine engine = new ScoringEngine(config, SimilarityKernel.JAVA, banks);
 
     float[] normal = gaussian(rnd, TEXT_DIM, 1);
     float[] anomalous = gaussian(rnd, TEXT_DIM, 1);

@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -79,6 +82,37 @@ class ScoringEngineTest {
       }
       return FrameFeatures.ofPatches(ROWS, COLS, layers, OUT, OUT);
     }
+  }
+
+  @Test
+  void shouldRethrowWhatAKernelThrewOnABankThreadAsItWasThrown() {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      AtomicBoolean lost = new AtomicBoolean();
+      SimilarityKernel failing = (a, n, b, m, dim, out) -> {
+        if (lost.get()) {
+          throw new IllegalStateException("device lost on " + Thread.currentThread().getName());
+        }
+        SimilarityKernel.JAVA.multiplyTransposed(a, n, b, m, dim, out);
+      };
+      ScoringEngine engine = new ScoringEngine(config(), failing, pool);
+      Line line = new Line(41);
+      for (int i = 0; i < 3; i++) {
+        engine.score("cam", line.normal());
+      }
+      lost.set(true);
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, () -> engine.score("cam", line.normal()));
+      assertTrue(e.getMessage().startsWith("device lost on pool-"), e.getMessage());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void shouldRefuseANullBankExecutor() {
+    assertThrows(IllegalArgumentException.class,
+        () -> new ScoringEngine(config(), SimilarityKernel.JAVA, null));
   }
 
   private static ScoringConfig config() {

@@ -102,6 +102,17 @@ class WorkerConfigTest {
   }
 
   @Test
+  void shouldRefuseANegativeScoringThreadCountNamingTheKey() {
+    assertEquals(0, new WorkerConfig(Map.of()).getInt(WorkerConfig.SCORING_THREADS),
+        "0: one per core");
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> new WorkerConfig(Map.of(WorkerConfig.SCORING_THREADS, "-1")));
+    assertTrue(e.getMessage().contains(WorkerConfig.SCORING_THREADS), e.getMessage());
+  }
+
+  @Test
   void shouldMatchTheReadmeTableWhenSettingsChange() throws IOException {
     Path readme = Path.of("..", "README.md");
     String text = Files.readString(readme);

@@ -7,6 +7,9 @@ import io.clipline.scoring.internal.Vectors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * What a scope's memory makes of one frame (docs/SCORING.md §3): the rarity of every patch,
@@ -56,21 +59,31 @@ public final class RarityAssessment {
   public static RarityAssessment assess(
       ScopeState s, FrameFeatures f, float[] textMap, SimilarityKernel kernel,
       ScoringConfig config) {
+    return assess(s, f, textMap, kernel, config, Runnable::run);
+  }
+
+  /**
+   * As {@link #assess(ScopeState, FrameFeatures, float[], SimilarityKernel, ScoringConfig)},
+   * with the patch banks assessed as tasks on {@code banks}: one task per (layer, scale), each
+   * reading only its own bank, positional twin and the frame. The caller waits for all of them;
+   * the banks' results are summed in bank order, so the scores do not depend on the executor.
+   * {@code kernel} must then be safe to call from the executor's threads at once.
+   */
+  public static RarityAssessment assess(
+      ScopeState s, FrameFeatures f, float[] textMap, SimilarityKernel kernel,
+      ScoringConfig config, Executor banks) {
     int p = f.patches();
     int layers = f.layers().size();
     boolean[] foreground = foreground(textMap, p);
     int memoryImages = s.banks().get(0).rowCount();
-    List<RarityBank.Assessment> assessments = new ArrayList<>(2 * layers);
     List<PositionalBank> positionalBanks = s.positionalBanks();
-    List<PositionalBank.Assessment> positional = new ArrayList<>(positionalBanks.size());
-    List<RarityBank.Assessment> imageAssessments = new ArrayList<>(layers);
     double v = positionalBanks.isEmpty() ? 0.0 : config.positionalWeight();
     double w = config.withinFrameWeight();
     if (memoryImages == 0 && w > 0) {
       w = 1.0;
     }
-    float[] rarity = new float[p];
-    double calibration = 0;
+    List<RarityBank.Assessment> imageAssessments = new ArrayList<>(layers);
+    List<CompletableFuture<BankRarity>> tasks = new ArrayList<>(2 * layers);
     double imageRarity = 0;
     float[] lastLayer = null;
     for (int l = 0; l < layers; l++) {
@@ -86,32 +99,27 @@ public final class RarityAssessment {
       imageAssessments.add(image);
       imageRarity += image.rarity()[0];
       for (float[] x : new float[][] {patch, mean}) {
-        int bank = assessments.size();
-        RarityBank.Assessment a = s.banks().get(bank).assess(x, p, kernel);
-        assessments.add(a);
-        calibration += a.calibration();
-        float[] r = a.rarity();
-        float[] pos = null;
-        if (v > 0) {
-          PositionalBank.Assessment pa = positionalBanks.get(bank).assess(x);
-          positional.add(pa);
-          pos = positionalBanks.get(bank).size() > 0 ? pa.rarity() : null;
-        }
-        float[] within =
-            w > 0
-                ? WithinFrameRarity.of(
-                    x, f.rows(), f.cols(), d, config.k(), config.calibrationPercentile())
-                : null;
-        for (int n = 0; n < p; n++) {
-          double b = r[n];
-          if (pos != null) {
-            b = (1 - v) * b + v * pos[n];
-          }
-          if (within != null) {
-            b = (1 - w) * b + w * within[n];
-          }
-          rarity[n] += (float) b;
-        }
+        int bank = tasks.size();
+        double positionalWeight = v;
+        double withinWeight = w;
+        tasks.add(CompletableFuture.supplyAsync(
+            () -> BankRarity.of(s, bank, x, f, d, kernel, config, positionalWeight, withinWeight),
+            banks));
+      }
+    }
+    List<RarityBank.Assessment> assessments = new ArrayList<>(tasks.size());
+    List<PositionalBank.Assessment> positional = new ArrayList<>(positionalBanks.size());
+    float[] rarity = new float[p];
+    double calibration = 0;
+    for (CompletableFuture<BankRarity> task : tasks) {
+      BankRarity b = join(task);
+      assessments.add(b.assessment());
+      if (b.positional() != null) {
+        positional.add(b.positional());
+      }
+      calibration += b.assessment().calibration();
+      for (int n = 0; n < p; n++) {
+        rarity[n] += b.rarity()[n];
       }
     }
     int nb = assessments.size();
@@ -123,6 +131,61 @@ public final class RarityAssessment {
     return new RarityAssessment(
         assessments, positional, imageAssessments, rarity, calibration, imageRarity,
         memoryImages, lastLayer);
+  }
+
+  /** A bank task's result, rethrowing what the task threw as it was thrown. */
+  private static BankRarity join(CompletableFuture<BankRarity> task) {
+    try {
+      return task.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * One patch bank's part of a frame: its assessment, its positional twin's (null when the
+   * positional weight is 0), and the rarity per patch mixed as {@link #assess} describes.
+   */
+  private record BankRarity(
+      RarityBank.Assessment assessment, PositionalBank.Assessment positional, float[] rarity) {
+
+    static BankRarity of(
+        ScopeState s, int bank, float[] x, FrameFeatures f, int d, SimilarityKernel kernel,
+        ScoringConfig config, double v, double w) {
+      int p = f.patches();
+      RarityBank.Assessment a = s.banks().get(bank).assess(x, p, kernel);
+      float[] r = a.rarity();
+      PositionalBank.Assessment pa = null;
+      float[] pos = null;
+      if (v > 0) {
+        PositionalBank twin = s.positionalBanks().get(bank);
+        pa = twin.assess(x);
+        pos = twin.size() > 0 ? pa.rarity() : null;
+      }
+      float[] within =
+          w > 0
+              ? WithinFrameRarity.of(
+                  x, f.rows(), f.cols(), d, config.k(), config.calibrationPercentile())
+              : null;
+      float[] mixed = new float[p];
+      for (int n = 0; n < p; n++) {
+        double b = r[n];
+        if (pos != null) {
+          b = (1 - v) * b + v * pos[n];
+        }
+        if (within != null) {
+          b = (1 - w) * b + w * within[n];
+        }
+        mixed[n] = (float) b;
+      }
+      return new BankRarity(a, pa, mixed);
+    }
   }
 
   /** Rarity per patch in [0, 1], the mean over the patch banks. */

@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
@@ -30,10 +32,15 @@ import java.util.stream.Stream;
  * stages, so its throughput is bounded by the slower one when each has its own cores, and by
  * their sum when they share them.
  *
- * <p>Usage: {@code StageCostBench [modelDir] [imageFolder|-] [frames] [batch]}; without an image
- * folder (or with {@code -}) the synthetic JPEGs of {@link WorkerThroughputBench} are used. The
- * folder's images (sorted by name, at most 120) are encoded once and replayed in a loop; the
- * engine is timed over the second half of {@code frames}.
+ * <p>The engine is timed twice on the same features, each time from an empty memory: on the
+ * calling thread alone, and with its patch banks assessed on {@code scoringThreads} threads (the
+ * worker's {@code scoring.threads}); the two checksums of the raw scores must be equal.
+ *
+ * <p>Usage: {@code StageCostBench [modelDir] [imageFolder|-] [frames] [batch] [scoringThreads]};
+ * without an image folder (or with {@code -}) the synthetic JPEGs of {@link WorkerThroughputBench}
+ * are used. The folder's images (sorted by name, at most 120) are encoded once and replayed in a
+ * loop; the engine is timed over the second half of {@code frames}. scoringThreads defaults to
+ * one per core.
  */
 public final class StageCostBench {
   private StageCostBench() {}
@@ -43,6 +50,8 @@ public final class StageCostBench {
     String folder = args.length > 1 ? args[1] : "-";
     int frames = args.length > 2 ? Integer.parseInt(args[2]) : 900;
     int batch = args.length > 3 ? Integer.parseInt(args[3]) : 8;
+    int scoringThreads = args.length > 4
+        ? Integer.parseInt(args[4]) : Runtime.getRuntime().availableProcessors();
     List<byte[]> images = folder.equals("-")
         ? WorkerThroughputBench.syntheticJpegs(64, 256) : read(Path.of(folder), 120);
     ModelManifest manifest = ModelManifest.load(model);
@@ -93,28 +102,50 @@ public final class StageCostBench {
     InferenceOptions kernelOptions = new InferenceOptions(d.provider(), d.requireGpu(),
         Math.max(1, Runtime.getRuntime().availableProcessors() - 1), d.deviceId(),
         d.preferFp16(), d.optimisation());
-    long engineNanos = 0;
-    double checksum = 0;
+    EngineTiming alone;
+    EngineTiming banked;
     try (OnnxSimilarityKernel kernel = OnnxSimilarityKernel.open(kernelOptions, 1L << 20)) {
-      ScoringEngine engine = new ScoringEngine(ScoringConfig.defaults(), kernel);
-      for (int i = 0; i < frames; i++) {
-        long start = System.nanoTime();
-        checksum += engine.score("bench", features.get(i % features.size())).rawScore();
-        if (i >= frames / 2) {
-          engineNanos += System.nanoTime() - start;
-        }
+      alone = time(new ScoringEngine(ScoringConfig.defaults(), kernel), features, frames);
+      ExecutorService pool = Executors.newFixedThreadPool(scoringThreads);
+      try {
+        banked = time(new ScoringEngine(ScoringConfig.defaults(), kernel, pool), features, frames);
+      } finally {
+        pool.shutdownNow();
       }
     }
     double modelMs = modelNanos / 1e6 / timedFrames;
-    double engineMs = engineNanos / 1e6 / (frames - frames / 2);
     System.out.printf(Locale.ROOT, "model %s, %s, batch %d, %d cores%n", model,
         folder.equals("-") ? "synthetic JPEGs" : folder, batch,
         Runtime.getRuntime().availableProcessors());
     System.out.printf(Locale.ROOT, "model stage:  %.2f ms/frame (ONNX Runtime, default threads)%n",
         modelMs);
     System.out.printf(Locale.ROOT, "engine stage: %.2f ms/frame (frames %d-%d of one scope, "
-        + "checksum %.6f)%n", engineMs, frames / 2, frames, checksum);
-    System.out.printf(Locale.ROOT, "engine/model: %.2f%n", engineMs / modelMs);
+        + "checksum %.6f)%n", alone.msPerFrame(), frames / 2, frames, alone.checksum());
+    System.out.printf(Locale.ROOT, "engine stage, banks on %d threads: %.2f ms/frame (checksum "
+        + "%.6f), %.2fx%n", scoringThreads, banked.msPerFrame(), banked.checksum(),
+        alone.msPerFrame() / banked.msPerFrame());
+    System.out.printf(Locale.ROOT, "engine/model: %.2f%n", alone.msPerFrame() / modelMs);
+    if (alone.checksum() != banked.checksum()) {
+      throw new IllegalStateException("the engine scored differently on " + scoringThreads
+          + " bank threads: checksum " + banked.checksum() + " against " + alone.checksum());
+    }
+  }
+
+  /** The engine's mean time per frame over the second half of the frames, and their checksum. */
+  private record EngineTiming(double msPerFrame, double checksum) {}
+
+  private static EngineTiming time(ScoringEngine engine, List<FrameFeatures> features,
+      int frames) {
+    long nanos = 0;
+    double checksum = 0;
+    for (int i = 0; i < frames; i++) {
+      long start = System.nanoTime();
+      checksum += engine.score("bench", features.get(i % features.size())).rawScore();
+      if (i >= frames / 2) {
+        nanos += System.nanoTime() - start;
+      }
+    }
+    return new EngineTiming(nanos / 1e6 / (frames - frames / 2), checksum);
   }
 
   private static List<byte[]> read(Path folder, int max) throws IOException {

@@ -49,9 +49,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * start-up and the first batch are not counted.
  *
  * <p>Usage: {@code WorkerThroughputBench [modelDir] [frames] [batch] [size] [threads]
- * [positionalWeight]}; size is {@code N} (square) or {@code WxH}; threads are ONNX Runtime's
- * intra-op threads in both measurements (0, the default, lets ONNX Runtime choose: one per core);
- * positionalWeight is the worker's {@code scoring.positional.weight} (default: the engine's).
+ * [positionalWeight] [scoringThreads]}; size is {@code N} (square) or {@code WxH}; threads are
+ * ONNX Runtime's intra-op threads in both measurements (0, the default, lets ONNX Runtime choose
+ * one per core in the bare path, and the worker its own default); positionalWeight is the worker's
+ * {@code scoring.positional.weight} and scoringThreads its {@code scoring.threads} (default: the
+ * worker's).
  *
  * <p>Under a tiling resize mode ({@code LETTERBOX}, {@code TILE}) the worker path decodes, tiles,
  * infers and stitches every frame through the same {@code FeatureExtractor} as in production,
@@ -70,6 +72,7 @@ public final class WorkerThroughputBench {
     int height = dims.length > 1 ? Integer.parseInt(dims[1]) : width;
     int threads = args.length > 4 ? Integer.parseInt(args[4]) : 0;
     String positionalWeight = args.length > 5 ? args[5] : null;
+    String scoringThreads = args.length > 6 ? args[6] : null;
     List<byte[]> jpegs = syntheticJpegs(Math.min(frames, 64), width, height);
     System.out.printf(Locale.ROOT,
         "model %s, %d frames of %dx%d JPEG, batch %d, %d cores, ONNX Runtime threads %s%n",
@@ -78,7 +81,8 @@ public final class WorkerThroughputBench {
 
     double bare = bareOnnxRuntime(model, jpegs, frames, batch, threads);
     System.out.printf(Locale.ROOT, "bare ONNX Runtime: %.1f frames/s%n", bare);
-    double worker = wholeWorker(model, jpegs, frames, batch, threads, positionalWeight);
+    double worker =
+        wholeWorker(model, jpegs, frames, batch, threads, positionalWeight, scoringThreads);
     System.out.printf(Locale.ROOT, "whole worker:      %.1f frames/s%n", worker);
     System.out.printf(Locale.ROOT, "ratio worker/bare: %.2f%n", worker / bare);
   }
@@ -133,7 +137,7 @@ public final class WorkerThroughputBench {
   }
 
   static double wholeWorker(Path model, List<byte[]> jpegs, int frames, int batch, int threads,
-      String positionalWeight) throws Exception {
+      String positionalWeight, String scoringThreads) throws Exception {
     try (LocalKafka kafka = LocalKafka.temporary("clipline-bench-", TopicCatalog.all())) {
       produce(kafka.bootstrapServers(), jpegs, frames);
       Map<String, Object> props = new HashMap<>();
@@ -141,6 +145,9 @@ public final class WorkerThroughputBench {
       props.put(WorkerConfig.WORKER_ID, "bench");
       if (positionalWeight != null) {
         props.put(WorkerConfig.SCORING_POSITIONAL_WEIGHT, positionalWeight);
+      }
+      if (scoringThreads != null) {
+        props.put(WorkerConfig.SCORING_THREADS, scoringThreads);
       }
       props.put(WorkerConfig.MODEL_DIR, model.toString());
       props.put(WorkerConfig.BATCH_MAX_FRAMES, batch);
