@@ -484,7 +484,7 @@ def worst(a, b):
     return float((np.abs(a - b) / np.maximum(1.0, np.abs(b))).max()), float(np.abs(a - b).max())
 
 
-def manifest(size, stages, grid, dims, name, views):
+def manifest(size, stages, grid, dims, name, views, interpolation):
     return {
         'format': 1,
         'name': name,
@@ -492,7 +492,8 @@ def manifest(size, stages, grid, dims, name, views):
         'description': 'ImageNet MobileNetV2 (Keras, alpha 1.0) stem + blocks 0..%d%s, BatchNorm folded, '
                        'uint8-quantised weights (BatchNorm statistics re-estimated on [0, 1] input) from '
                        'nsfwjs@4.4.0 (MIT); patch features of block%s %s '
-                       'on one %dx%d grid%s; no text tower: rarity-only. Made by '
+                       'on one %dx%d grid%s; frames stretched to the input with %s interpolation; '
+                       'no text tower: rarity-only. Made by '
                        'src/models/make_imagenet_model.py; see PROVENANCE.md.'
                        % (block_of(stages[-1]),
                           '' if block_of(stages[-1]) <= LAST_IMAGENET_BLOCK else
@@ -500,10 +501,11 @@ def manifest(size, stages, grid, dims, name, views):
                           % (LAST_IMAGENET_BLOCK + 1, block_of(stages[-1])),
                           's' if len(stages) > 1 else '', ', '.join(str(block_of(s)) for s in stages),
                           grid[0], grid[1],
-                          '' if views == ['IDENTITY'] else ', run on the test-time views ' + ', '.join(views)),
+                          '' if views == ['IDENTITY'] else ', run on the test-time views ' + ', '.join(views),
+                          interpolation),
         'image': {
             'file': 'image.onnx', 'input': 'pixel_values', 'height': size, 'width': size,
-            'resize': 'STRETCH', 'interpolation': 'BILINEAR', 'channels': 'RGB',
+            'resize': 'STRETCH', 'interpolation': interpolation, 'channels': 'RGB',
             'mean': MEAN, 'std': STD, 'grid': list(grid), 'embedding': 'image_embeds',
             'patches': [{'output': output_name(s), 'layer': block_of(s), 'dim': d}
                         for s, d in zip(stages, dims)],
@@ -514,7 +516,7 @@ def manifest(size, stages, grid, dims, name, views):
 
 
 def provenance(pkg, layers, stages, size, grid, dims, quant, keras_version, prep, errors, tfjs_version,
-               thawed, views):
+               thawed, views, interpolation):
     lines = [
         '# Provenance of this model folder',
         '',
@@ -594,6 +596,13 @@ def provenance(pkg, layers, stages, size, grid, dims, quant, keras_version, prep
         'runs this graph once per view of each frame and maps every view\'s patches back onto the',
         'frame\'s grid; the graph itself is the same for any views.',
         '',
+        'The worker stretches each frame to %dx%d with `%s` interpolation (`image.interpolation`)%s'
+        % (size, size, interpolation, '.' if interpolation != 'AREA' else
+           ':\na frame larger than the input in both directions is shrunk by averaging all the frame pixels\n'
+           'each input pixel covers, so a thin crack or a small pit still darkens it; bilinear resizing\n'
+           'samples four of them and skips the rest (OpenCV\'s `INTER_AREA`; a frame smaller than the\n'
+           'input in either direction is interpolated linearly).'),
+        '',
         '## Checks (reference input `sin(0.001 * i)`)',
         '',
         '`reference.json` holds the output of TensorFlow.js %s (CPU backend) running the nsfwjs' % tfjs_version,
@@ -620,9 +629,14 @@ def main():
                     help='test-time views the worker runs the tower on (docs/MODEL_FORMAT.md, '
                          '"image.views"; default IDENTITY,HFLIP,VFLIP, chosen in docs/QUALITY.md, '
                          'fifth round); IDENTITY for one pass per frame')
+    ap.add_argument('--interpolation', default='AREA', choices=['AREA', 'BILINEAR', 'BICUBIC'],
+                    help='how the worker resizes a frame to the input ("image.interpolation"; default AREA, '
+                         'which averages every frame pixel when it shrinks a frame, chosen in '
+                         'docs/QUALITY.md, sixth round)')
     ap.add_argument('--out', default=os.path.join(HERE, 'imagenet-mnv2'))
     ap.add_argument('--name', default=None,
-                    help='model name (default imagenet-mnv2-b<blocks>-<size>, then -<n>views for n > 1)')
+                    help='model name (default imagenet-mnv2-b<blocks>-<size>, then -<n>views for n > 1, '
+                         'then -<interpolation> unless BILINEAR)')
     ap.add_argument('--cache', default=os.path.join(os.path.expanduser('~'), '.cache', 'clipline',
                                                     'imagenet-mnv2'),
                     help='where the npm tarball, tfjs and intermediate files live (not in git)')
@@ -638,6 +652,8 @@ def main():
         sys.exit('--views: IDENTITY and any of HFLIP, VFLIP, ROT180, each once')
     name = args.name or 'imagenet-mnv2-b%s-%d%s' % ('-'.join(map(str, blocks)), args.size,
                                                    '' if len(views) == 1 else '-%dviews' % len(views))
+    if not args.name and args.interpolation != 'BILINEAR':
+        name += '-' + args.interpolation.lower()
 
     import onnx
 
@@ -700,7 +716,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     onnx.save(model, os.path.join(args.out, 'image.onnx'))
     with open(os.path.join(args.out, 'clipline-model.json'), 'w') as fh:
-        json.dump(manifest(args.size, stages, grid, dims, name, views), fh, indent=2)
+        json.dump(manifest(args.size, stages, grid, dims, name, views, args.interpolation), fh, indent=2)
         fh.write('\n')
     record = {
         'input': {'name': 'pixel_values', 'shape': list(x.shape),
@@ -715,7 +731,7 @@ def main():
     shutil.copyfile(pkg['license'], os.path.join(args.out, 'LICENSE'))
     with open(os.path.join(args.out, 'PROVENANCE.md'), 'w') as fh:
         fh.write(provenance(pkg, layers, stages, args.size, grid, dims, quant, keras_version, prep, errors,
-                            tf_record['version'], thawed, views))
+                            tf_record['version'], thawed, views, args.interpolation))
     size = os.path.getsize(os.path.join(args.out, 'image.onnx'))
     print('wrote %s (image.onnx %d bytes, grid %dx%d, outputs %s, dims %s)'
           % (args.out, size, grid[0], grid[1], names, dims + [dims[-1]]))
