@@ -15,7 +15,10 @@ import java.util.Random;
  * metrics). With a {@code defectShare} in (0, 1) the stream is made line-like: every good image
  * is kept and only enough defective images, drawn at random per shuffle, that they make up about
  * that share of the stream ({@code round(share * good / (1 - share))}, at least one when the scope
- * has any). With share 0 every image is streamed, as a dataset holds them.
+ * has any), and the kept images are put in a new random order, so that the defective ones fall
+ * anywhere in the stream, as on a line, not where the full order had them (where a set holds
+ * many defects, that was mostly among the scope's first frames, its warm-up). With share 0 every
+ * image is streamed, as a dataset holds them.
  *
  * @param seeds known-good images scored first, in order
  * @param stream the images judged, in order
@@ -51,6 +54,9 @@ record StreamPlan(List<Integer> seeds, List<Integer> stream) {
           taken++;
         }
       }
+      // Spread them: in the full order a set with a third defective has its first `keep`
+      // defective images among the scope's first frames.
+      Collections.shuffle(kept, random);
       order = kept;
     }
     return new StreamPlan(List.copyOf(seeds), List.copyOf(order));

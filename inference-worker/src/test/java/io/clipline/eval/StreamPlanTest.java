@@ -36,6 +36,28 @@ class StreamPlanTest {
   }
 
   @Test
+  void lineLikeStreamSpreadsTheDefectiveImagesOverTheWholeStream() {
+    // 95 good and 40 defective: in the full order the 5 drawn defective images would be among
+    // the first 20 or so frames, the scope's warm-up. On a line they come at any time.
+    int early = 0;
+    int late = 0;
+    int drawn = 0;
+    for (long seed = 1; seed <= 40; seed++) {
+      List<Integer> stream = StreamPlan.of(SAMPLES, ALL, seed, 0, 0.05).stream();
+      for (int at = 0; at < stream.size(); at++) {
+        if (SAMPLES.get(stream.get(at)).defective()) {
+          drawn++;
+          early += at < stream.size() / 5 ? 1 : 0;
+          late += at >= stream.size() / 2 ? 1 : 0;
+        }
+      }
+    }
+    assertEquals(200, drawn);
+    assertTrue(early < 0.35 * drawn, early + " of " + drawn + " in the first fifth (expected ~20 %)");
+    assertTrue(late > 0.35 * drawn, late + " of " + drawn + " in the second half (expected ~50 %)");
+  }
+
+  @Test
   void eachShuffleDrawsOtherDefectiveImages() {
     List<Integer> a = defectiveOf(StreamPlan.of(SAMPLES, ALL, 1, 0, 0.05));
     List<Integer> b = defectiveOf(StreamPlan.of(SAMPLES, ALL, 2, 0, 0.05));
