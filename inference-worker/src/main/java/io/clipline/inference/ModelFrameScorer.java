@@ -24,6 +24,7 @@ import io.clipline.worker.ScorableFrame;
 import io.clipline.worker.ScoredBatch;
 import io.clipline.worker.WorkerConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -36,6 +37,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
@@ -70,6 +72,8 @@ public final class ModelFrameScorer implements FrameScorer<EncodedBatch> {
    * per-run overhead dominates (docs/BENCHMARKS.md).
    */
   static final long ONNX_KERNEL_MIN_PRODUCT = 1L << 20;
+  /** How long {@link #close} waits for bank tasks of a call still in progress. */
+  private static final Duration BANK_THREADS_STOP = Duration.ofSeconds(10);
   private final ModelManifest manifest;
   private final FeatureExtractor extractor;
   /** The engine's similarity kernel; closed with the scorer. */
@@ -360,10 +364,33 @@ public final class ModelFrameScorer implements FrameScorer<EncodedBatch> {
     try {
       extractor.close();
     } finally {
-      if (bankThreads != null) {
+      try {
+        stopBankThreads();
+      } finally {
+        kernel.close();
+      }
+    }
+  }
+
+  /**
+   * Stops the bank threads before the kernel they call is closed. An engine call returns only
+   * after its bank tasks, so with no call in progress they are idle and stop at once; the wait is
+   * bounded in case a caller closes the scorer during a call.
+   */
+  private void stopBankThreads() {
+    if (bankThreads == null) {
+      return;
+    }
+    bankThreads.shutdown();
+    try {
+      if (!bankThreads.awaitTermination(BANK_THREADS_STOP.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("bank threads still busy {} after close; closing the kernel anyway",
+            BANK_THREADS_STOP);
         bankThreads.shutdownNow();
       }
-      kernel.close();
+    } catch (InterruptedException e) {
+      bankThreads.shutdownNow();
+      Thread.currentThread().interrupt();
     }
   }
 

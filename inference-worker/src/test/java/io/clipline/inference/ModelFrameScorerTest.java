@@ -80,6 +80,30 @@ class ModelFrameScorerTest {
   }
 
   @Test
+  void shouldStopItsBankThreadsWhenClosed() {
+    Assumptions.assumeTrue(Files.isDirectory(TEXTURE),
+        "src/models/texture is missing: make it with /usr/bin/python3 src/models/make_texture_model.py");
+    try (ModelFrameScorer scorer = ModelFrameScorer.open(
+        TEXTURE, InferenceOptions.defaults(), ScoringConfig.defaults(), "object", 0, 3)) {
+      scorer.score(frames(3, "line-1/st-1/cam-1", 5));
+      scorer.score(frames(3, "line-1/st-1/cam-1", 6));
+      assertTrue(bankThreadsAlive() > 0, "the banks ran on their pool");
+    }
+    // A pool thread that has left its last task may take a moment more to end.
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (bankThreadsAlive() > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertEquals(0, bankThreadsAlive(), "close stops the pool before it closes the kernel");
+  }
+
+  private static long bankThreadsAlive() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("clipline-banks-") && t.isAlive())
+        .count();
+  }
+
+  @Test
   void shouldScoreRarityOnlyWhenTheModelHasNoTextTower() {
     Assumptions.assumeTrue(Files.isDirectory(TEXTURE),
         "src/models/texture is missing: make it with /usr/bin/python3 src/models/make_texture_model.py");
