@@ -55,19 +55,12 @@ public final class RarityAssessment {
    * ScoringConfig#withinFrameWeight()}: the bank's rarity R, once the positional bank holds a
    * frame {@code (1 - v) * R + v * positional}; then, with w > 0, {@code (1 - w) * that + w *
    * within-frame}, or the within-frame rarity alone while the memory is empty.
-   */
-  public static RarityAssessment assess(
-      ScopeState s, FrameFeatures f, float[] textMap, SimilarityKernel kernel,
-      ScoringConfig config) {
-    return assess(s, f, textMap, kernel, config, Runnable::run);
-  }
-
-  /**
-   * As {@link #assess(ScopeState, FrameFeatures, float[], SimilarityKernel, ScoringConfig)},
-   * with the patch banks assessed as tasks on {@code banks}: one task per (layer, scale), each
-   * reading only its own bank, positional twin and the frame. The caller waits for all of them;
-   * the banks' results are summed in bank order, so the scores do not depend on the executor.
-   * {@code kernel} must then be safe to call from the executor's threads at once.
+   *
+   * <p>The patch banks are assessed as tasks on {@code banks} ({@code Runnable::run} for the
+   * caller's thread alone): one task per (layer, scale), each reading only its own bank,
+   * positional twin and the frame. The caller waits for all of them; the banks' results are
+   * summed in bank order, so the scores do not depend on the executor. {@code kernel} must be
+   * safe to call from the executor's threads at once.
    */
   public static RarityAssessment assess(
       ScopeState s, FrameFeatures f, float[] textMap, SimilarityKernel kernel,
@@ -78,10 +71,8 @@ public final class RarityAssessment {
     int memoryImages = s.banks().get(0).rowCount();
     List<PositionalBank> positionalBanks = s.positionalBanks();
     double v = positionalBanks.isEmpty() ? 0.0 : config.positionalWeight();
-    double w = config.withinFrameWeight();
-    if (memoryImages == 0 && w > 0) {
-      w = 1.0;
-    }
+    double w = memoryImages == 0 && config.withinFrameWeight() > 0
+        ? 1.0 : config.withinFrameWeight();
     List<RarityBank.Assessment> imageAssessments = new ArrayList<>(layers);
     List<CompletableFuture<BankRarity>> tasks = new ArrayList<>(2 * layers);
     double imageRarity = 0;
@@ -100,11 +91,8 @@ public final class RarityAssessment {
       imageRarity += image.rarity()[0];
       for (float[] x : new float[][] {patch, mean}) {
         int bank = tasks.size();
-        double positionalWeight = v;
-        double withinWeight = w;
         tasks.add(CompletableFuture.supplyAsync(
-            () -> BankRarity.of(s, bank, x, f, d, kernel, config, positionalWeight, withinWeight),
-            banks));
+            () -> BankRarity.of(s, bank, x, f, d, kernel, config, v, w), banks));
       }
     }
     List<RarityBank.Assessment> assessments = new ArrayList<>(tasks.size());
