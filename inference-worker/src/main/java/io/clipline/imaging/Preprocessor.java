@@ -4,6 +4,8 @@ import io.clipline.model.ModelManifest;
 import io.clipline.model.ModelManifest.ChannelOrder;
 import io.clipline.model.ModelManifest.ImageTower;
 import io.clipline.model.ModelManifest.ResizeMode;
+import java.util.Objects;
+import java.util.Optional;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Size;
@@ -12,7 +14,7 @@ import org.opencv.imgproc.Imgproc;
 /**
  * Turns a {@link DecodedFrame} into the image tower's input exactly as its manifest declares:
  * resize ({@code SHORT_SIDE_CENTER_CROP} or {@code STRETCH}, with the declared interpolation; or,
- * for {@code LETTERBOX} and {@code TILE}, the tiles of {@link #tiles}),
+ * for {@code LETTERBOX} and {@code TILE}, the tiles of a {@link TileLayout}),
  * channel order ({@code RGB} or {@code BGR}, grayscale replicated to three channels), scaling to
  * [0, 1], the per-image contrast normalisation if the manifest declares one (over the resized
  * frame, before it is cut into tiles, so that every tile of a frame is normalised alike), then
@@ -67,21 +69,43 @@ public final class Preprocessor {
   }
 
   /**
-   * The tiles of {@code frame} under a tiling resize mode: the frame resized once to its
-   * content size ({@link TileLayout}), ready to write tile by tile.
-   *
-   * @throws IllegalStateException if the resize mode does not tile
+   * {@code frame} made ready for the tower: resized as the manifest says (to the input size, or,
+   * under a tiling resize mode, once to its {@link TileLayout}'s content size), with the
+   * byte-to-input table of its pixels. This is the costly part of preprocessing (the resize reads
+   * every frame pixel); {@link PreparedFrame#write} is a copy. Any thread; the worker runs it on
+   * its decode threads, so that the model thread only copies.
    */
-  public TiledFrame tiles(DecodedFrame frame) {
-    if (!tiling()) {
-      throw new IllegalStateException("resize " + spec.resize() + " does not tile");
+  public PreparedFrame prepare(DecodedFrame frame) {
+    int w = frame.width();
+    int h = frame.height();
+    if (tiling()) {
+      TileLayout layout = TileLayout.of(w, h, spec);
+      int cw = layout.x().content();
+      int ch = layout.y().content();
+      byte[] content = cw == w && ch == h ? frame.pixels() : resize(frame, cw, ch);
+      return new PreparedFrame(layout, layout.crop(), content, frame.channels(), cw, ch, 0, 0,
+          tableFor(content));
     }
-    TileLayout layout = TileLayout.of(frame.width(), frame.height(), spec);
-    int w = layout.x().content();
-    int h = layout.y().content();
-    byte[] content =
-        w == frame.width() && h == frame.height() ? frame.pixels() : resize(frame, w, h);
-    return new TiledFrame(layout, content, frame.channels(), tableFor(content));
+    int outW = spec.width();
+    int outH = spec.height();
+    int resizedW = outW;
+    int resizedH = outH;
+    if (spec.resize() == ResizeMode.SHORT_SIDE_CENTER_CROP) {
+      if ((long) w * outH <= (long) h * outW) { // width limits: it becomes outW
+        resizedH = (int) ((long) h * outW / w);
+      } else {
+        resizedW = (int) ((long) w * outH / h);
+      }
+    }
+    int cropX = (resizedW - outW) / 2;
+    int cropY = (resizedH - outH) / 2;
+    byte[] resized = resize(frame, resizedW, resizedH);
+    double scaleX = (double) w / resizedW;
+    double scaleY = (double) h / resizedH;
+    CropGeometry crop =
+        new CropGeometry(w, h, cropX * scaleX, cropY * scaleY, outW * scaleX, outH * scaleY);
+    return new PreparedFrame(null, crop, resized, frame.channels(), resizedW, resizedH, cropX,
+        cropY, tableFor(resized));
   }
 
   /**
@@ -121,73 +145,93 @@ public final class Preprocessor {
   }
 
   /**
-   * A frame resized to its {@link TileLayout}'s content size; {@link #write} writes one tile.
+   * A frame {@link #prepare}d for the tower of the {@link Preprocessor} that made it: its pixels
+   * resized, and where they lie in the frame. Untiled, it is one input image; under a tiling
+   * resize mode, the {@link #tiles} of its {@link #layout}. Immutable; write it from any thread.
    */
-  public final class TiledFrame {
+  public final class PreparedFrame {
     private final TileLayout layout;
-    private final byte[] content;
+    private final CropGeometry crop;
+    private final byte[] pixels;
     private final int channels;
+    private final int width;
+    private final int height;
+    private final int left;
+    private final int top;
     private final float[][] frameTable;
 
-    private TiledFrame(TileLayout layout, byte[] content, int channels, float[][] frameTable) {
+    private PreparedFrame(TileLayout layout, CropGeometry crop, byte[] pixels, int channels,
+        int width, int height, int left, int top, float[][] frameTable) {
       this.layout = layout;
-      this.content = content;
+      this.crop = crop;
+      this.pixels = pixels;
       this.channels = channels;
+      this.width = width;
+      this.height = height;
+      this.left = left;
+      this.top = top;
       this.frameTable = frameTable;
     }
 
-    /** The frame's tile layout. */
-    public TileLayout layout() {
-      return layout;
+    /** The frame's tile layout under a tiling resize mode; empty otherwise. */
+    public Optional<TileLayout> layout() {
+      return Optional.ofNullable(layout);
+    }
+
+    /** Input images this frame writes: its layout's tiles, or 1 untiled. */
+    public int tiles() {
+      return layout == null ? 1 : layout.tiles();
+    }
+
+    /** Where the written input (all tiles together) lies in the frame. */
+    public CropGeometry crop() {
+      return crop;
+    }
+
+    /** Whether {@code preprocessor} made this frame (and so its input size and order are its). */
+    public boolean preparedBy(Preprocessor preprocessor) {
+      return Preprocessor.this == preprocessor;
     }
 
     /**
-     * Writes tile {@code tile} into {@code dest[offset, offset + sampleSize())}. Input pixels
-     * outside the content are padding, written as 0: the per-channel mean, so that padding is
-     * "no signal" after normalisation, like the zero padding of the network's own convolutions,
-     * and a defect at the frame's edge is not replicated into it (as edge replication would).
+     * Writes input image {@code tile} ({@code 0 .. tiles() - 1}) into {@code dest[offset, offset +
+     * sampleSize())}. Under a tiling mode, input pixels outside the content are padding, written
+     * as 0: the per-channel mean, so that padding is "no signal" after normalisation, like the
+     * zero padding of the network's own convolutions, and a defect at the frame's edge is not
+     * replicated into it (as edge replication would).
+     *
+     * @throws IndexOutOfBoundsException if there is no such tile
+     * @throws IllegalArgumentException if {@code dest} has no room for one image at {@code offset}
      */
     public void write(int tile, float[] dest, int offset) {
+      Objects.checkIndex(tile, tiles());
       checkRoom(dest, offset);
-      int left = layout.x().start(tile % layout.x().count());
-      int top = layout.y().start(tile / layout.x().count());
-      writeWindow(content, channels, layout.x().content(), layout.y().content(), left, top,
-          frameTable, dest, offset);
+      int x = left;
+      int y = top;
+      if (layout != null) {
+        x = layout.x().start(tile % layout.x().count());
+        y = layout.y().start(tile / layout.x().count());
+      }
+      writeWindow(pixels, channels, width, height, x, y, frameTable, dest, offset);
     }
   }
 
   /**
-   * Writes the model input for {@code frame} into {@code dest[offset, offset + sampleSize())}.
+   * Writes the model input for {@code frame} into {@code dest[offset, offset + sampleSize())}:
+   * {@link #prepare} and {@link PreparedFrame#write} at once.
    *
    * @return where the written input lies in the frame
    * @throws IllegalArgumentException if {@code dest} has no room for one image at {@code offset}
-   * @throws IllegalStateException if the resize mode tiles: use {@link #tiles}
+   * @throws IllegalStateException if the resize mode tiles: use {@link #prepare}
    */
   public CropGeometry preprocess(DecodedFrame frame, float[] dest, int offset) {
     if (tiling()) {
-      throw new IllegalStateException("resize " + spec.resize() + " tiles: use tiles(frame)");
+      throw new IllegalStateException("resize " + spec.resize() + " tiles: use prepare(frame)");
     }
     checkRoom(dest, offset);
-    int outW = spec.width();
-    int outH = spec.height();
-    int w = frame.width();
-    int h = frame.height();
-    int resizedW = outW;
-    int resizedH = outH;
-    if (spec.resize() == ResizeMode.SHORT_SIDE_CENTER_CROP) {
-      if ((long) w * outH <= (long) h * outW) { // width limits: it becomes outW
-        resizedH = (int) ((long) h * outW / w);
-      } else {
-        resizedW = (int) ((long) w * outH / h);
-      }
-    }
-    int cropX = (resizedW - outW) / 2;
-    int cropY = (resizedH - outH) / 2;
-    byte[] resized = resize(frame, resizedW, resizedH);
-    write(resized, frame.channels(), resizedW, cropX, cropY, tableFor(resized), dest, offset);
-    double scaleX = (double) w / resizedW;
-    double scaleY = (double) h / resizedH;
-    return new CropGeometry(w, h, cropX * scaleX, cropY * scaleY, outW * scaleX, outH * scaleY);
+    PreparedFrame prepared = prepare(frame);
+    prepared.write(0, dest, offset);
+    return prepared.crop();
   }
 
   private void checkRoom(float[] dest, int offset) {
@@ -212,29 +256,6 @@ public final class Preprocessor {
       // Reverse order of creation; neither shares memory with the other.
       resized.release();
       source.release();
-    }
-  }
-
-  /** Writes the crop of {@code pixels} (interleaved, {@code channels} per pixel) as CHW floats. */
-  private void write(byte[] pixels, int channels, int rowWidth, int cropX, int cropY,
-      float[][] values, float[] dest, int offset) {
-    int outW = spec.width();
-    int outH = spec.height();
-    int plane = outW * outH;
-    // Source byte within a pixel for each tensor channel; pixels are gray or B, G, R.
-    int[] source =
-        channels == 1
-            ? new int[] {0, 0, 0}
-            : spec.channels() == ChannelOrder.RGB ? new int[] {2, 1, 0} : new int[] {0, 1, 2};
-    for (int y = 0; y < outH; y++) {
-      int row = ((y + cropY) * rowWidth + cropX) * channels;
-      int out = offset + y * outW;
-      for (int x = 0; x < outW; x++) {
-        int pixel = row + x * channels;
-        for (int c = 0; c < 3; c++) {
-          dest[out + x + c * plane] = values[c][pixels[pixel + source[c]] & 0xFF];
-        }
-      }
     }
   }
 

@@ -3,6 +3,7 @@ package io.clipline.inference;
 import io.clipline.imaging.CropGeometry;
 import io.clipline.imaging.DecodedFrame;
 import io.clipline.imaging.Preprocessor;
+import io.clipline.imaging.Preprocessor.PreparedFrame;
 import io.clipline.imaging.TileLayout;
 import io.clipline.model.ImageEncoder;
 import io.clipline.model.ImageFeatures;
@@ -17,7 +18,8 @@ import java.util.List;
  * The model stage: preprocesses decoded frames as the model's manifest says into one reused input
  * buffer, runs the image tower once for the whole batch, and cuts the output into the engine's
  * {@link FrameFeatures}. Touches only the encoder and its buffer, never the engine; one thread at
- * a time. Closing it closes the encoder.
+ * a time, except {@link #prepare}, the costly half of preprocessing, which any thread may run
+ * ahead of the batch. Closing it closes the encoder.
  *
  * <p>Under a tiling resize mode ({@code LETTERBOX}, {@code TILE}) each frame becomes the tiles of
  * its {@link io.clipline.imaging.TileLayout}; the tiles of all frames of a batch go through the
@@ -55,17 +57,49 @@ public final class FeatureExtractor implements AutoCloseable {
     return tilesPerRun;
   }
 
+  /**
+   * The costly, thread-safe part of preprocessing one frame ({@link Preprocessor#prepare}): any
+   * thread may call it, so that {@link #encodePrepared} on the model thread only copies.
+   */
+  public PreparedFrame prepare(DecodedFrame image) {
+    return preprocessor.prepare(image);
+  }
+
   /** Preprocesses the images and runs the image tower (once, unless the frames are tiled). */
   public EncodedBatch encode(List<DecodedFrame> images) {
-    if (preprocessor.tiling()) {
-      return encodeTiled(images);
+    List<PreparedFrame> prepared = new ArrayList<>(images.size());
+    for (DecodedFrame image : images) {
+      prepared.add(preprocessor.prepare(image));
     }
-    int n = images.size();
+    return encodePrepared(prepared);
+  }
+
+  /**
+   * Runs the image tower on frames {@link #prepare}d by this stage: untiled, once for the whole
+   * batch; tiled, in runs of at most {@link #tilesPerRun()} tiles, each frame's tiles then
+   * stitched into one {@link FrameFeatures}.
+   *
+   * @throws IllegalArgumentException if a frame was prepared by another stage's preprocessor
+   */
+  public EncodedBatch encodePrepared(List<PreparedFrame> prepared) {
+    for (PreparedFrame frame : prepared) {
+      if (!frame.preparedBy(preprocessor)) {
+        throw new IllegalArgumentException(
+            "prepared frame: made by another model's preprocessor, not by " + manifest.name()
+                + "'s");
+      }
+    }
+    return preprocessor.tiling() ? encodeTiled(prepared) : encodeWhole(prepared);
+  }
+
+  private EncodedBatch encodeWhole(List<PreparedFrame> prepared) {
+    int n = prepared.size();
     CropGeometry[] crops = new CropGeometry[n];
     int sample = preprocessor.sampleSize();
     ensureInput(n);
     for (int i = 0; i < n; i++) {
-      crops[i] = preprocessor.preprocess(images.get(i), input, i * sample);
+      prepared.get(i).write(0, input, i * sample);
+      crops[i] = prepared.get(i).crop();
     }
     ImageFeatures features = encoder.encode(input, n);
     List<FrameFeatures> frames = new ArrayList<>(n);
@@ -76,8 +110,8 @@ public final class FeatureExtractor implements AutoCloseable {
   }
 
   /** Every frame's tiles through the tower in runs of {@link #tilesPerRun}, then stitched. */
-  private EncodedBatch encodeTiled(List<DecodedFrame> images) {
-    int n = images.size();
+  private EncodedBatch encodeTiled(List<PreparedFrame> prepared) {
+    int n = prepared.size();
     CropGeometry[] crops = new CropGeometry[n];
     int sample = preprocessor.sampleSize();
     ensureInput(tilesPerRun);
@@ -85,11 +119,11 @@ public final class FeatureExtractor implements AutoCloseable {
     List<ImageFeatures> runs = new ArrayList<>();
     int staged = 0;
     for (int i = 0; i < n; i++) {
-      Preprocessor.TiledFrame tiled = preprocessor.tiles(images.get(i));
-      layouts.add(tiled.layout());
-      crops[i] = tiled.layout().crop();
-      for (int t = 0; t < tiled.layout().tiles(); t++) {
-        tiled.write(t, input, staged * sample);
+      PreparedFrame frame = prepared.get(i);
+      layouts.add(frame.layout().orElseThrow());
+      crops[i] = frame.crop();
+      for (int t = 0; t < frame.tiles(); t++) {
+        frame.write(t, input, staged * sample);
         if (++staged == tilesPerRun) {
           runs.add(encoder.encode(input, staged));
           staged = 0;

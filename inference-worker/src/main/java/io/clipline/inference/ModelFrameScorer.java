@@ -1,7 +1,7 @@
 package io.clipline.inference;
 
 import io.clipline.imaging.CropGeometry;
-import io.clipline.imaging.DecodedFrame;
+import io.clipline.imaging.Preprocessor.PreparedFrame;
 import io.clipline.model.ExecutionProvider;
 import io.clipline.model.ImageEncoder;
 import io.clipline.model.InferenceOptions;
@@ -239,13 +239,24 @@ public final class ModelFrameScorer implements FrameScorer<EncodedBatch> {
     return score(infer(frames));
   }
 
-  /** Runs the image tower; touches only the feature extractor, never the engine. */
+  /** Resizes the frame for the image tower ({@link FeatureExtractor#prepare}); any thread. */
+  @Override
+  public ScorableFrame prepare(ScorableFrame frame) {
+    return frame.withPrepared(extractor.prepare(frame.image()));
+  }
+
+  /**
+   * Runs the image tower on the frames' {@link #prepare}d inputs, preparing those that have none;
+   * touches only the feature extractor, never the engine.
+   */
   @Override
   public InferredBatch<EncodedBatch> infer(List<ScorableFrame> frames) {
-    List<DecodedFrame> images = new ArrayList<>(frames.size());
-    frames.forEach(f -> images.add(f.image()));
     long start = System.nanoTime();
-    EncodedBatch output = extractor.encode(images);
+    List<PreparedFrame> inputs = new ArrayList<>(frames.size());
+    for (ScorableFrame f : frames) {
+      inputs.add(f.prepared().orElseGet(() -> extractor.prepare(f.image())));
+    }
+    EncodedBatch output = extractor.encodePrepared(inputs);
     return new InferredBatch<>(frames, output, System.nanoTime() - start);
   }
 

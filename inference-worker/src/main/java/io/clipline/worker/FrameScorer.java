@@ -9,7 +9,7 @@ import java.util.Map;
  * Scores a micro-batch of decoded frames: the one boundary between the Kafka loop and the
  * model and scoring engine.
  *
- * <p>Scoring has two stages so that the model can work on the next batch while the scoring
+ * <p>Scoring has two stages (after an optional per-frame {@link #prepare} on the decode threads) so that the model can work on the next batch while the scoring
  * engine judges the current one: {@link #infer} runs the model, {@link #score(InferredBatch)}
  * turns its output into verdicts. The worker calls {@code infer} on its model thread, one batch
  * at a time, and {@code score} on its scoring thread, one batch at a time in the order the
@@ -41,6 +41,20 @@ public interface FrameScorer<O> extends AutoCloseable {
    * @throws RuntimeException when the batch as a whole cannot be scored
    */
   ScoredBatch score(List<ScorableFrame> frames);
+
+  /**
+   * Stage zero, per frame, on the worker's decode threads as soon as a frame is decoded: the
+   * part of the model's preprocessing that needs no batch (for an image tower, the resize,
+   * which reads every pixel of a multi-megapixel frame), so that the model thread only copies.
+   * By default the frame itself. Called concurrently for different frames, so it must be
+   * thread-safe, and like {@link #infer} it must leave scoring state alone; {@link #infer} must
+   * also accept frames that did not pass through it.
+   *
+   * @throws RuntimeException when the frame cannot be prepared; the worker dead-letters it
+   */
+  default ScorableFrame prepare(ScorableFrame frame) {
+    return frame;
+  }
 
   /**
    * Stage one, the model: by default nothing, leaving all work to {@link #score(InferredBatch)}.

@@ -122,7 +122,7 @@ public final class InferenceWorker implements AutoCloseable {
         new FrameDecoder(limits),
         new ClaimCheckFetcher(Duration.ofMillis(config.getInt(WorkerConfig.CLAIMCHECK_TIMEOUT_MS)),
             config.getInt(WorkerConfig.CLAIMCHECK_MAX_BYTES)),
-        config.getInt(WorkerConfig.FRAME_MAX_BYTES));
+        config.getInt(WorkerConfig.FRAME_MAX_BYTES), scorer::prepare);
     this.decodePool =
         WorkerThreads.pool(WorkerThreads.DECODE, config.getInt(WorkerConfig.DECODE_THREADS));
     this.stages = Stages.of(scorer);

@@ -137,7 +137,8 @@ public final class WorkerConfig extends AbstractConfig {
               "Frames polled but not yet committed before the worker pauses its partitions"
                   + " (backpressure); at least batch.max.frames.")
           .define(DECODE_THREADS, Type.INT, 2, Range.between(1, 256), Importance.MEDIUM,
-              "Threads that fetch and decode frames while the model runs.")
+              "Threads that fetch and decode frames and resize them for the model while the"
+                  + " model runs.")
           .define(FRAME_MAX_BYTES, Type.INT, TopicCatalog.MAX_FRAME_BYTES, Range.atLeast(1),
               Importance.MEDIUM, "Largest encoded image accepted, inline or fetched.")
           .define(FRAME_MAX_PIXELS, Type.LONG, 50_000_000L, Range.atLeast(1), Importance.MEDIUM,
@@ -164,8 +165,9 @@ public final class WorkerConfig extends AbstractConfig {
           .define(REQUIRE_GPU, Type.BOOLEAN, false, Importance.MEDIUM,
               "Fail start-up instead of falling back to CPU when the GPU provider is missing.")
           .define(INFERENCE_THREADS, Type.INT, 0, Range.between(0, 256), Importance.LOW,
-              "ONNX Runtime intra-op threads; 0: one per core less one, which the scoring engine uses"
-                  + " while the model works on the next batch.")
+              "ONNX Runtime intra-op threads; 0: one per core less one, left to the scoring thread,"
+                  + " which judges a batch while the model works on the next (the patch banks'"
+                  + " threads, scoring.threads, share every core).")
           .define(DEVICE_ID, Type.INT, 0, Range.between(0, 64), Importance.LOW,
               "GPU device id for CUDA / TensorRT.")
           .define(MODEL_FP16, Type.BOOLEAN, false, Importance.LOW,

@@ -39,9 +39,10 @@ class PreprocessorTilesTest {
   void shouldWriteEachTileFromItsPlaceInTheFrameAndPadOutsideWithTheMean() {
     Preprocessor preprocessor =
         preprocessor(ResizeMode.TILE, Optional.of(new Tiling(4, 1.0)));
-    Preprocessor.TiledFrame tiles = preprocessor.tiles(ramp(40, 4));
+    Preprocessor.PreparedFrame tiles = preprocessor.prepare(ramp(40, 4));
 
-    TileLayout layout = tiles.layout();
+    TileLayout layout = tiles.layout().orElseThrow();
+    assertEquals(3, tiles.tiles());
     assertArrayEquals(new int[] {0, 12, 24}, layout.x().starts());
     assertArrayEquals(new int[] {-4}, layout.y().starts(), "4 rows centred in 16, on a cell");
     float[] out = new float[3 * 256 * 3];
@@ -66,13 +67,16 @@ class PreprocessorTilesTest {
   @Test
   void shouldLetterboxToWholeCellsCoveringTheFrame() {
     Preprocessor preprocessor = preprocessor(ResizeMode.LETTERBOX, Optional.empty());
-    Preprocessor.TiledFrame tiles = preprocessor.tiles(ramp(64, 24));
+    Preprocessor.PreparedFrame tiles = preprocessor.prepare(ramp(64, 24));
+    TileLayout layout = tiles.layout().orElseThrow();
 
     // 64 × 24 to fit 16: 16 × 6, rounded to 16 × 8 (2 cells), centred at row 4.
-    assertEquals(16, tiles.layout().x().content());
-    assertEquals(8, tiles.layout().y().content());
-    assertArrayEquals(new int[] {-4}, tiles.layout().y().starts());
-    assertEquals(new CropGeometry(64, 24, 0, 0, 64, 24), tiles.layout().crop());
+    assertEquals(16, layout.x().content());
+    assertEquals(8, layout.y().content());
+    assertArrayEquals(new int[] {-4}, layout.y().starts());
+    assertEquals(new CropGeometry(64, 24, 0, 0, 64, 24), layout.crop());
+    assertEquals(layout.crop(), tiles.crop());
+    assertThrows(IndexOutOfBoundsException.class, () -> tiles.write(1, new float[768], 0));
     float[] out = new float[768];
     tiles.write(0, out, 0);
     for (int y = 0; y < 16; y++) {

@@ -1,8 +1,10 @@
 package io.clipline.inference;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clipline.imaging.DecodedFrame;
@@ -17,6 +19,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -113,6 +118,64 @@ class ModelFrameScorerTest {
 
       assertEquals(2, batch.results().size());
       assertNull(batch.results().get(0).textScore());
+    }
+  }
+
+  @Test
+  void shouldScoreFramesPreparedOnOtherThreadsExactlyAsFramesItPreparesItself() throws Exception {
+    Assumptions.assumeTrue(Files.isDirectory(TEXTURE),
+        "src/models/texture is missing: make it with /usr/bin/python3 src/models/make_texture_model.py");
+    List<ScorableFrame> raw = new ArrayList<>();
+    Random random = new Random(9);
+    for (int i = 0; i < 6; i++) {
+      byte[] pixels = new byte[900 * 700 * 3];
+      random.nextBytes(pixels);
+      raw.add(new ScorableFrame("big-" + i, "line-1/st-1/cam-1", "tile",
+          new DecodedFrame(900, 700, 3, pixels)));
+    }
+    ExecutorService decodeThreads = Executors.newFixedThreadPool(3);
+    try (ModelFrameScorer inline = ModelFrameScorer.open(
+            TEXTURE, InferenceOptions.defaults(), ScoringConfig.defaults(), "object");
+        ModelFrameScorer ahead = ModelFrameScorer.open(
+            TEXTURE, InferenceOptions.defaults(), ScoringConfig.defaults(), "object")) {
+      List<Future<ScorableFrame>> futures = new ArrayList<>();
+      for (ScorableFrame f : raw) {
+        futures.add(decodeThreads.submit(() -> ahead.prepare(f)));
+      }
+      List<ScorableFrame> prepared = new ArrayList<>();
+      for (Future<ScorableFrame> f : futures) {
+        prepared.add(f.get());
+      }
+      assertTrue(prepared.stream().allMatch(f -> f.prepared().isPresent()));
+      assertTrue(raw.stream().noneMatch(f -> f.prepared().isPresent()));
+
+      for (int b = 0; b < 6; b += 3) {
+        List<FrameResult> expected = inline.score(raw.subList(b, b + 3)).results();
+        List<FrameResult> actual = ahead.score(prepared.subList(b, b + 3)).results();
+        for (int i = 0; i < 3; i++) {
+          assertEquals(expected.get(i).rawScore(), actual.get(i).rawScore(), 0.0,
+              "frame " + (b + i));
+          assertArrayEquals(expected.get(i).map().values(), actual.get(i).map().values());
+        }
+      }
+    } finally {
+      decodeThreads.shutdownNow();
+    }
+  }
+
+  @Test
+  void shouldRefuseAFramePreparedForAnotherModel() {
+    Assumptions.assumeTrue(Files.isDirectory(TEXTURE),
+        "src/models/texture is missing: make it with /usr/bin/python3 src/models/make_texture_model.py");
+    try (ModelFrameScorer texture = ModelFrameScorer.open(
+            TEXTURE, InferenceOptions.defaults(), ScoringConfig.defaults(), "object");
+        ModelFrameScorer tiny = ModelFrameScorer.open(
+            TINY, InferenceOptions.defaults(), ScoringConfig.defaults(), "object")) {
+      ScorableFrame forTexture = texture.prepare(frames(1, "line-1/st-1/cam-1", 5).get(0));
+
+      IllegalArgumentException e = assertThrows(
+          IllegalArgumentException.class, () -> tiny.infer(List.of(forTexture)));
+      assertTrue(e.getMessage().contains("another model's preprocessor"), e.getMessage());
     }
   }
 

@@ -11,13 +11,15 @@ import java.util.List;
  * It stands in for model and scoring engine, which have their own tests; it is not a product
  * scorer. Like the real scorer it has two stages: {@link #infer} measures the brightness (the
  * "model"), {@link #score(InferredBatch)} judges it; both record the thread and batch they ran
- * on. It can be told to fail every batch larger than a size in the model stage, and fails any
+ * on, and the thread each frame was prepared on. It can be told to fail every batch larger than a size in the model stage, and fails any
  * batch holding a frame named {@code poison-*}, to exercise the fallback. It records the labels
  * it is handed with the thread they came on, and does nothing else with them.
  */
 final class BrightnessScorer implements FrameScorer<float[]> {
   private final int failAbove;
   final List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
+  /** "thread:frameId" per call of the per-frame preparation. */
+  final List<String> prepareCalls = Collections.synchronizedList(new ArrayList<>());
   /** "thread:firstFrameId" per call of each stage, in call order. */
   final List<String> inferCalls = Collections.synchronizedList(new ArrayList<>());
   final List<String> scoreCalls = Collections.synchronizedList(new ArrayList<>());
@@ -35,6 +37,12 @@ final class BrightnessScorer implements FrameScorer<float[]> {
   @Override
   public ScoredBatch score(List<ScorableFrame> frames) {
     return score(infer(frames));
+  }
+
+  @Override
+  public ScorableFrame prepare(ScorableFrame frame) {
+    prepareCalls.add(Thread.currentThread().getName() + ":" + frame.frameId());
+    return frame;
   }
 
   @Override

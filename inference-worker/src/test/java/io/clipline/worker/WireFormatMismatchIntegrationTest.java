@@ -89,7 +89,7 @@ class WireFormatMismatchIntegrationTest {
     // Nothing listens on port 9: the refusal must come before any request to the registry.
     SerdeSettings registry = SerdeSettings.registry("http://127.0.0.1:9", Map.of());
     FrameIntake intake = new FrameIntake(registry.serdeFor(CameraFrame.class).deserializer(),
-        frames, null, null, 1 << 20);
+        frames, null, null, 1 << 20, f -> f);
 
     FrameRejectedException e = assertThrows(FrameRejectedException.class, () -> intake.read(value));
 
@@ -105,7 +105,7 @@ class WireFormatMismatchIntegrationTest {
     // record, and the reason says so (not decode.failed), naming the registry.
     SerdeSettings registry = SerdeSettings.registry("http://127.0.0.1:9", Map.of());
     FrameIntake intake = new FrameIntake(registry.serdeFor(CameraFrame.class).deserializer(),
-        "frames", null, null, 1 << 20);
+        "frames", null, null, 1 << 20, f -> f);
     byte[] value = confluentFramed(TestFrames.jpeg("registry", 0, 0, 80), 7);
 
     FrameRejectedException e = assertThrows(FrameRejectedException.class, () -> intake.read(value));

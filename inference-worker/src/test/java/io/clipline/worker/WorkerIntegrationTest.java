@@ -16,6 +16,7 @@ import io.clipline.schemas.serde.AvroSerde;
 import io.clipline.schemas.topic.TopicCatalog;
 import io.clipline.testkit.KafkaCluster;
 import io.clipline.testkit.KafkaClusterTest;
+import io.clipline.worker.internal.WorkerThreads;
 import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -109,6 +110,10 @@ class WorkerIntegrationTest {
       assertTrue(scorer.scoreCalls.stream().allMatch(c -> c.startsWith("clipline-scoring:")),
           "scoring stage threads " + scorer.scoreCalls);
       assertEquals(strip(scorer.inferCalls), strip(scorer.scoreCalls));
+      // Each frame prepared for the model once, on a decode thread, before its batch.
+      assertEquals(200, Set.copyOf(strip(scorer.prepareCalls)).size(), "prepared frames");
+      assertTrue(scorer.prepareCalls.stream().allMatch(c -> c.startsWith(WorkerThreads.DECODE)),
+          "preparation threads " + scorer.prepareCalls);
     }
   }
 

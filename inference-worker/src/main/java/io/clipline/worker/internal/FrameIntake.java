@@ -9,13 +9,16 @@ import io.clipline.schemas.FrameEncoding;
 import io.clipline.schemas.serde.RecordDecodeException;
 import io.clipline.worker.ScorableFrame;
 import java.nio.ByteBuffer;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Turns one raw frames-topic record into a frame ready to score: reads the Avro record, checks
- * it, fetches a claim-check image, checks the size limits and decodes the pixels. Every refusal
- * is a {@link FrameRejectedException} naming the stage and the reason. Thread-safe.
+ * it, fetches a claim-check image, checks the size limits, decodes the pixels and has the scorer
+ * prepare them for its model ({@link io.clipline.worker.FrameScorer#prepare}: the resize of a
+ * large frame runs here, on the decode threads, not on the model thread). Every refusal is a
+ * {@link FrameRejectedException} naming the stage and the reason. Thread-safe.
  */
 public final class FrameIntake {
   /** A frame that passed intake, with its metadata and the time each step took. */
@@ -26,19 +29,24 @@ public final class FrameIntake {
   private final FrameDecoder decoder;
   private final ClaimCheckFetcher fetcher;
   private final int maxBytes;
+  private final UnaryOperator<ScorableFrame> preparer;
 
   /**
    * @param values reads frames-topic values in the configured wire format ({@code
    *     serde.format}); a value in the other format is refused with {@code schema.wrong_format}
    * @param framesTopic the topic the values come from (the registry format's subject)
+   * @param preparer the scorer's per-frame preparation, run after decoding (its time counts as
+   *     decoding's, as {@code StageLatencies.decodeMs} says); a throw refuses the frame with
+   *     {@code decode.prepare_failed}
    */
   public FrameIntake(Deserializer<CameraFrame> values, String framesTopic, FrameDecoder decoder,
-      ClaimCheckFetcher fetcher, int maxBytes) {
+      ClaimCheckFetcher fetcher, int maxBytes, UnaryOperator<ScorableFrame> preparer) {
     this.values = values;
     this.framesTopic = framesTopic;
     this.decoder = decoder;
     this.fetcher = fetcher;
     this.maxBytes = maxBytes;
+    this.preparer = preparer;
   }
 
   /** Reads the record only, for dead letters of frames refused later. */
@@ -60,7 +68,7 @@ public final class FrameIntake {
     }
   }
 
-  /** Reads, checks, fetches and decodes one frame. */
+  /** Reads, checks, fetches, decodes and prepares one frame. */
   public Prepared prepare(byte[] value) {
     CameraFrame meta = read(value);
     PixelEncoding encoding = encodingOf(meta);
@@ -81,6 +89,12 @@ public final class FrameIntake {
     }
     ScorableFrame frame =
         new ScorableFrame(meta.getFrameId(), meta.getCameraId(), meta.getProduct(), decoded);
+    try {
+      frame = preparer.apply(frame);
+    } catch (RuntimeException e) {
+      throw new FrameRejectedException(FrameRejectedException.Stage.DECODE,
+          "decode.prepare_failed", "preparing the decoded frame for the model failed: " + e, e);
+    }
     return new Prepared(meta, frame, fetchMs, millisSince(decodeStart));
   }
 

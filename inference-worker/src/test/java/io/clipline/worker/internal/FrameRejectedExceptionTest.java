@@ -23,7 +23,7 @@ class FrameRejectedExceptionTest {
   void shouldRefuseAnUnknownEncodingAtStageDecode() {
     FrameRejectedException e = assertThrows(FrameRejectedException.class,
         () -> new FrameIntake(io.clipline.schemas.serde.AvroSerde.of(io.clipline.schemas.CameraFrame.class),
-            "frames", null, null, 1 << 20).prepare(io.clipline.schemas.serde.AvroSerde
+            "frames", null, null, 1 << 20, f -> f).prepare(io.clipline.schemas.serde.AvroSerde
             .of(io.clipline.schemas.CameraFrame.class).encode(
                 TestBatches.meta("u", FrameEncoding.UNKNOWN))));
 

@@ -48,7 +48,7 @@ class ScoringLoopOrderTest {
         new ConsumerTasks(), () -> new ConsumerGroupMetadata("g"), listener, () -> true);
     OutputRecords outputs = new OutputRecords(config, new VerdictRecords("w", "m", "s", "CPU"),
         new DeadLetters("w"), new FrameIntake(io.clipline.schemas.serde.AvroSerde.of(io.clipline.schemas.CameraFrame.class),
-            "frames", null, null, 1 << 20));
+            "frames", null, null, 1 << 20, f -> f));
     ScorerStateKeeper state = new ScorerStateKeeper(scorer,
         new ScorerStateReader("state", Map.of()), "state", "w", 0, 0, () -> true);
     return new ScoringLoop<>(frames, model, new BatchJudge<>(scorer, model, frames.results()),

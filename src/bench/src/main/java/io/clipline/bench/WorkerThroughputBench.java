@@ -96,16 +96,16 @@ public final class WorkerThroughputBench {
     int images = batch;
     float[] input;
     if (preprocessor.tiling()) {
-      List<Preprocessor.TiledFrame> tiled = new ArrayList<>();
+      List<Preprocessor.PreparedFrame> tiled = new ArrayList<>();
       for (int i = 0; i < batch; i++) {
-        tiled.add(preprocessor.tiles(
+        tiled.add(preprocessor.prepare(
             decoder.decode(jpegs.get(i % jpegs.size()), PixelEncoding.JPEG, 0, 0)));
       }
-      images = tiled.stream().mapToInt(t -> t.layout().tiles()).sum();
+      images = tiled.stream().mapToInt(Preprocessor.PreparedFrame::tiles).sum();
       input = new float[images * sample];
       int at = 0;
-      for (Preprocessor.TiledFrame t : tiled) {
-        for (int i = 0; i < t.layout().tiles(); i++) {
+      for (Preprocessor.PreparedFrame t : tiled) {
+        for (int i = 0; i < t.tiles(); i++) {
           t.write(i, input, at++ * sample);
         }
       }
