@@ -9,16 +9,16 @@ import java.util.Map;
  * Scores a micro-batch of decoded frames: the one boundary between the Kafka loop and the
  * model and scoring engine.
  *
- * <p>Scoring has two stages (after an optional per-frame {@link #prepare} on the decode threads) so that the model can work on the next batch while the scoring
- * engine judges the current one: {@link #infer} runs the model, {@link #score(InferredBatch)}
- * turns its output into verdicts. The worker calls {@code infer} on its model thread, one batch
- * at a time, and {@code score} on its scoring thread, one batch at a time in the order the
- * batches were inferred; the two may run at the same time on different batches, so whatever
- * they share must be thread-safe. Implementations may keep per-scope state in the scoring
- * stage. A batch's model output may be discarded without being scored and the batch inferred
- * again (the worker does so for a prefetched batch after a fallback), so {@code infer} must have
- * no side effects on scoring state. A scorer without a separate model stage implements only
- * {@link #score(List)}.
+ * <p>Scoring has two stages (after an optional per-frame {@link #prepare} on the decode threads) so
+ * that the model can work on the next batch while the scoring engine judges the current one:
+ * {@link #infer} runs the model, {@link #score(InferredBatch)} turns its output into verdicts.
+ * The worker calls {@code infer} on its model thread, one batch at a time, and {@code score} on
+ * its scoring thread, one batch at a time in the order the batches were inferred; the two may run
+ * at the same time on different batches, so whatever they share must be thread-safe.
+ * Implementations may keep per-scope state in the scoring stage. A batch's model output may be
+ * discarded without being scored and the batch inferred again (the worker does so for a
+ * prefetched batch after a fallback), so {@code infer} must have no side effects on scoring
+ * state. A scorer without a separate model stage implements only {@link #score(List)}.
  *
  * <p>A scorer that keeps per-scope state can hand it to the worker ({@link #snapshotScopes}),
  * which publishes it to the scorer-state topic, and take it back ({@link #restoreScope}) on

@@ -7,13 +7,14 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A test scorer for the Kafka loop: NG when a frame's mean brightness is above 200, else OK.
- * It stands in for model and scoring engine, which have their own tests; it is not a product
- * scorer. Like the real scorer it has two stages: {@link #infer} measures the brightness (the
- * "model"), {@link #score(InferredBatch)} judges it; both record the thread and batch they ran
- * on, and the thread each frame was prepared on. It can be told to fail every batch larger than a size in the model stage, and fails any
- * batch holding a frame named {@code poison-*}, to exercise the fallback. It records the labels
- * it is handed with the thread they came on, and does nothing else with them.
+ * A test scorer for the Kafka loop: NG when a frame's mean brightness is above 200, else OK. It
+ * stands in for model and scoring engine, which have their own tests; it is not a product scorer.
+ * Like the real scorer it has two stages: {@link #infer} measures the brightness (the "model"),
+ * {@link #score(InferredBatch)} judges it; both record the thread and batch they ran on, and the
+ * thread each frame was prepared on. It can be told to fail every batch larger than a size in the
+ * model stage, and fails any batch holding a frame named {@code poison-*}, to exercise the
+ * fallback. It records the labels it is handed with the thread they came on, and does nothing else
+ * with them.
  */
 final class BrightnessScorer implements FrameScorer<float[]> {
   private final int failAbove;
