@@ -239,10 +239,13 @@ public final class ModelFrameScorer implements FrameScorer<EncodedBatch> {
     return score(infer(frames));
   }
 
-  /** Resizes the frame for the image tower ({@link FeatureExtractor#prepare}); any thread. */
+  /**
+   * Resizes the frame for the image tower ({@link FeatureExtractor#prepare}) and releases its
+   * decoded pixels ({@link ScorableFrame#withPrepared}); any thread.
+   */
   @Override
   public ScorableFrame prepare(ScorableFrame frame) {
-    return frame.withPrepared(extractor.prepare(frame.image()));
+    return frame.withPrepared(extractor.prepare(frame.pixels()));
   }
 
   /**
@@ -254,7 +257,7 @@ public final class ModelFrameScorer implements FrameScorer<EncodedBatch> {
     long start = System.nanoTime();
     List<PreparedFrame> inputs = new ArrayList<>(frames.size());
     for (ScorableFrame f : frames) {
-      inputs.add(f.prepared().orElseGet(() -> extractor.prepare(f.image())));
+      inputs.add(f.prepared().orElseGet(() -> extractor.prepare(f.pixels())));
     }
     EncodedBatch output = extractor.encodePrepared(inputs);
     return new InferredBatch<>(frames, output, System.nanoTime() - start);
@@ -271,8 +274,10 @@ public final class ModelFrameScorer implements FrameScorer<EncodedBatch> {
     Set<String> touched = new LinkedHashSet<>();
     List<String> scopes = frames.stream().map(this::scopeOf).toList();
     ScopeGrids.check(engine, manifest.image().resize(), scopes,
-        frames.stream().map(ScorableFrame::image).toList(), output.frames(),
-        frames.stream().map(ScorableFrame::frameId).toList());
+        frames.stream()
+            .map(f -> new ScopeGrids.Frame(f.frameId(), f.width(), f.height()))
+            .toList(),
+        output.frames());
     for (int i = 0; i < n; i++) {
       ScorableFrame frame = frames.get(i);
       String scope = scopes.get(i);

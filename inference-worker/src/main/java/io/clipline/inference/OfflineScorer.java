@@ -48,13 +48,14 @@ public final class OfflineScorer implements AutoCloseable {
     ScoringEngine engine = scorer.engine();
     List<DetailedScore> results = new ArrayList<>(images.size());
     List<EncodedFrame> encoded = encodeDetailed(images);
-    List<String> ids = new ArrayList<>();
+    List<ScopeGrids.Frame> frames = new ArrayList<>(images.size());
     for (int i = 0; i < images.size(); i++) {
-      ids.add("#" + i + " of the batch");
+      DecodedFrame image = images.get(i);
+      frames.add(new ScopeGrids.Frame("#" + i + " of the batch", image.width(), image.height()));
     }
     ScopeGrids.check(engine, scorer.manifest().image().resize(),
-        Collections.nCopies(images.size(), scope), images,
-        encoded.stream().map(EncodedFrame::features).toList(), ids);
+        Collections.nCopies(images.size(), scope), frames,
+        encoded.stream().map(EncodedFrame::features).toList());
     for (EncodedFrame e : encoded) {
       FrameFeatures f = e.features();
       results.add(

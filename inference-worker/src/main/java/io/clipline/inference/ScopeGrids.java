@@ -1,6 +1,5 @@
 package io.clipline.inference;
 
-import io.clipline.imaging.DecodedFrame;
 import io.clipline.model.ModelManifest.ResizeMode;
 import io.clipline.scoring.FrameFeatures;
 import io.clipline.scoring.ScoringEngine;
@@ -20,6 +19,9 @@ import java.util.Map;
 final class ScopeGrids {
   private ScopeGrids() {}
 
+  /** A frame as the error names it: its id and its size in frame pixels. */
+  record Frame(String id, int width, int height) {}
+
   /**
    * Checks frame {@code i}'s grid, for every {@code i}, against its scope's grid (the engine's,
    * or that of the batch's first frame of a new scope).
@@ -27,7 +29,7 @@ final class ScopeGrids {
    * @throws IllegalArgumentException naming the frame, its size and both grids
    */
   static void check(ScoringEngine engine, ResizeMode resize, List<String> scopes,
-      List<DecodedFrame> images, List<FrameFeatures> features, List<String> frameIds) {
+      List<Frame> frames, List<FrameFeatures> features) {
     Map<String, int[]> grids = new HashMap<>();
     for (int i = 0; i < scopes.size(); i++) {
       FrameFeatures f = features.get(i);
@@ -35,9 +37,9 @@ final class ScopeGrids {
       int[] grid = grids.computeIfAbsent(
           scope, s -> engine.grid(s).orElse(new int[] {f.rows(), f.cols()}));
       if (grid[0] != f.rows() || grid[1] != f.cols()) {
-        DecodedFrame image = images.get(i);
-        throw new IllegalArgumentException("frame " + frameIds.get(i) + " of "
-            + image.width() + " × " + image.height() + " px gives a " + f.rows() + "x" + f.cols()
+        Frame frame = frames.get(i);
+        throw new IllegalArgumentException("frame " + frame.id() + " of "
+            + frame.width() + " × " + frame.height() + " px gives a " + f.rows() + "x" + f.cols()
             + " patch grid under resize " + resize + ", but scope '" + scope + "' has a "
             + grid[0] + "x" + grid[1] + " grid: under LETTERBOX and TILE a scope takes frames of"
             + " one size (docs/MODEL_FORMAT.md)");

@@ -46,7 +46,8 @@ public interface FrameScorer<O> extends AutoCloseable {
    * Stage zero, per frame, on the worker's decode threads as soon as a frame is decoded: the
    * part of the model's preprocessing that needs no batch (for an image tower, the resize,
    * which reads every pixel of a multi-megapixel frame), so that the model thread only copies.
-   * By default the frame itself. Called concurrently for different frames, so it must be
+   * A scorer that prepares returns {@link ScorableFrame#withPrepared}, which releases the decoded
+   * pixels, so it must not read them in its later stages. By default the frame itself. Called concurrently for different frames, so it must be
    * thread-safe, and like {@link #infer} it must leave scoring state alone; {@link #infer} must
    * also accept frames that did not pass through it.
    *

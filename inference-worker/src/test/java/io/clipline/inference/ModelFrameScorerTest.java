@@ -148,6 +148,13 @@ class ModelFrameScorerTest {
       }
       assertTrue(prepared.stream().allMatch(f -> f.prepared().isPresent()));
       assertTrue(raw.stream().noneMatch(f -> f.prepared().isPresent()));
+      // What waits for the model holds the 224 × 224 input, not the 900 × 700 decoded pixels.
+      for (ScorableFrame f : prepared) {
+        assertTrue(f.image().isEmpty(), f.frameId() + " still holds its decoded pixels");
+        assertEquals(900, f.width());
+        assertEquals(700, f.height());
+        assertThrows(IllegalStateException.class, f::pixels);
+      }
 
       for (int b = 0; b < 6; b += 3) {
         List<FrameResult> expected = inline.score(raw.subList(b, b + 3)).results();

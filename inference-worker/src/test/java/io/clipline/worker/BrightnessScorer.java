@@ -55,7 +55,7 @@ final class BrightnessScorer implements FrameScorer<float[]> {
     }
     float[] means = new float[frames.size()];
     for (int i = 0; i < means.length; i++) {
-      byte[] pixels = frames.get(i).image().pixels();
+      byte[] pixels = frames.get(i).pixels().pixels();
       long sum = 0;
       for (byte b : pixels) {
         sum += b & 0xFF;

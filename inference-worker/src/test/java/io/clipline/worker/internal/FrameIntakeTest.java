@@ -30,14 +30,14 @@ class FrameIntakeTest {
     ScorableFrame[] returned = new ScorableFrame[1];
     FrameIntake intake = intake(f -> {
       seen.set(f);
-      returned[0] = new ScorableFrame(f.frameId(), f.cameraId(), "prepared", f.image());
+      returned[0] = new ScorableFrame(f.frameId(), f.cameraId(), "prepared", f.pixels());
       return returned[0];
     });
 
     FrameIntake.Prepared prepared =
         intake.prepare(SERDE.encode(TestBatches.meta("p", FrameEncoding.GRAY8)));
 
-    assertEquals(2, seen.get().image().width(), "the preparer sees the decoded 2 × 2 frame");
+    assertEquals(2, seen.get().width(), "the preparer sees the decoded 2 × 2 frame");
     assertSame(returned[0], prepared.frame());
   }
 
