@@ -69,7 +69,12 @@ public final class ModelStage<O> implements AutoCloseable {
     return awaitFuture(thread.submit(() -> scorer.infer(frames)));
   }
 
-  /** Model thread: waits for the batch's decodes, then runs the model on what decoded. */
+  /**
+   * Model thread: waits for the batch's decodes, then runs the model on what decoded. A decode
+   * that failed refuses its frame, unless it failed with a {@link VirtualMachineError} (out of
+   * memory), which is the worker's failure, not the frame's: it is thrown, and {@link #await}
+   * throws it.
+   */
   private StagedBatch<O> stage(List<PolledFrame> batch) throws InterruptedException {
     List<StagedBatch.Ready> ready = new ArrayList<>();
     List<StagedBatch.Refused> refused = new ArrayList<>();
@@ -77,6 +82,12 @@ public final class ModelStage<O> implements AutoCloseable {
       try {
         ready.add(new StagedBatch.Ready(polled, polled.prepared().get()));
       } catch (ExecutionException e) {
+        if (e.getCause() instanceof VirtualMachineError fatal) {
+          // Out of memory while decoding says nothing about the frame: dead-lettering it would
+          // refuse a good part. The worker fails instead, committing nothing of this batch, and
+          // its frames are consumed again after a restart.
+          throw fatal;
+        }
         refused.add(new StagedBatch.Refused(polled, asRejection(e.getCause())));
       }
     }
