@@ -7,16 +7,9 @@ import io.clipline.schemas.serde.SerdeSettings;
 import io.clipline.schemas.topic.TopicCatalog;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.BiConsumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,12 +62,16 @@ final class AuditCommand implements Callable<Integer> {
     EitherFormatReader<DeadLetter> letters = new EitherFormatReader<>(DeadLetter.class, registry);
     EitherFormatReader<FrameVerdict> verdicts =
         new EitherFormatReader<>(FrameVerdict.class, registry);
-    read(framesTopic, (tp, r) -> audit.frame(tp, r.offset(), decodeOrNull(frames, r)));
-    read(dlqTopic, (tp, r) -> audit.deadLetter(letters.read(dlqTopic, r.value())));
-    read(verdictsTopic, (tp, r) -> audit.verdict(verdicts.read(verdictsTopic, r.value())));
+    CommittedTopicReader reader = new CommittedTopicReader(
+        bootstrapServers, "clipline-audit", Duration.ofSeconds(timeoutSeconds));
+    reader.read(framesTopic, (tp, r) ->
+        audit.frame(tp, r.offset(), decodeOrNull(frames, r), ReplayCommand.replayOf(r)));
+    reader.read(dlqTopic, (tp, r) -> audit.deadLetter(letters.read(dlqTopic, r.value())));
+    reader.read(verdictsTopic,
+        (tp, r) -> audit.verdict(verdicts.read(verdictsTopic, r.value())));
     audit.check();
-    out.printf("frames %d, verdicts %d, dead letters %d%n", audit.frames(), audit.verdicts(),
-        audit.deadLetters());
+    out.printf("frames %d, verdicts %d, dead letters %d, replayed frames %d%n", audit.frames(),
+        audit.verdicts(), audit.deadLetters(), audit.replays());
     audit.counts().forEach((kind, n) -> {
       out.printf("%-16s %d%n", kind, n);
       audit.examples().get(kind).forEach(e -> out.println("  " + e));
@@ -89,36 +86,6 @@ final class AuditCommand implements Callable<Integer> {
       return record.value() == null ? null : frames.read(record.topic(), record.value());
     } catch (RuntimeException e) {
       return null; // not a frame: it must have a dead letter by offset
-    }
-  }
-
-  /** Reads {@code topic} from its beginning to its committed end, in order per partition. */
-  private void read(String topic, BiConsumer<String, ConsumerRecord<byte[], byte[]>> each) {
-    Map<String, Object> props = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicCatalog.FRAMES_DLQ.maxMessageBytes(),
-        ConsumerConfig.CLIENT_ID_CONFIG, "clipline-audit");
-    try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = c.partitionsFor(topic, Duration.ofSeconds(timeoutSeconds))
-          .stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      c.assign(partitions);
-      c.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = c.endOffsets(partitions); // read_committed: the LSO
-      long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
-      while (partitions.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("could not read " + topic + " to its end in "
-              + timeoutSeconds + " s");
-        }
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-          if (r.offset() < ends.get(new TopicPartition(topic, r.partition()))) {
-            each.accept(topic + "-" + r.partition(), r);
-          }
-        }
-      }
     }
   }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = "Streaming visual inspection for production lines.",
     subcommands = {DemoCommand.class, BrokerCommand.class, CameraSimCommand.class,
       WorkerCommand.class, PipelineCommand.class, EvalCommand.class, AuditCommand.class,
-      ConsoleCommand.class, TailCommand.class, CommandLine.HelpCommand.class})
+      ReplayCommand.class, ConsoleCommand.class, TailCommand.class, CommandLine.HelpCommand.class})
 public final class Clipline {
 
   public static void main(String[] args) {
