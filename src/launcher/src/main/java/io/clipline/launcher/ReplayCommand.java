@@ -126,9 +126,17 @@ final class ReplayCommand implements Callable<Integer> {
     List<DeadLetter> selected = new ArrayList<>();
     Map<String, Integer> byReason = new TreeMap<>();
     int[] notReplayable = {0};
+    int[] unreadable = {0};
     new CommittedTopicReader(bootstrapServers, "clipline-replay",
         Duration.ofSeconds(timeoutSeconds)).read(dlqTopic, (tp, r) -> {
-          DeadLetter letter = reader.read(dlqTopic, r.value());
+          DeadLetter letter;
+          try {
+            letter = reader.read(dlqTopic, r.value());
+          } catch (RuntimeException e) {
+            unreadable[0]++;
+            out.printf("not a dead letter at %s@%d, skipped: %s%n", tp, r.offset(), e.getMessage());
+            return;
+          }
           if (!selects(letter, from, to) || (max > 0 && selected.size() >= max)) {
             return;
           }
@@ -147,8 +155,10 @@ final class ReplayCommand implements Callable<Integer> {
     if (!dryRun && !selected.isEmpty()) {
       publish(selected);
     }
-    out.printf("%s %d dead letters to %s (%s), %d not replayable%n",
-        dryRun ? "would replay" : "replayed", selected.size(), topic, byReason, notReplayable[0]);
+    out.printf("%s %d dead letters to %s (%s), %d not replayable%s%n",
+        dryRun ? "would replay" : "replayed", selected.size(), topic, byReason, notReplayable[0],
+        unreadable[0] == 0 ? "" : ", " + unreadable[0] + " records of " + dlqTopic
+            + " not dead letters");
     return 0;
   }
 

@@ -85,7 +85,7 @@ class ReplayCommandIntegrationTest {
     assertTrue(dry.out().contains("would replay " + frames + "-" + unreachable.partition() + "@"
         + unreachable.offset() + " fetch.not_found frame f-1"), dry.out());
     assertTrue(dry.out().contains("would replay 1 dead letters"), dry.out());
-    assertTrue(dry.out().contains("1 not replayable"), dry.out());
+    assertTrue(dry.out().contains("1 not replayable" + System.lineSeparator()), dry.out());
     assertEquals(6, read(cluster, frames).size(), "a dry run publishes nothing");
 
     CommandRun run = CommandRun.of(replay);
@@ -122,6 +122,23 @@ class ReplayCommandIntegrationTest {
     assertEquals(0, holds.exitCode(), holds.out());
     assertTrue(holds.out().contains("frames 7, verdicts 3, dead letters 4, replayed frames 1"),
         holds.out());
+  }
+
+  @KafkaClusterTest
+  void shouldSkipARecordThatIsNotADeadLetterAndSaySo(KafkaCluster cluster) throws Exception {
+    String dlq = cluster.createIsolatedTopics("replay-junk", List.of(TopicCatalog.FRAMES_DLQ))
+        .get(TopicCatalog.FRAMES_DLQ.name());
+    try (KafkaProducer<byte[], byte[]> producer = AuditCommandIntegrationTest.producer(cluster)) {
+      send(producer, dlq, "not a dead letter".getBytes(StandardCharsets.UTF_8));
+    }
+
+    CommandRun run = CommandRun.of("replay", "--bootstrap-servers", cluster.bootstrapServers(),
+        "--dlq-topic", dlq, "--reason", "*", "--timeout-s", "30");
+
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    assertTrue(run.out().contains("not a dead letter at " + dlq + "-"), run.out());
+    assertTrue(run.out().contains("replayed 0 dead letters"), run.out());
+    assertTrue(run.out().contains("1 records of " + dlq + " not dead letters"), run.out());
   }
 
   @KafkaClusterTest
