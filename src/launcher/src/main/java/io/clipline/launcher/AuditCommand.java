@@ -49,6 +49,8 @@ final class AuditCommand implements Callable<Integer> {
 
   @Mixin RegistryOptions registryOptions = new RegistryOptions();
 
+  @Mixin ClientConfigOption clientConfig = new ClientConfigOption();
+
   @Option(names = "--timeout-s", defaultValue = "60",
       description = "Longest each topic is read (default: ${DEFAULT-VALUE} s).")
   int timeoutSeconds;
@@ -62,7 +64,7 @@ final class AuditCommand implements Callable<Integer> {
     EitherFormatReader<DeadLetter> letters = new EitherFormatReader<>(DeadLetter.class, registry);
     EitherFormatReader<FrameVerdict> verdicts =
         new EitherFormatReader<>(FrameVerdict.class, registry);
-    CommittedTopicReader reader = new CommittedTopicReader(
+    CommittedTopicReader reader = new CommittedTopicReader(clientConfig.settings(spec),
         bootstrapServers, "clipline-audit", Duration.ofSeconds(timeoutSeconds));
     reader.read(framesTopic, (tp, r) ->
         audit.frame(tp, r.offset(), decodeOrNull(frames, r), ReplayCommand.replayOf(r)));

@@ -2,6 +2,7 @@ package io.clipline.launcher;
 
 import io.clipline.schemas.topic.TopicCatalog;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -18,15 +19,20 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@code replay}).
  */
 final class CommittedTopicReader {
+  private final Map<String, Object> clientSettings;
   private final String bootstrapServers;
   private final String clientId;
   private final Duration timeout;
 
   /**
+   * @param clientSettings Kafka client settings for a secured cluster ({@link
+   *     ClientConfigOption}); the reader's own settings win over them
    * @param clientId the consumer's {@code client.id}, so that broker logs name the command
    * @param timeout longest one topic is read before {@link #read} gives up
    */
-  CommittedTopicReader(String bootstrapServers, String clientId, Duration timeout) {
+  CommittedTopicReader(Map<String, Object> clientSettings, String bootstrapServers,
+      String clientId, Duration timeout) {
+    this.clientSettings = Map.copyOf(clientSettings);
     this.bootstrapServers = bootstrapServers;
     this.clientId = clientId;
     this.timeout = timeout;
@@ -39,12 +45,13 @@ final class CommittedTopicReader {
    * @throws IllegalStateException when the topic cannot be read to its end within the timeout
    */
   void read(String topic, BiConsumer<String, ConsumerRecord<byte[], byte[]>> each) {
-    Map<String, Object> props = Map.of(
+    Map<String, Object> props = new HashMap<>(clientSettings);
+    props.putAll(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicCatalog.FRAMES_DLQ.maxMessageBytes(),
-        ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        ConsumerConfig.CLIENT_ID_CONFIG, clientId));
     try (KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = c.partitionsFor(topic, timeout).stream()

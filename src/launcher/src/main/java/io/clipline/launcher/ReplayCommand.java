@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,6 +103,8 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Mixin RegistryOptions registryOptions = new RegistryOptions();
 
+  @Mixin ClientConfigOption clientConfig = new ClientConfigOption();
+
   @Option(names = "--timeout-s", defaultValue = "60",
       description = "Longest the dead-letter topic is read, and the replayed records are"
           + " acknowledged (default: ${DEFAULT-VALUE} s).")
@@ -127,7 +130,8 @@ final class ReplayCommand implements Callable<Integer> {
     Map<String, Integer> byReason = new TreeMap<>();
     int[] notReplayable = {0};
     int[] unreadable = {0};
-    new CommittedTopicReader(bootstrapServers, "clipline-replay",
+    Map<String, Object> clientSettings = clientConfig.settings(spec);
+    new CommittedTopicReader(clientSettings, bootstrapServers, "clipline-replay",
         Duration.ofSeconds(timeoutSeconds)).read(dlqTopic, (tp, r) -> {
           DeadLetter letter;
           try {
@@ -153,7 +157,7 @@ final class ReplayCommand implements Callable<Integer> {
           }
         });
     if (!dryRun && !selected.isEmpty()) {
-      publish(selected);
+      publish(clientSettings, selected);
     }
     out.printf("%s %d dead letters to %s (%s), %d not replayable%s%n",
         dryRun ? "would replay" : "replayed", selected.size(), topic, byReason, notReplayable[0],
@@ -183,15 +187,17 @@ final class ReplayCommand implements Callable<Integer> {
     return false;
   }
 
-  private void publish(List<DeadLetter> letters) throws InterruptedException {
-    Map<String, Object> props = Map.of(
+  private void publish(Map<String, Object> clientSettings, List<DeadLetter> letters)
+      throws InterruptedException {
+    Map<String, Object> props = new HashMap<>(clientSettings);
+    props.putAll(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicCatalog.FRAMES_DLQ.maxMessageBytes(),
         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutSeconds * 1000,
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(30_000, timeoutSeconds * 500),
-        ProducerConfig.CLIENT_ID_CONFIG, "clipline-replay");
+        ProducerConfig.CLIENT_ID_CONFIG, "clipline-replay"));
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {

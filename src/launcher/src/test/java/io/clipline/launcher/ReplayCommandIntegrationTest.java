@@ -16,6 +16,8 @@ import io.clipline.testkit.KafkaCluster;
 import io.clipline.testkit.KafkaClusterTest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +28,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code clipline replay} on a real broker: it publishes exactly the selected dead letters'
@@ -150,6 +153,23 @@ class ReplayCommandIntegrationTest {
     assertTrue(run.err().contains("--since must be an ISO-8601 instant"), run.err());
   }
 
+  @KafkaClusterTest
+  void shouldPassTheClientConfigToItsClientsAndNameAMissingFile(KafkaCluster cluster,
+      @TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("missing.properties");
+    CommandRun noFile = CommandRun.of("replay", "--bootstrap-servers", cluster.bootstrapServers(),
+        "--reason", "*", "--client-config", missing.toString());
+    assertEquals(2, noFile.exitCode(), noFile.err());
+    assertTrue(noFile.err().contains("--client-config " + missing + ": no such file"),
+        noFile.err());
+
+    // The broker speaks plaintext: a client told to use TLS cannot read the topic.
+    Path tls = Files.writeString(dir.resolve("tls.properties"), "security.protocol=SSL\n");
+    CommandRun secured = CommandRun.of("replay", "--bootstrap-servers", cluster.bootstrapServers(),
+        "--reason", "*", "--client-config", tls.toString(), "--timeout-s", "5");
+    assertEquals(1, secured.exitCode(), secured.out() + secured.err());
+  }
+
   private static ProducerRecord<byte[], byte[]> claim(String frames) {
     return new ProducerRecord<>(frames, CAMERA_KEY, FRAMES.encode(AuditCommandIntegrationTest.frame(1)));
   }
@@ -183,8 +203,8 @@ class ReplayCommandIntegrationTest {
 
   private static List<ConsumerRecord<byte[], byte[]>> read(KafkaCluster cluster, String topic) {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    new CommittedTopicReader(cluster.bootstrapServers(), "replay-test", Duration.ofSeconds(30))
-        .read(topic, (tp, r) -> records.add(r));
+    new CommittedTopicReader(Map.of(), cluster.bootstrapServers(), "replay-test",
+        Duration.ofSeconds(30)).read(topic, (tp, r) -> records.add(r));
     records.sort((a, b) -> Long.compare(a.offset(), b.offset()));
     return records;
   }
