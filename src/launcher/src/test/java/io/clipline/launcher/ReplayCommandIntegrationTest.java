@@ -142,6 +142,17 @@ class ReplayCommandIntegrationTest {
     assertTrue(run.out().contains("not a dead letter at " + dlq + "-"), run.out());
     assertTrue(run.out().contains("replayed 0 dead letters"), run.out());
     assertTrue(run.out().contains("1 records of " + dlq + " not dead letters"), run.out());
+
+    // The audit reads past it too, and says so.
+    Map<String, String> rest = cluster.createIsolatedTopics("replay-junk-audit",
+        List.of(TopicCatalog.FRAMES, TopicCatalog.VERDICTS));
+    CommandRun audit = CommandRun.of("audit", "--bootstrap-servers", cluster.bootstrapServers(),
+        "--frames-topic", rest.get(TopicCatalog.FRAMES.name()),
+        "--verdicts-topic", rest.get(TopicCatalog.VERDICTS.name()), "--dlq-topic", dlq,
+        "--timeout-s", "30");
+    assertEquals(0, audit.exitCode(), audit.out() + audit.err());
+    assertTrue(audit.out().contains(dlq + " records that are not dead letters: 1, skipped"),
+        audit.out());
   }
 
   @KafkaClusterTest
