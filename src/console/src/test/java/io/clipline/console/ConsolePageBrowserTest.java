@@ -19,6 +19,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -98,6 +99,46 @@ class ConsolePageBrowserTest {
       browser.findElement(By.id("show-heatmap")).click();
       browser.findElement(By.id("show-regions")).click();
       assertTrue(!heatmap.isDisplayed() && !region.isDisplayed(), "both overlays toggle off");
+    } finally {
+      browser.quit();
+    }
+  }
+
+  @KafkaClusterTest
+  void shouldHoldNewCardsWhileThePointerIsOverTheFeedSoNoButtonMovesUnderIt(KafkaCluster cluster)
+      throws Exception {
+    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "console page test skipped: needs Debian's chromium and chromium-driver"
+            + " (apt-get install chromium chromium-driver; .ci/run installs them)");
+    Map<String, String> topics = ConsoleFixtures.topics(cluster, "console-hold");
+    ChromeDriver browser = browser();
+    try (OperatorConsole console =
+            OperatorConsole.start(ConsoleFixtures.config(cluster, topics, Map.of()));
+        KafkaProducer<byte[], byte[]> producer = ConsoleFixtures.producer(cluster)) {
+      browser.get(console.uri().toString());
+      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+      wait.until(d -> "live".equals(d.findElement(By.id("connection")).getText()));
+      String top = "return [...document.querySelectorAll('#feed .card')]"
+          + ".map(c => c.dataset.frameId).join(' ')";
+      ConsoleFixtures.publishFrames(producer, topics, List.of("a-1", "a-2"), id -> Verdict.NG);
+      wait.until(d -> "a-2 a-1".equals(browser.executeScript(top)));
+      WebElement button = browser.findElement(
+          By.cssSelector("#feed .card[data-frame-id='a-1'] button[data-action='override_ok']"));
+      org.openqa.selenium.Point before = button.getLocation();
+
+      new Actions(browser).moveToElement(button).perform();
+      ConsoleFixtures.publishFrames(producer, topics, List.of("b-1", "b-2"), id -> Verdict.NG);
+      String held = "const h = document.getElementById('feed-held');"
+          + " return h.hidden ? '' : h.textContent";
+      wait.withMessage(() -> "feed " + browser.executeScript(top) + ", held '"
+              + browser.executeScript(held) + "'")
+          .until(d -> ((String) browser.executeScript(held)).startsWith("2 new"));
+
+      assertEquals("a-2 a-1", browser.executeScript(top), "no card enters under the pointer");
+      assertEquals(before, button.getLocation(), "the button the pointer is on stayed put");
+      new Actions(browser).moveToElement(browser.findElement(By.tagName("h1"))).perform();
+      wait.until(d -> "b-2 b-1 a-2 a-1".equals(browser.executeScript(top)));
+      assertEquals("", browser.executeScript(held), "the count of held cards goes once shown");
     } finally {
       browser.quit();
     }

@@ -18,7 +18,8 @@ const state = {
   pendingLabels: [],     // labels written, waiting for the worker counter to move
   clickIds: new Map(),   // frameId/kind -> labelId: every click of one button is one label
   drawing: false,        // an operator is drawing a box: new cards wait, so nothing moves
-  held: [],              // new feed cards that arrived while drawing, oldest first
+  pointerInFeed: false,  // the pointer is over the feed: new cards wait, so no button moves
+  held: [],              // new feed cards that arrived while drawing or pointing, oldest first
   arrivals: 0,           // live card events received
   arrivedAt: new Map(),  // frameId -> arrivals count when its first live event came
 };
@@ -227,6 +228,7 @@ function startDrawing(root, svg, done) {
     svg.removeEventListener('mousedown', down);
     svg.removeEventListener('mousemove', move);
     svg.removeEventListener('mouseup', up);
+    state.drawing = false;
     releaseHeldCards();
     done(b);
   };
@@ -282,26 +284,40 @@ function placeInFeed(card, known) {
   if (old && old.dataset.busy) return;  // an operator is drawing on it: keep it as it is
   const node = renderCard(card);
   if (old) old.replaceWith(node);
-  else if (!known && state.drawing) state.held.push(node);
+  else if (!known && (state.drawing || state.pointerInFeed)) { state.held.push(node); showHeld(); }
   else if (!known) feed.prepend(node);
   const empty = feed.querySelector('.empty');
   if (empty) empty.remove();
   $('feed-count').textContent = state.feed.length;
 }
 
-/** Puts the cards that arrived while a box was drawn at the top of the feed, newest first. */
+/**
+ * Puts the cards that arrived while a box was drawn or the pointer was over the feed at the top
+ * of the feed, newest first, once neither holds any more: a card must not move between an
+ * operator aiming at its button and clicking it, or the label goes to another frame.
+ */
 function releaseHeldCards() {
-  state.drawing = false;
+  if (state.drawing || state.pointerInFeed) return;
   const feed = $('feed');
   for (const node of state.held) {
     if (state.feed.includes(node.dataset.frameId)) feed.prepend(node);
   }
   state.held = [];
+  showHeld();
+}
+
+/** How many new cards wait for the pointer to leave the feed. */
+function showHeld() {
+  const held = $('feed-held');
+  held.hidden = !state.held.length;
+  held.textContent = `${state.held.length} new, shown when the pointer leaves the feed`;
 }
 
 function rerenderFeed() {
   const feed = $('feed');
   feed.replaceChildren();
+  state.held = [];  // the feed is drawn from state.feed, held cards included
+  showHeld();
   for (const id of state.feed) {
     const card = state.cards.get(id);
     if (card && visible(card)) feed.append(renderCard(card));
@@ -532,6 +548,8 @@ document.addEventListener('keydown', (ev) => {
   if (sel) sel.scrollIntoView({ block: 'nearest', inline: 'nearest' });
 });
 
+$('feed').addEventListener('mouseenter', () => { state.pointerInFeed = true; });
+$('feed').addEventListener('mouseleave', () => { state.pointerInFeed = false; releaseHeldCards(); });
 $('show-heatmap').addEventListener('change', (e) => document.body.classList.toggle('no-heatmap', !e.target.checked));
 $('show-regions').addEventListener('change', (e) => document.body.classList.toggle('no-regions', !e.target.checked));
 $('operator').value = localStorage.getItem('clipline-operator') || '';
