@@ -111,9 +111,10 @@ final class TailCommand implements Callable<Integer> {
           + " for a topic whose name is not in the catalog.")
   String record;
 
-  @Option(names = "--consumer-config",
-      description = "Properties file of Kafka consumer settings (security.protocol, sasl.*,"
-          + " ssl.* ...), passed to the consumer as they are.")
+  @Option(names = {"--client-config", "--consumer-config"}, paramLabel = "FILE",
+      description = "Properties file of Kafka client settings (security.protocol, sasl.*,"
+          + " ssl.* ...), passed to the consumer as they are; --client-config as in audit and"
+          + " replay, --consumer-config its older name.")
   Path consumerConfig;
 
   @Mixin RegistryOptions registryOptions = new RegistryOptions();
