@@ -122,6 +122,9 @@ class ConsolePageBrowserTest {
           + ".map(c => c.dataset.frameId).join(' ')";
       ConsoleFixtures.publishFrames(producer, topics, List.of("a-1", "a-2"), id -> Verdict.NG);
       wait.until(d -> "a-2 a-1".equals(browser.executeScript(top)));
+      // Settled: both images loaded and both region updates drawn, so the cards keep their size.
+      wait.until(d -> d.findElements(By.cssSelector(
+          "#feed .card[data-image-loaded='true'] svg rect.region")).size() == 2);
       WebElement button = browser.findElement(
           By.cssSelector("#feed .card[data-frame-id='a-1'] button[data-action='override_ok']"));
       org.openqa.selenium.Point before = button.getLocation();
