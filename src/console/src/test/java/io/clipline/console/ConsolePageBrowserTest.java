@@ -43,9 +43,7 @@ class ConsolePageBrowserTest {
   @KafkaClusterTest
   void shouldKeepTheDomBoundedAndToggleOverlaysWhenFramesPourIn(KafkaCluster cluster)
       throws Exception {
-    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "console page test skipped: needs Debian's chromium and chromium-driver"
-            + " (apt-get install chromium chromium-driver; .ci/run installs them)");
+    assumeChromium();
     Map<String, String> topics = ConsoleFixtures.topics(cluster, "console-page");
     ChromeDriver browser = browser();
     try (OperatorConsole console =
@@ -107,9 +105,7 @@ class ConsolePageBrowserTest {
   @KafkaClusterTest
   void shouldHoldNewCardsWhileThePointerIsOverTheFeedSoNoButtonMovesUnderIt(KafkaCluster cluster)
       throws Exception {
-    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "console page test skipped: needs Debian's chromium and chromium-driver"
-            + " (apt-get install chromium chromium-driver; .ci/run installs them)");
+    assumeChromium();
     Map<String, String> topics = ConsoleFixtures.topics(cluster, "console-hold");
     ChromeDriver browser = browser();
     try (OperatorConsole console =
@@ -145,6 +141,12 @@ class ConsolePageBrowserTest {
     } finally {
       browser.quit();
     }
+  }
+
+  private static void assumeChromium() {
+    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "console page test skipped: needs Debian's chromium and chromium-driver"
+            + " (apt-get install chromium chromium-driver; .ci/run installs them)");
   }
 
   private static ChromeDriver browser() throws Exception {

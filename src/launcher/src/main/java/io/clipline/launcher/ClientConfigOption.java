@@ -13,15 +13,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
- * The {@code --client-config FILE} option of the commands that read or write topics once
- * ({@code audit}, {@code replay}): Kafka client settings such as {@code security.protocol},
+ * The {@code --client-config FILE} option of the commands that read or write topics from the
+ * command line ({@code tail}, {@code audit}, {@code replay}): Kafka client settings such as {@code security.protocol},
  * {@code sasl.*} and {@code ssl.*} for a secured cluster, given to every consumer and producer
  * the command makes. The command's own settings (bootstrap servers, isolation level, ...) win.
  */
 final class ClientConfigOption {
-  @Option(names = "--client-config", paramLabel = "FILE",
+  @Option(names = {"--client-config", "--consumer-config"}, paramLabel = "FILE",
       description = "Properties file of Kafka client settings (security.protocol, sasl.*, ssl.*"
-          + " ...), passed to the command's consumers and producers as they are.")
+          + " ...), passed to the command's consumers and producers as they are"
+          + " (--consumer-config: tail's older name for it).")
   Path file;
 
   /**

@@ -87,9 +87,11 @@ final class FrameAudit {
       }
     }
     Set<String> frameIds = new HashSet<>();
+    Set<String> positions = new HashSet<>();
     Set<String> replays = new HashSet<>();
     for (Frame frame : frames) {
       String where = frame.where();
+      positions.add(where);
       int outputs = lettersByOffset.getOrDefault(where, 0) + byPosition.getOrDefault(where, 0);
       if (frame.frameId() != null) {
         outputs += byFrameId.getOrDefault(frame.frameId(), 0);
@@ -105,8 +107,6 @@ final class FrameAudit {
             + " committed outputs");
       }
     }
-    Set<String> positions = new HashSet<>();
-    frames.forEach(f -> positions.add(f.where()));
     Map<String, Long> lastSequenceByCamera = new HashMap<>();
     for (FrameVerdict v : verdicts) {
       FramePosition position = v.getFramePosition();

@@ -126,45 +126,57 @@ final class ReplayCommand implements Callable<Integer> {
     }
     Optional<SerdeSettings> registry = registryOptions.settingsIfGiven(spec);
     EitherFormatReader<DeadLetter> reader = new EitherFormatReader<>(DeadLetter.class, registry);
-    List<DeadLetter> selected = new ArrayList<>();
+    Map<String, Object> clientSettings = clientConfig.settings(spec);
     Map<String, Integer> byReason = new TreeMap<>();
+    int[] selected = {0};
     int[] notReplayable = {0};
     int[] unreadable = {0};
-    Map<String, Object> clientSettings = clientConfig.settings(spec);
-    new CommittedTopicReader(clientSettings, bootstrapServers, "clipline-replay",
-        Duration.ofSeconds(timeoutSeconds)).read(dlqTopic, (tp, r) -> {
-          DeadLetter letter;
-          try {
-            letter = reader.read(dlqTopic, r.value());
-          } catch (RuntimeException e) {
-            unreadable[0]++;
-            out.printf("not a dead letter at %s@%d, skipped: %s%n", tp, r.offset(), e.getMessage());
-            return;
-          }
-          if (!selects(letter, from, to) || (max > 0 && selected.size() >= max)) {
-            return;
-          }
-          if (letter.getOriginalValue() == null) {
-            notReplayable[0]++;
-            out.printf("not replayable (no original value kept, %d bytes): %s%n",
-                letter.getOriginalValueSize(), describe(letter));
-            return;
-          }
-          selected.add(letter);
-          byReason.merge(letter.getReasonCode(), 1, Integer::sum);
-          if (dryRun) {
-            out.println("would replay " + describe(letter));
-          }
-        });
-    if (!dryRun && !selected.isEmpty()) {
-      publish(clientSettings, selected);
+    // Letters are published as they are read, so that a long outage's DLQ (each letter a whole
+    // frame) is never held in memory at once; only the pending acknowledgements are.
+    List<Sent> sent = new ArrayList<>();
+    try (KafkaProducer<byte[], byte[]> producer = dryRun ? null : producer(clientSettings)) {
+      new CommittedTopicReader(clientSettings, bootstrapServers, "clipline-replay",
+          Duration.ofSeconds(timeoutSeconds)).read(dlqTopic, (tp, r) -> {
+            DeadLetter letter;
+            try {
+              letter = reader.read(dlqTopic, r.value());
+            } catch (RuntimeException e) {
+              unreadable[0]++;
+              out.printf("not a dead letter at %s@%d, skipped: %s%n", tp, r.offset(),
+                  e.getMessage());
+              return;
+            }
+            if (!selects(letter, from, to) || (max > 0 && selected[0] >= max)) {
+              return;
+            }
+            if (letter.getOriginalValue() == null) {
+              notReplayable[0]++;
+              out.printf("not replayable (no original value kept, %d bytes): %s%n",
+                  letter.getOriginalValueSize(), describe(letter));
+              return;
+            }
+            selected[0]++;
+            byReason.merge(letter.getReasonCode(), 1, Integer::sum);
+            if (dryRun) {
+              out.println("would replay " + describe(letter));
+            } else {
+              sent.add(new Sent(describe(letter), producer.send(recordOf(letter))));
+            }
+          });
+      if (producer != null) {
+        producer.flush();
+        awaitAcknowledged(sent);
+      }
     }
     out.printf("%s %d dead letters to %s (%s), %d not replayable%s%n",
-        dryRun ? "would replay" : "replayed", selected.size(), topic, byReason, notReplayable[0],
+        dryRun ? "would replay" : "replayed", selected[0], topic, byReason, notReplayable[0],
         unreadable[0] == 0 ? "" : ", " + unreadable[0] + " records of " + dlqTopic
             + " not dead letters");
     return 0;
   }
+
+  /** A replayed letter, described, and its send's acknowledgement. */
+  private record Sent(String letter, Future<RecordMetadata> ack) {}
 
   private boolean selects(DeadLetter letter, Instant from, Instant to) {
     if (!topic.equals(letter.getOriginalTopic())) {
@@ -187,8 +199,7 @@ final class ReplayCommand implements Callable<Integer> {
     return false;
   }
 
-  private void publish(Map<String, Object> clientSettings, List<DeadLetter> letters)
-      throws InterruptedException {
+  private KafkaProducer<byte[], byte[]> producer(Map<String, Object> clientSettings) {
     Map<String, Object> props = new HashMap<>(clientSettings);
     props.putAll(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -198,21 +209,16 @@ final class ReplayCommand implements Callable<Integer> {
         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutSeconds * 1000,
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(30_000, timeoutSeconds * 500),
         ProducerConfig.CLIENT_ID_CONFIG, "clipline-replay"));
-    List<Future<RecordMetadata>> sent = new ArrayList<>();
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (DeadLetter letter : letters) {
-        sent.add(producer.send(recordOf(letter)));
-      }
-      producer.flush();
-      for (int i = 0; i < sent.size(); i++) {
-        try {
-          sent.get(i).get();
-        } catch (ExecutionException e) {
-          throw new IllegalStateException("replaying " + describe(letters.get(i)) + " failed ("
-              + (i) + " of " + letters.size() + " acknowledged before it): " + e.getCause(),
-              e.getCause());
-        }
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private static void awaitAcknowledged(List<Sent> sent) throws InterruptedException {
+    for (int i = 0; i < sent.size(); i++) {
+      try {
+        sent.get(i).ack().get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("replaying " + sent.get(i).letter() + " failed (" + i
+            + " of " + sent.size() + " acknowledged before it): " + e.getCause(), e.getCause());
       }
     }
   }

@@ -5,19 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clipline.schemas.topic.TopicCatalog;
 import io.clipline.schemas.topic.TopicSpec;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -111,11 +106,7 @@ final class TailCommand implements Callable<Integer> {
           + " for a topic whose name is not in the catalog.")
   String record;
 
-  @Option(names = {"--client-config", "--consumer-config"}, paramLabel = "FILE",
-      description = "Properties file of Kafka client settings (security.protocol, sasl.*,"
-          + " ssl.* ...), passed to the consumer as they are; --client-config as in audit and"
-          + " replay, --consumer-config its older name.")
-  Path consumerConfig;
+  @Mixin ClientConfigOption clientConfig = new ClientConfigOption();
 
   @Mixin RegistryOptions registryOptions = new RegistryOptions();
 
@@ -255,15 +246,8 @@ final class TailCommand implements Callable<Integer> {
                 .map(TopicSpec::name).toList() + "); name its record type with --record"));
   }
 
-  private Map<String, Object> consumerProps() throws IOException {
-    Map<String, Object> props = new HashMap<>();
-    if (consumerConfig != null) {
-      Properties file = new Properties();
-      try (InputStream in = Files.newInputStream(consumerConfig)) {
-        file.load(in);
-      }
-      file.forEach((k, v) -> props.put(k.toString(), v));
-    }
+  private Map<String, Object> consumerProps() {
+    Map<String, Object> props = new HashMap<>(clientConfig.settings(spec));
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
