@@ -90,6 +90,7 @@ public final class ScoringEngine {
     this.smoother = new MapSmoother(config);
     this.typer = new RegionTyper(config);
     this.extractor = new RegionExtractor(config.maxRegions(), typer);
+    ThresholdPolicy.prepare(config.thresholds(), config.normalizationWindow());
   }
 
   /** The configuration. */
@@ -214,6 +215,7 @@ public final class ScoringEngine {
     if (thresholds == null) {
       throw new IllegalArgumentException("thresholds must not be null");
     }
+    ThresholdPolicy.prepare(thresholds, config.normalizationWindow());
     ScopeState s = states.get(scope);
     if (s == null) {
       initialThresholds.put(scope, thresholds);

@@ -5,8 +5,10 @@ package io.clipline.scoring;
  * {@code ng}, UNSURE in between.
  *
  * <p>Either fixed ({@link #fixed}) or derived from a target false-reject rate ({@link
- * #forFalseRejectRate}): then {@code ng} is the {@code 1 - rate} quantile of the scope's recent
- * normalised scores and {@code ok = ng - unsureBand}. Unused fields are NaN.
+ * #forFalseRejectRate}): then {@code ng} is the score that good frames exceed at that rate, under
+ * the law fitted to the lower part of the scope's recent scores ({@link
+ * io.clipline.scoring.post.ThresholdPolicy}), and {@code ok = ng - unsureBand}. Unused fields are
+ * NaN.
  *
  * @param ok fixed OK threshold (NaN in rate mode)
  * @param ng fixed NG threshold (NaN in rate mode)
@@ -50,7 +52,7 @@ public record Thresholds(double ok, double ng, double targetFalseRejectRate, dou
     return new Thresholds(ok, ng, Double.NaN, ng - ok);
   }
 
-  /** NG threshold set so that about {@code rate} of recent frames would be rejected. */
+  /** NG threshold set so that good frames are rejected at {@code rate} on average. */
   public static Thresholds forFalseRejectRate(double rate, double unsureBand) {
     return new Thresholds(Double.NaN, Double.NaN, rate, unsureBand);
   }

@@ -13,7 +13,8 @@ import java.util.Arrays;
  * the upper part of the recent scores: the fit uses only the empirical quantiles at levels {@link
  * #LEVELS} (5 % to 50 %), a least-squares line through {@code (−ln(−ln p), quantile(p))}, and the
  * upper tail is extrapolated from it. Up to about a third of defective frames leave those
- * quantiles nearly as good frames alone would put them.
+ * quantiles nearly as good frames alone would put them. {@link #rejectLimit} places a threshold
+ * that holds its rate on average over fits to few scores, too.
  */
 public final class GoodScoreFit {
   /** Quantile levels the fit uses: the lower half of the recent scores. */
@@ -23,10 +24,12 @@ public final class GoodScoreFit {
 
   private final double location;
   private final double scale;
+  private final int size;
 
-  private GoodScoreFit(double location, double scale) {
+  private GoodScoreFit(double location, double scale, int size) {
     this.location = location;
     this.scale = scale;
+    this.size = size;
   }
 
   /**
@@ -56,7 +59,7 @@ public final class GoodScoreFit {
       var += (g[i] - meanG) * (g[i] - meanG);
     }
     double scale = Math.max(cov / var, minScale);
-    return new GoodScoreFit(meanQ - scale * meanG, scale);
+    return new GoodScoreFit(meanQ - scale * meanG, scale, v.length);
   }
 
   /** The fitted good-frame score below which a share {@code p} of good frames falls. */
@@ -65,6 +68,24 @@ public final class GoodScoreFit {
       throw new IllegalArgumentException("p must be in (0, 1), got " + p);
     }
     return location + scale * reducedVariate(p);
+  }
+
+  /**
+   * The NG limit for a target false-reject rate: the score that good frames exceed with mean
+   * probability {@code rate}, allowing for this fit's own sampling error. It lies above {@link
+   * #quantile quantile(1 - rate)}, by more the fewer scores were fitted ({@link
+   * SampleSizeCorrection}); the nominal quantile alone rejects 2.9 % of good frames on average
+   * when fitted to 20 scores and 1 % is asked for.
+   *
+   * @param rate the target false-reject rate, in (0, 0.5]
+   */
+  public double rejectLimit(double rate) {
+    return location + scale * SampleSizeCorrection.reducedVariate(size, rate);
+  }
+
+  /** The number of finite scores fitted. */
+  public int size() {
+    return size;
   }
 
   /** The fitted location (the mode of the Gumbel law). */

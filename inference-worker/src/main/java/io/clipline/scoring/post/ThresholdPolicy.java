@@ -9,11 +9,11 @@ import io.clipline.scoring.memory.RobustNormalizer;
  * NG limits in force for the next frame, and the verdict for a normalised score.
  *
  * <p>Fixed thresholds are used as they are. Rate-based ones follow the scope's recent scores:
- * NG is the {@code 1 - rate} quantile of the good frames' score distribution that {@link
- * GoodScoreFit} fits to the lower part of the raw scores the normaliser holds (so the defective
- * frames among them do not pull the threshold up), in normalised units; OK lies the unsure band
- * below it. With fewer than {@link GoodScoreFit#MIN_SCORES} scores NG is not known (NaN) and every
- * frame is UNSURE.
+ * NG is the score that good frames exceed at the target rate under the law {@link GoodScoreFit}
+ * fits to the lower part of the raw scores the normaliser holds (so the defective frames among
+ * them do not pull the threshold up), raised for the fit's sampling error ({@link
+ * GoodScoreFit#rejectLimit}), in normalised units; OK lies the unsure band below it. With fewer
+ * than {@link GoodScoreFit#MIN_SCORES} scores NG is not known (NaN) and every frame is UNSURE.
  */
 public final class ThresholdPolicy {
   private ThresholdPolicy() {}
@@ -36,6 +36,18 @@ public final class ThresholdPolicy {
     }
   }
 
+  /**
+   * Computes in advance what rate-based {@code thresholds} need for windows of up to {@code
+   * window} scores (the sample-size correction of {@link GoodScoreFit#rejectLimit}, a fraction of
+   * a second once per rate and process), so that no frame of a young scope waits for it; fixed
+   * thresholds need nothing.
+   */
+  public static void prepare(Thresholds thresholds, int window) {
+    if (thresholds.rateBased()) {
+      SampleSizeCorrection.prepare(thresholds.targetFalseRejectRate(), window);
+    }
+  }
+
   /** The limits {@code thresholds} give with the recent scores of {@code normalizer}. */
   public static Limits limits(Thresholds thresholds, RobustNormalizer normalizer) {
     if (!thresholds.rateBased()) {
@@ -45,7 +57,7 @@ public final class ThresholdPolicy {
     if (fit == null) {
       return new Limits(Double.NaN, Double.NaN);
     }
-    double ng = normalizer.normalize(fit.quantile(1.0 - thresholds.targetFalseRejectRate()));
+    double ng = normalizer.normalize(fit.rejectLimit(thresholds.targetFalseRejectRate()));
     return new Limits(ng - thresholds.unsureBand(), ng);
   }
 

@@ -42,9 +42,10 @@ class ThresholdPolicyTest {
     }
     ThresholdPolicy.Limits limits =
         ThresholdPolicy.limits(Thresholds.forFalseRejectRate(0.1, 0.5), history);
-    double expectedNg =
-        history.normalize(GoodScoreFit.of(history.values(), history.epsilon()).quantile(0.9));
+    GoodScoreFit fit = GoodScoreFit.of(history.values(), history.epsilon());
+    double expectedNg = history.normalize(fit.rejectLimit(0.1));
     assertEquals(expectedNg, limits.ng(), 0.0);
+    assertTrue(expectedNg > history.normalize(fit.quantile(0.9)), "raised for 11 scores");
     assertEquals(expectedNg - 0.5, limits.ok(), 0.0);
     assertEquals(Judgement.NG, limits.decide(expectedNg, false));
     assertEquals(Judgement.UNSURE, limits.decide(expectedNg - 0.25, false));
@@ -105,6 +106,42 @@ class ThresholdPolicyTest {
     assertTrue(naiveEscapes / (double) defective > 2 * escape,
         "the window's own quantile should let more defects pass: " + naiveEscapes + " of "
             + defective + " vs " + escapes);
+  }
+
+  /**
+   * Short scopes, as a lighting recipe of a few dozen frames: each judges from its 20th frame on,
+   * from the scores before it. The fit is noisy there, and the nominal quantile of the fitted law
+   * rejects good frames well above the target; the corrected limit holds it.
+   */
+  @Test
+  void shouldHoldTheTargetFalseRejectRateOnShortContaminatedScopes() {
+    Random random = new Random(43);
+    Thresholds target = Thresholds.forFalseRejectRate(0.01, 1.0);
+    int good = 0;
+    int falseRejects = 0;
+    int nominalFalseRejects = 0;
+    for (int scope = 0; scope < 1_500; scope++) {
+      RobustNormalizer history = new RobustNormalizer(500, 0.01);
+      for (int frame = 0; frame < 80; frame++) {
+        boolean defect = random.nextDouble() < 0.05;
+        double gumbel = 0.30 - 0.02 * Math.log(-Math.log(random.nextDouble()));
+        double raw = defect ? gumbel + 0.12 + 0.05 * random.nextDouble() : gumbel;
+        if (frame >= 20 && !defect) {
+          ThresholdPolicy.Limits limits = ThresholdPolicy.limits(target, history);
+          good++;
+          falseRejects += limits.decide(history.normalize(raw), false) == Judgement.NG ? 1 : 0;
+          double nominal =
+              GoodScoreFit.of(history.values(), history.epsilon()).quantile(0.99);
+          nominalFalseRejects += raw >= nominal ? 1 : 0;
+        }
+        history.add(raw);
+      }
+    }
+    double frr = falseRejects / (double) good;
+    double nominalFrr = nominalFalseRejects / (double) good;
+    assertTrue(frr <= 0.012, "false-reject rate " + frr + " above the 1 % target");
+    assertTrue(frr >= 0.005, "false-reject rate " + frr + ": the threshold is far too cautious");
+    assertTrue(nominalFrr > 0.015, "the nominal quantile's false-reject rate " + nominalFrr);
   }
 
   /** The old rule's threshold: the plain quantile of the window (linear interpolation). */
