@@ -169,8 +169,8 @@ class ModelFrameScorerLabelTest {
   @Test
   void shouldLearnARejectedFrameWhenAnOperatorSaysItIsOk() {
     try (ModelFrameScorer scorer = open(64)) {
-      // 60 frames: after the 20-frame warm-up the NG limit rests on 40 scores; from only 10 the
-      // sample-size correction puts it so high (to hold 1 % on average) that the stripes are UNSURE.
+      // 60 frames: after the 20-frame warm-up the NG limit rests on 40 scores. From only 10, the
+      // sample-size correction puts it so high (to hold 1 % on average) that stripes are UNSURE.
       scorer.score(noiseFrames(60));
       Verdict verdict = scorer.score(List.of(new ScorableFrame("striped", CAMERA, "tile", stripes())))
           .results().get(0).verdict();

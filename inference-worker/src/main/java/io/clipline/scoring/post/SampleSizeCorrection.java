@@ -27,7 +27,9 @@ final class SampleSizeCorrection {
   private static final long SEED = 0x5EED_C11BL;
   /** Largest grid sample size; above it the correction is extrapolated as {@code 1 / n}. */
   static final int GRID_MAX = 2_000;
-  /** Sample sizes where the variate is simulated, from {@link GoodScoreFit#MIN_SCORES} up, ~20 % apart. */
+  /**
+   * Sample sizes where the variate is simulated: from {@link GoodScoreFit#MIN_SCORES}, 20 % apart.
+   */
   static final int[] GRID = grid();
 
   private static final ConcurrentMap<Key, Double> SIMULATED = new ConcurrentHashMap<>();
