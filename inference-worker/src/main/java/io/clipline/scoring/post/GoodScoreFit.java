@@ -83,11 +83,6 @@ public final class GoodScoreFit {
     return location + scale * SampleSizeCorrection.reducedVariate(size, rate);
   }
 
-  /** The number of finite scores fitted. */
-  public int size() {
-    return size;
-  }
-
   /** The fitted location (the mode of the Gumbel law). */
   public double location() {
     return location;

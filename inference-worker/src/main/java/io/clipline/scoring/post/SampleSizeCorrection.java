@@ -114,7 +114,7 @@ final class SampleSizeCorrection {
   }
 
   /** The mean over the fits of the standard Gumbel exceedance of {@code location + scale * y}. */
-  static double meanExceedance(double[] location, double[] scale, double y) {
+  private static double meanExceedance(double[] location, double[] scale, double y) {
     double sum = 0;
     for (int i = 0; i < location.length; i++) {
       sum += -Math.expm1(-Math.exp(-(location[i] + scale[i] * y)));

@@ -38,9 +38,9 @@ public final class ThresholdPolicy {
 
   /**
    * Computes in advance what rate-based {@code thresholds} need for windows of up to {@code
-   * window} scores (the sample-size correction of {@link GoodScoreFit#rejectLimit}, a fraction of
-   * a second once per rate and process), so that no frame of a young scope waits for it; fixed
-   * thresholds need nothing.
+   * window} scores (the sample-size correction of {@link GoodScoreFit#rejectLimit}, about a
+   * second on 2 cores, once per rate and process), so that no frame of a young scope waits for it;
+   * fixed thresholds need nothing.
    */
   public static void prepare(Thresholds thresholds, int window) {
     if (thresholds.rateBased()) {
