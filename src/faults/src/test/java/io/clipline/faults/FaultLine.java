@@ -158,6 +158,22 @@ final class FaultLine implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops a camera-sim child that is still streaming, by SIGTERM: it sends what it holds, prints
+   * its summary and exits 143 (0 had it reached its frame count first).
+   */
+  void stopSim(ChildJvm sim) {
+    int exit = sim.terminate(Duration.ofSeconds(60));
+    if (exit != 0 && exit != 143) {
+      throw new AssertionError("camera-sim exited " + exit + " on SIGTERM\n" + sim.tail());
+    }
+  }
+
+  /** Waits until at least {@code frames} records are on the frames topic. */
+  void awaitPublished(long frames, Duration timeout) {
+    FaultClock.await(frames + " frames published", timeout, () -> framesPublished() >= frames);
+  }
+
   /** Records on the frames topic now (the camera gateway's producer is not transactional). */
   long framesPublished() {
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(

@@ -161,12 +161,18 @@ class FaultScenariosTest {
         String.format(java.util.Locale.ROOT, "broker back in %.1f s", restart.toMillis() / 1e3));
   }
 
-  /** (d) A backlog; a second worker joins while the first drains it, then the first leaves. */
+  /**
+   * (d) A backlog; a second worker joins while the first drains it, then the first leaves. The
+   * cameras stream at a steady rate from before the first worker starts until after the leave,
+   * so there is a backlog at the join and frames to serve at the leave. (A burst sent up front
+   * could be drained before the leave when the second worker was slow to start, which left the
+   * leave nothing to be measured by.)
+   */
   private static Outcome workerJoinsAndOneLeavesDuringABacklog(FaultLine line) {
+    ChildJvm sim = line.cameraSim(6, 3_000, 15);
+    line.awaitPublished(90, READY);
     FaultLine.Worker first = line.worker("w1");
     line.awaitReady(first, READY);
-    ChildJvm sim = line.cameraSim(6, 240, 120);
-    line.awaitSent(sim, DRAIN);
     line.tail().awaitVerdicts(30, READY);
     Instant join = Instant.now();
     FaultLine.Worker second = line.worker("w2");
@@ -175,6 +181,8 @@ class FaultScenariosTest {
     line.tail().awaitVerdicts(before + 20, READY);
     Instant leave = Instant.now();
     int exit = first.jvm().terminate(Duration.ofSeconds(30));
+    line.tail().awaitVerdictsScoredAfter(leave, 30, READY);
+    line.stopSim(sim);
     line.awaitAllAnswered(DRAIN);
     Map<String, Recovery> recoveries = new LinkedHashMap<>();
     recoveries.put("join", Recovery.of(line.tail().verdicts(), join));

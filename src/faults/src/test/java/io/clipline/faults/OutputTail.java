@@ -110,6 +110,16 @@ final class OutputTail implements AutoCloseable {
         () -> verdictCount() >= count);
   }
 
+  /** Waits until {@code count} committed verdicts were scored after {@code since}. */
+  void awaitVerdictsScoredAfter(Instant since, long count, Duration timeout) {
+    FaultClock.await(count + " committed verdicts scored after " + since, timeout,
+        () -> verdictsScoredAfter(since) >= count);
+  }
+
+  private synchronized long verdictsScoredAfter(Instant since) {
+    return verdicts.stream().filter(a -> a.verdictTime().isAfter(since)).count();
+  }
+
   /** The worker id of the latest verdict. */
   synchronized String latestWorker() {
     return verdicts.get(verdicts.size() - 1).workerId();
