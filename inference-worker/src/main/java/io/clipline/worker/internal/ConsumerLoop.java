@@ -40,8 +40,10 @@ public final class ConsumerLoop {
     /** A member holding frame partitions: ready. */
     ACTIVE,
     /**
-     * A member the group gave no partitions (more workers than partitions): ready, as a
-     * deliberate idle standby that takes over when another worker leaves.
+     * A member the group gave no partitions: ready, as an idle standby that takes over when
+     * another worker leaves. Either there are more workers than partitions, or a cooperative
+     * rebalance is still moving partitions to it (the first generation after a join revokes
+     * them from the others, the next assigns them), which ends it soon.
      */
     STANDBY;
 
@@ -171,8 +173,10 @@ public final class ConsumerLoop {
     Membership now = Membership.of(c.assignment().size(), groupMetadata.generationId());
     if (now != membership) {
       if (now == Membership.STANDBY) {
-        LOG.info("idle standby: the group gave this worker no frame partitions (more workers than"
-            + " partitions); ready, it takes partitions over when another worker leaves");
+        LOG.info("idle standby: group generation {} gave this worker no frame partitions (a"
+            + " rebalance that is still moving partitions here, or more workers than"
+            + " partitions); ready, it takes partitions over when the group assigns it some",
+            groupMetadata.generationId());
       }
       membership = now;
     }
