@@ -14,18 +14,20 @@ import java.util.List;
  * The versioned binary snapshot of a {@link ScopeState}, as the worker publishes it to the
  * scorer-state topic.
  *
- * <p>Version 3 (written), big-endian as {@link DataOutputStream} writes it: magic {@code "CLSS"},
+ * <p>Version 4 (written), big-endian as {@link DataOutputStream} writes it: magic {@code "CLSS"},
  * version, grid rows and columns, the per-layer dimensions, frames seen, the four threshold
  * values (ok, ng, target false-reject rate, unsure band), the patch banks, the image-level banks
  * (each in {@link RarityBankCodec}'s format), the positional banks (count, then per bank its
  * dimension, capacity, radius, calibration percentile, top fraction, frames stored and, oldest
- * first, each frame's sequence number and features), the normaliser's window and the few-shot
- * examples. Version 2 (read only) has no positional banks, version 1 no image-level banks either;
- * the engine adds empty ones.
+ * first, each frame's sequence number, its scale per patch and its 8-bit codes, as {@link
+ * PositionalBank} holds them), the normaliser's window and the few-shot examples. Version 3
+ * (read only) holds the positional frames as 32-bit features, which are quantised as they are
+ * read; version 2 has no positional banks, version 1 no image-level banks either; the engine
+ * adds empty ones.
  */
 public final class ScopeStateCodec {
   private static final int MAGIC = 0x434C5353; // "CLSS"
-  private static final int VERSION = 3;
+  private static final int VERSION = 4;
 
   private ScopeStateCodec() {}
 
@@ -103,7 +105,7 @@ public final class ScopeStateCodec {
       List<PositionalBank> positionalBanks = new ArrayList<>();
       int np = version < 3 ? 0 : in.readInt();
       for (int i = 0; i < np; i++) {
-        positionalBanks.add(readPositional(rows, cols, in));
+        positionalBanks.add(readPositional(rows, cols, in, version));
       }
       RobustNormalizer normalizer = readNormalizer(in);
       FewShotTypeCache fewShot = readFewShot(in);
@@ -115,7 +117,7 @@ public final class ScopeStateCodec {
     }
   }
 
-  /** A positional bank (bit-exact): its parameters, then its frames oldest first. */
+  /** A positional bank (bit-exact): its parameters, then its frames' codes oldest first. */
   static void writePositional(PositionalBank b, DataOutputStream out) throws IOException {
     out.writeInt(b.dim);
     out.writeInt(b.capacity);
@@ -124,17 +126,19 @@ public final class ScopeStateCodec {
     out.writeDouble(b.topFraction);
     long[] sequences = b.sequences();
     out.writeInt(sequences.length);
-    float[] frame = new float[b.rows * b.cols * b.dim];
+    byte[] codes = new byte[b.rows * b.cols * b.dim];
+    float[] scales = new float[b.rows * b.cols];
     for (int i = 0; i < sequences.length; i++) {
       out.writeLong(sequences[i]);
-      b.copyFrame(i, frame);
-      for (float v : frame) {
+      b.copyCodes(i, codes, scales);
+      for (float v : scales) {
         out.writeFloat(v);
       }
+      out.write(codes);
     }
   }
 
-  static PositionalBank readPositional(int rows, int cols, DataInputStream in)
+  static PositionalBank readPositional(int rows, int cols, DataInputStream in, int version)
       throws IOException {
     int dim = in.readInt();
     int capacity = in.readInt();
@@ -147,12 +151,22 @@ public final class ScopeStateCodec {
           "corrupt scope snapshot: " + n + " positional frames for a capacity of " + capacity);
     }
     float[] frame = new float[rows * cols * dim];
+    byte[] codes = new byte[rows * cols * dim];
+    float[] scales = new float[rows * cols];
     for (int i = 0; i < n; i++) {
       long sequence = in.readLong();
-      for (int j = 0; j < frame.length; j++) {
-        frame[j] = in.readFloat();
+      if (version < 4) {
+        for (int j = 0; j < frame.length; j++) {
+          frame[j] = in.readFloat();
+        }
+        b.append(frame, sequence);
+      } else {
+        for (int j = 0; j < scales.length; j++) {
+          scales[j] = in.readFloat();
+        }
+        in.readFully(codes);
+        b.appendCodes(codes, scales, sequence);
       }
-      b.append(frame, sequence);
     }
     return b;
   }

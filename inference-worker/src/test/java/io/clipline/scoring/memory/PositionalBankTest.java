@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clipline.scoring.internal.Vectors;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -112,9 +117,107 @@ class PositionalBankTest {
     b.assess(third).admit(3);
     float[] out = new float[first.length];
     b.copyFrame(0, out);
-    assertArrayEquals(second, out);
+    assertWithinHalfAStep(second, out);
     b.copyFrame(1, out);
-    assertArrayEquals(third, out);
+    assertWithinHalfAStep(third, out);
+  }
+
+  @Test
+  void shouldHoldEachValueToWithinHalfItsPatchsQuantisationStep() {
+    Random rnd = new Random(8);
+    PositionalBank b = bank(1, 1);
+    float[] x = new float[ROWS * COLS * DIM];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rnd.nextGaussian();
+    }
+    Arrays.fill(x, 3 * DIM, 4 * DIM, 0f); // patch 3 all zeros: scale 0, codes 0
+    Vectors.normalizeRows(x, ROWS * COLS, DIM);
+    b.assess(x).admit(1);
+    float[] held = new float[x.length];
+    b.copyFrame(0, held);
+    assertWithinHalfAStep(x, held);
+    for (int d = 3 * DIM; d < 4 * DIM; d++) {
+      assertEquals(0f, held[d]);
+    }
+    // Quantisation, not truncation: a non-trivial share of values are off, none by a full step.
+    int differing = 0;
+    for (int i = 0; i < x.length; i++) {
+      differing += x[i] != held[i] ? 1 : 0;
+    }
+    assertTrue(differing > x.length / 2, "values held exactly: " + (x.length - differing));
+  }
+
+  @Test
+  void shouldAssessBitForBitAlikeAfterASnapshotRoundTrip() throws Exception {
+    Random rnd = new Random(9);
+    PositionalBank b = bank(5, 1);
+    learn(b, rnd, 7, 0);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      ScopeStateCodec.writePositional(b, out);
+    }
+    // Header 3 ints + 2 doubles + count; per frame a sequence, a scale per patch, a byte a value.
+    int expected = 4 * 4 + 2 * 8 + 5 * (8 + ROWS * COLS * 4 + ROWS * COLS * DIM);
+    assertEquals(expected, bytes.size(), "snapshot bytes of the bank");
+    PositionalBank restored;
+    try (DataInputStream in = new DataInputStream(
+        new ByteArrayInputStream(bytes.toByteArray()))) {
+      restored = ScopeStateCodec.readPositional(ROWS, COLS, in, 4);
+    }
+    assertArrayEquals(b.sequences(), restored.sequences());
+    for (int i = 0; i < 3; i++) {
+      float[] probe = fixture(rnd, 0, 12 + i);
+      assertArrayEquals(b.assess(probe).rarity(), restored.assess(probe).rarity());
+    }
+  }
+
+  @Test
+  void shouldQuantiseTheFloatFramesOfAVersion3Snapshot() throws Exception {
+    Random rnd = new Random(10);
+    float[] frame = fixture(rnd, 0, -1);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(DIM);
+      out.writeInt(4); // capacity
+      out.writeInt(1); // radius
+      out.writeDouble(0.99);
+      out.writeDouble(0.10);
+      out.writeInt(1); // frames
+      out.writeLong(42);
+      for (float v : frame) {
+        out.writeFloat(v);
+      }
+    }
+    PositionalBank restored;
+    try (DataInputStream in =
+        new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      restored = ScopeStateCodec.readPositional(ROWS, COLS, in, 3);
+    }
+    assertArrayEquals(new long[] {42}, restored.sequences());
+    PositionalBank admitted = bank(4, 1);
+    admitted.assess(frame).admit(42);
+    float[] a = new float[frame.length];
+    float[] b = new float[frame.length];
+    restored.copyFrame(0, a);
+    admitted.copyFrame(0, b);
+    assertArrayEquals(b, a, "read as if admitted now");
+    assertWithinHalfAStep(frame, a);
+  }
+
+  /** Each held value is within half its patch's step (the patch's largest magnitude / 127). */
+  private static void assertWithinHalfAStep(float[] given, float[] held) {
+    for (int n = 0; n < ROWS * COLS; n++) {
+      float max = 0f;
+      for (int d = 0; d < DIM; d++) {
+        max = Math.max(max, Math.abs(given[n * DIM + d]));
+      }
+      float halfStep = max / PositionalBank.LEVELS / 2;
+      for (int d = 0; d < DIM; d++) {
+        int i = n * DIM + d;
+        assertTrue(Math.abs(given[i] - held[i]) <= halfStep * 1.0001f + 1e-9f,
+            "value " + i + ": given " + given[i] + ", held " + held[i] + ", half step " + halfStep);
+      }
+    }
   }
 
   @Test

@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What a scope's memory costs when a camera moves to another worker: the size of its snapshot
  * and the time to take and to restore it, for a scope whose every memory is full (more frames
- * than the presence rows and the positional frames hold). The geometry is the shipped default's
+ * than the presence rows and the positional frames hold); and, for comparison, the time to score
+ * one more frame of that scope. The geometry is the shipped default's
  * (a 14 × 14 grid, three test-time views of 96 dimensions, the engine's default settings); the
  * features are synthetic, which changes no size and no cost. The snapshot's size is printed
  * once by the set-up.
@@ -45,6 +46,8 @@ public class ScopeSnapshotBench {
   private ScoringEngine engine;
   private ScoringEngine successor;
   private byte[] snapshot;
+  private final List<FrameFeatures> stream = new ArrayList<>();
+  private int next;
 
   @Setup(Level.Trial)
   public void fullScope() {
@@ -62,7 +65,11 @@ public class ScopeSnapshotBench {
         }
         layers.add(values);
       }
-      engine.score(SCOPE, FrameFeatures.ofPatches(GRID, GRID, layers, INPUT, INPUT));
+      FrameFeatures frame = FrameFeatures.ofPatches(GRID, GRID, layers, INPUT, INPUT);
+      engine.score(SCOPE, frame);
+      if (stream.size() < 64) {
+        stream.add(frame);
+      }
     }
     snapshot = engine.snapshot(SCOPE);
     ScopeStats stats = engine.stats(SCOPE);
@@ -74,6 +81,11 @@ public class ScopeSnapshotBench {
   @Benchmark
   public byte[] takeSnapshot() {
     return engine.snapshot(SCOPE);
+  }
+
+  @Benchmark
+  public Object scoreFrame() {
+    return engine.score(SCOPE, stream.get(next++ % stream.size()));
   }
 
   @Benchmark
