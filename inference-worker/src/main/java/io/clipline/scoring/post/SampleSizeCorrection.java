@@ -94,7 +94,7 @@ final class SampleSizeCorrection {
       // share their samples and their variates do not cross by simulation noise.
       SplittableRandom random = new SplittableRandom(SEED + i);
       for (int j = 0; j < n; j++) {
-        scores[j] = -Math.log(-Math.log(random.nextDouble()));
+        scores[j] = GoodScoreFit.reducedVariate(random.nextDouble()); // a standard Gumbel draw
       }
       GoodScoreFit fit = GoodScoreFit.of(scores, 1e-9);
       location[i] = fit.location();
