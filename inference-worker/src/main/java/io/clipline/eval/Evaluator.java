@@ -312,9 +312,10 @@ public final class Evaluator {
       }
     }
     stats[0]++;
-    all.add(f.anomalyMap(), f.outputHeight(), f.outputWidth(), truth);
+    String type = sample.defective() ? sample.defectType() : null;
+    all.add(f.anomalyMap(), f.outputHeight(), f.outputWidth(), truth, type);
     if (!warmingUp) {
-      late.add(f.anomalyMap(), f.outputHeight(), f.outputWidth(), truth);
+      late.add(f.anomalyMap(), f.outputHeight(), f.outputWidth(), truth, type);
     }
   }
 

@@ -1,6 +1,10 @@
 package io.clipline.eval;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Collects anomaly-map pixels of many images for pixel AUROC and AUPRO.
@@ -15,6 +19,11 @@ import java.util.Arrays;
  * fraction of the region at or above the threshold, FPR the fraction of normal pixels at or above
  * it; the curve is integrated over FPR ∈ [0, maxFpr] and divided by maxFpr. Computed exactly over
  * every distinct threshold.
+ *
+ * <p>A defective image may name its defect type; {@link #aurocPerType} then gives each type's
+ * pixel AUROC, its defective pixels against every normal pixel kept (as the image metrics'
+ * per-type AUROC sets a type's frames against every good frame), which tells whether a set's
+ * pooled pixel AUROC is held down by one type's large regions.
  */
 public final class PixelCollector {
   private final int stride;
@@ -22,6 +31,8 @@ public final class PixelCollector {
   private int negativeCount;
   private float[] positives = new float[1 << 16];
   private int[] positiveRegion = new int[1 << 16];
+  private int[] positiveType = new int[1 << 16];
+  private final List<String> types = new ArrayList<>();
   private int positiveCount;
   private int[] regionSizes = new int[64];
   private int regionCount;
@@ -39,6 +50,14 @@ public final class PixelCollector {
    * resolution ({@code truth[i]} true for a defective pixel), or null for an all-normal image.
    */
   public void add(float[] map, int height, int width, boolean[] truth) {
+    add(map, height, width, truth, null);
+  }
+
+  /**
+   * As {@link #add(float[], int, int, boolean[])}, for a defective image of defect type {@code
+   * type} (null or empty: no type, counted in the pooled metrics only).
+   */
+  public void add(float[] map, int height, int width, boolean[] truth, String type) {
     if (map.length != height * width || (truth != null && truth.length != map.length)) {
       throw new IllegalArgumentException(
           "map " + map.length + " and truth " + (truth == null ? "-" : truth.length)
@@ -46,6 +65,14 @@ public final class PixelCollector {
     }
     int[] labels = truth == null ? null : components(truth, height, width);
     int firstRegion = regionCount;
+    int typeIndex = -1;
+    if (truth != null && type != null && !type.isEmpty()) {
+      typeIndex = types.indexOf(type);
+      if (typeIndex < 0) {
+        types.add(type);
+        typeIndex = types.size() - 1;
+      }
+    }
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
         int i = y * width + x;
@@ -53,6 +80,7 @@ public final class PixelCollector {
           int region = firstRegion + labels[i] - 1;
           ensurePositives();
           positives[positiveCount] = map[i];
+          positiveType[positiveCount] = typeIndex;
           positiveRegion[positiveCount++] = region;
           ensureRegion(region);
           regionSizes[region]++;
@@ -87,6 +115,26 @@ public final class PixelCollector {
     return Metrics.auroc(
         Arrays.copyOf(positives, positiveCount), positiveCount,
         Arrays.copyOf(negatives, negativeCount), negativeCount);
+  }
+
+  /**
+   * Pixel AUROC of each named defect type: its defective pixels against every normal pixel kept,
+   * by type name; NaN for a type where there are no normal pixels.
+   */
+  public Map<String, Double> aurocPerType() {
+    Map<String, Double> perType = new TreeMap<>();
+    float[] negativesKept = Arrays.copyOf(negatives, negativeCount);
+    for (int t = 0; t < types.size(); t++) {
+      float[] own = new float[positiveCount];
+      int count = 0;
+      for (int i = 0; i < positiveCount; i++) {
+        if (positiveType[i] == t) {
+          own[count++] = positives[i];
+        }
+      }
+      perType.put(types.get(t), Metrics.auroc(own, count, negativesKept, negativeCount));
+    }
+    return perType;
   }
 
   /** AUPRO up to {@code maxFpr}, normalised to [0, 1]; NaN without regions or normal pixels. */
@@ -170,6 +218,7 @@ public final class PixelCollector {
     if (positiveCount == positives.length) {
       positives = Arrays.copyOf(positives, positives.length * 2);
       positiveRegion = Arrays.copyOf(positiveRegion, positiveRegion.length * 2);
+      positiveType = Arrays.copyOf(positiveType, positiveType.length * 2);
     }
   }
 

@@ -194,6 +194,12 @@ final class ReportWriter {
       types.put(type, meanStd(v));
     }
     m.put("perTypeImageAuroc", types);
+    Map<String, Object> pixelTypes = new LinkedHashMap<>();
+    for (String type : types(r)) {
+      double[] v = values(r, late, s -> s.perTypePixelAuroc().getOrDefault(type, Double.NaN));
+      pixelTypes.put(type, meanStd(v));
+    }
+    m.put("perTypePixelAuroc", pixelTypes);
     return m;
   }
 
@@ -207,6 +213,9 @@ final class ReportWriter {
     Map<String, Object> types = new LinkedHashMap<>();
     s.perTypeAuroc().forEach((k, v) -> types.put(k, finite(v)));
     m.put("perTypeImageAuroc", types);
+    Map<String, Object> pixelTypes = new LinkedHashMap<>();
+    s.perTypePixelAuroc().forEach((k, v) -> pixelTypes.put(k, finite(v)));
+    m.put("perTypePixelAuroc", pixelTypes);
     return m;
   }
 
@@ -296,14 +305,22 @@ final class ReportWriter {
       md.append("| ").append(c.title()).append(" | ").append(pm(values(r, false, c.get())))
           .append(" | ").append(pm(values(r, true, c.get()))).append(" |\n");
     }
-    md.append("\n## Image AUROC per defect type (type vs all good)\n\n")
-        .append("| type | images | all frames | after warm-up |\n| --- | --- | --- | --- |\n");
+    md.append("\n## AUROC per defect type (type vs all good)\n\n")
+        .append("Image AUROC: the type's frames against every good frame. Pixel AUROC: the type's")
+        .append(" masked pixels against every normal pixel kept, so a type with large masks weighs")
+        .append(" most in the pooled pixel AUROC above.\n\n")
+        .append("| type | images | image, all frames | image, after warm-up | pixel, all frames |")
+        .append(" pixel, after warm-up |\n| --- | --- | --- | --- | --- | --- |\n");
     for (String type : types(r)) {
       long count = r.samples().stream().filter(x -> x.defective() && x.defectType().equals(type)).count();
       md.append("| ").append(type).append(" | ").append(count).append(" | ")
           .append(pm(values(r, false, s -> s.perTypeAuroc().getOrDefault(type, Double.NaN))))
           .append(" | ")
           .append(pm(values(r, true, s -> s.perTypeAuroc().getOrDefault(type, Double.NaN))))
+          .append(" | ")
+          .append(pm(values(r, false, s -> s.perTypePixelAuroc().getOrDefault(type, Double.NaN))))
+          .append(" | ")
+          .append(pm(values(r, true, s -> s.perTypePixelAuroc().getOrDefault(type, Double.NaN))))
           .append(" |\n");
     }
     md.append("\n## Per shuffle (all frames)\n\n| shuffle | image AUROC | pixel AUROC | AUPRO@30% | F1-max"

@@ -22,6 +22,8 @@ import java.util.TreeSet;
  * @param escapeRate defective frames the engine did not judge NG (OK or UNSURE)
  * @param unsureRate frames the engine judged UNSURE (all warm-up frames are)
  * @param perTypeAuroc image AUROC of each defect type against all normal frames
+ * @param perTypePixelAuroc pixel AUROC of each defect type's masked pixels against all normal
+ *     pixels (types of masked images only)
  */
 public record StreamMetrics(
     int images,
@@ -34,7 +36,8 @@ public record StreamMetrics(
     double falseRejectRate,
     double escapeRate,
     double unsureRate,
-    Map<String, Double> perTypeAuroc) {
+    Map<String, Double> perTypeAuroc,
+    Map<String, Double> perTypePixelAuroc) {
   private static final double MAX_FPR = 0.3;
 
   /** The metrics of {@code frames} (one shuffle's, or a subset) against the samples' labels. */
@@ -80,7 +83,7 @@ public record StreamMetrics(
         defective == 0 ? Double.NaN : Metrics.f1Max(z, labels).f1(),
         normal == 0 ? Double.NaN : falseRejects / (double) normal,
         defective == 0 ? Double.NaN : escapes / (double) defective,
-        n == 0 ? Double.NaN : unsure / (double) n, perType);
+        n == 0 ? Double.NaN : unsure / (double) n, perType, pixels.aurocPerType());
   }
 
   /** The image ROC curve of the normalised scores of {@code frames}. */

@@ -36,6 +36,32 @@ class EvalPixelCollectorTest {
   }
 
   @Test
+  void shouldScoreEachDefectTypesPixelsAgainstEveryNormalPixelWhenTypesAreNamed() {
+    PixelCollector c = new PixelCollector(1);
+    // A (type "hole"): positives {.9, .8}; B (type "crack"): positive {.6}; a good image adds
+    // normal pixels {.5, .95}. Negatives: {.1, .4, .3, .2, .7, .5, .95}.
+    c.add(new float[] {0.9f, 0.8f, 0.1f, 0.4f}, 1, 4, new boolean[] {true, true, false, false},
+        "hole");
+    c.add(new float[] {0.3f, 0.6f, 0.2f, 0.7f}, 1, 4, new boolean[] {false, true, false, false},
+        "crack");
+    c.add(new float[] {0.5f, 0.95f}, 1, 2, null, null);
+    var perType = c.aurocPerType();
+    assertEquals(java.util.Set.of("hole", "crack"), perType.keySet());
+    // .9 and .8 each beat 6 of the 7 negatives; .6 beats 5 of them.
+    assertEquals(12.0 / 14, perType.get("hole"), TOL);
+    assertEquals(5.0 / 7, perType.get("crack"), TOL);
+    // The pooled AUROC counts every positive pixel once: (6 + 6 + 5) / 21.
+    assertEquals(17.0 / 21, c.auroc(), TOL);
+  }
+
+  @Test
+  void shouldLeaveUntypedDefectsOutOfThePerTypeAurocButInThePooledOne() {
+    PixelCollector c = tinyPair();
+    assertTrue(c.aurocPerType().isEmpty(), "no type named");
+    assertEquals(14.0 / 15, c.auroc(), TOL);
+  }
+
+  @Test
   void shouldGiveFullAuproWhenEveryRegionPixelOutscoresEveryNormalPixel() {
     PixelCollector c = new PixelCollector(1);
     c.add(new float[] {0.9f, 0.1f, 0.2f, 0.3f}, 2, 2, new boolean[] {true, false, false, false});

@@ -47,7 +47,7 @@ class EvalSuiteMarkdownTest {
   }
 
   private static StreamMetrics metrics(double auroc, double frr, double escape) {
-    return new StreamMetrics(100, 5, auroc, auroc, auroc, auroc, 0.5, frr, escape, 0.25, Map.of());
+    return new StreamMetrics(100, 5, auroc, auroc, auroc, auroc, 0.5, frr, escape, 0.25, Map.of(), Map.of());
   }
 
   private static Evaluator.Result result(StreamMetrics all, StreamMetrics afterWarmup) {
