@@ -46,10 +46,12 @@ class ScoringChecksumTest {
    * limits and the regions cut at them (bcc76987...); changed again when the positional banks
    * began to quantise their frames to 8-bit codes with a scale per patch (a snapshot carries the
    * codes: a quarter of the bytes), which moves every positional similarity by about 1e-3 and
-   * changes the snapshot's bytes (format version 4).
+   * changes the snapshot's bytes (format version 4) (f338dce6...); changed again when the rarity
+   * banks began to store each presence value on a grid of 1/255 steps (a snapshot carries one
+   * byte per value), which moves a rarity by at most 0.002 (format version 5).
    */
   static final String EXPECTED =
-      "f338dce66b3ceb675cad2ae7245d846219241ae8a0d9d4c5a51842e9b6d4081b";
+      "caa6520e93b131c2d94ff08216acd6f9213d2ed269e60ebcd313947ec61b1137";
 
   private static final int ROWS = 6;
   private static final int COLS = 6;

@@ -24,6 +24,11 @@ import java.util.Arrays;
  * column. Not thread-safe. {@link RarityBankCodec} writes and reads the whole state, which is why
  * the fields are package-private.
  *
+ * <p>Every presence value lies in [0, 1] and is stored on the grid of {@value #PRESENCE_LEVELS}
+ * steps ({@link #presenceLevel}): a rarity is a mean of such values, so it moves by at most half a
+ * step (0.002), and a snapshot carries one byte per value instead of four. The values in memory
+ * are the grid's, so a bank read back scores exactly as the one written.
+ *
  * <p>Longer than this project's ~400 lines per class, for a reason: the prototypes, the presence
  * ring and the incremental eviction lists are one data structure whose invariants (slot order,
  * living stamps, list heads) every operation keeps together; split, each part would have to
@@ -32,6 +37,9 @@ import java.util.Arrays;
 public final class RarityBank {
   /** Earlier prototypes remembered per prototype for eviction repair. */
   static final int NEAREST = 8;
+
+  /** Steps of the presence grid: a value is stored as {@code code / PRESENCE_LEVELS}. */
+  static final int PRESENCE_LEVELS = 255;
 
   final int dim;
   final int cap;
@@ -289,6 +297,16 @@ public final class RarityBank {
     return v > 1f ? 1f : (v > 0f ? v : 0f);
   }
 
+  /** The code, 0 to {@value #PRESENCE_LEVELS}, of the grid step nearest {@code v} (clipped to [0, 1]). */
+  static int presenceCode(float v) {
+    return Math.round(clamp01(v) * PRESENCE_LEVELS);
+  }
+
+  /** {@code v} clipped to [0, 1] and rounded to the presence grid. */
+  static float presenceLevel(float v) {
+    return presenceCode(v) / (float) PRESENCE_LEVELS;
+  }
+
   /**
    * Learns from an assessed image: adds its presence row and its patches as prototypes, drops the
    * oldest row past {@code maxRows} and evicts the most redundant prototypes past {@code cap}.
@@ -332,7 +350,8 @@ public final class RarityBank {
       int col = slot * maxRows;
       Arrays.fill(presence, col, col + maxRows, 0f);
       for (int r = 0; r < t; r++) {
-        presence[col + physical(r)] = a.presenceOfPatch.length == 0 ? 0f : a.presenceOfPatch[i * t + r];
+        presence[col + physical(r)] =
+            a.presenceOfPatch.length == 0 ? 0f : presenceLevel(a.presenceOfPatch[i * t + r]);
       }
       earlierHead[slot] = 0;
       earlierEnd[slot] = 0;
@@ -357,7 +376,7 @@ public final class RarityBank {
     }
     rowSource[row] = sequence;
     for (int j = 0; j < m; j++) {
-      presence[j * maxRows + row] = clamp01(cur[j] * inv);
+      presence[j * maxRows + row] = presenceLevel(cur[j] * inv);
     }
     for (int i = 0; i < n; i++) {
       presence[(m + i) * maxRows + row] = 1f;

@@ -8,14 +8,16 @@ import java.util.Arrays;
 /**
  * The binary form of a {@link RarityBank}, part of a scope snapshot ({@link ScopeStateCodec}).
  *
- * <p>Format 2 (written): the bank's parameters, then per prototype its features, stamp, source,
- * protection, its list of nearest earlier prototypes from the head on, and its presence column;
- * then the image sequence of every presence row. A bank read back scores and evicts exactly as
- * the one written. Format 1 (read only) kept just the nearest earlier prototype; the lists are
- * then rebuilt from the prototypes.
+ * <p>Format 3 (written): the bank's parameters, then per prototype its features, stamp, source,
+ * protection, its list of nearest earlier prototypes from the head on, and its presence column as
+ * one byte per value (the code of {@link RarityBank#presenceCode}); then the image sequence of
+ * every presence row. A bank read back scores and evicts exactly as the one written. Format 2
+ * (read only) wrote each presence value as a float; it is rounded to the presence grid on reading,
+ * as the bank would have stored it. Format 1 (read only) also kept just the nearest earlier
+ * prototype; the lists are then rebuilt from the prototypes.
  */
 public final class RarityBankCodec {
-  static final int FORMAT = 2;
+  static final int FORMAT = 3;
 
   private RarityBankCodec() {}
 
@@ -48,7 +50,7 @@ public final class RarityBankCodec {
         out.writeLong(b.earlierStamp[i * nearest + e]);
       }
       for (int r = 0; r < b.maxRows; r++) {
-        out.writeFloat(b.presence[i * b.maxRows + r]);
+        out.writeByte(RarityBank.presenceCode(b.presence[i * b.maxRows + r]));
       }
     }
     for (int r = 0; r < b.maxRows; r++) {
@@ -56,11 +58,11 @@ public final class RarityBankCodec {
     }
   }
 
-  /** Reads a bank written by {@link #write}, or by format 1. */
+  /** Reads a bank written by {@link #write}, or by format 2 or 1. */
   public static RarityBank read(DataInputStream in) throws IOException {
     int format = in.readInt();
-    if (format != FORMAT && format != 1) {
-      throw new IOException("unsupported rarity bank format " + format + ", expected " + FORMAT);
+    if (format < 1 || format > FORMAT) {
+      throw new IOException("unsupported rarity bank format " + format + ", expected 1 to " + FORMAT);
     }
     RarityBank b =
         new RarityBank(
@@ -98,7 +100,9 @@ public final class RarityBankCodec {
         }
       }
       for (int r = 0; r < b.maxRows; r++) {
-        b.presence[i * b.maxRows + r] = in.readFloat();
+        b.presence[i * b.maxRows + r] = format == FORMAT
+            ? in.readUnsignedByte() / (float) RarityBank.PRESENCE_LEVELS
+            : RarityBank.presenceLevel(in.readFloat());
       }
     }
     for (int r = 0; r < b.maxRows; r++) {

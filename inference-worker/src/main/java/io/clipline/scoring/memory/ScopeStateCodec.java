@@ -14,20 +14,21 @@ import java.util.List;
  * The versioned binary snapshot of a {@link ScopeState}, as the worker publishes it to the
  * scorer-state topic.
  *
- * <p>Version 4 (written), big-endian as {@link DataOutputStream} writes it: magic {@code "CLSS"},
+ * <p>Version 5 (written), big-endian as {@link DataOutputStream} writes it: magic {@code "CLSS"},
  * version, grid rows and columns, the per-layer dimensions, frames seen, the four threshold
  * values (ok, ng, target false-reject rate, unsure band), the patch banks, the image-level banks
  * (each in {@link RarityBankCodec}'s format), the positional banks (count, then per bank its
  * dimension, capacity, radius, calibration percentile, top fraction, frames stored and, oldest
  * first, each frame's sequence number, its scale per patch and its 8-bit codes, as {@link
- * PositionalBank} holds them), the normaliser's window and the few-shot examples. Version 3
- * (read only) holds the positional frames as 32-bit features, which are quantised as they are
+ * PositionalBank} holds them), the normaliser's window and the few-shot examples. Version 4 (read
+ * only) has the same layout, its banks in {@link RarityBankCodec}'s format 2 (presence values as
+ * floats, rounded to the presence grid as they are read). Version 3 (read only) holds the positional frames as 32-bit features, which are quantised as they are
  * read; version 2 has no positional banks, version 1 no image-level banks either; the engine
  * adds empty ones.
  */
 public final class ScopeStateCodec {
   private static final int MAGIC = 0x434C5353; // "CLSS"
-  private static final int VERSION = 4;
+  private static final int VERSION = 5;
 
   private ScopeStateCodec() {}
 
@@ -81,7 +82,7 @@ public final class ScopeStateCodec {
       int version = in.readInt();
       if (version < 1 || version > VERSION) {
         throw new IllegalArgumentException(
-            "unsupported scope snapshot version " + version + ", expected " + VERSION);
+            "unsupported scope snapshot version " + version + ", expected 1 to " + VERSION);
       }
       int rows = in.readInt();
       int cols = in.readInt();

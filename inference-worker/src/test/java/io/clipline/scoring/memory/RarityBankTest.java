@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clipline.scoring.internal.Vectors;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -254,5 +259,131 @@ class RarityBankTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> b.assess(new float[7], 2));
     assertTrue(e.getMessage().contains("expected 2 x 4"), e.getMessage());
+  }
+
+  /** A bank that has seen {@code frames} random images of {@code patches} patches. */
+  private static RarityBank randomBank(int frames, int patches, int dim, long seed) {
+    RarityBank b = new RarityBank(dim, 3 * patches, 20, 3, 0.99, 0.1);
+    Random random = new Random(seed);
+    for (int t = 1; t <= frames; t++) {
+      float[] f = new float[patches * dim];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = (float) random.nextGaussian();
+      }
+      Vectors.normalizeRows(f, patches, dim);
+      step(b, t, f, patches);
+    }
+    return b;
+  }
+
+  private static float[] probe(int patches, int dim, long seed) {
+    Random random = new Random(seed);
+    float[] f = new float[patches * dim];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) random.nextGaussian();
+    }
+    Vectors.normalizeRows(f, patches, dim);
+    return f;
+  }
+
+  private static RarityBank roundTrip(byte[] bytes) throws IOException {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      return RarityBankCodec.read(in);
+    }
+  }
+
+  @Test
+  void shouldHoldEveryPresenceValueOnItsGridAndScoreAlikeAfterASnapshotRoundTrip()
+      throws IOException {
+    RarityBank b = randomBank(40, 12, 8, 3);
+    int onGrid = 0;
+    for (int r = 0; r < b.rowCount; r++) {
+      for (int slot = 0; slot < b.count; slot++) {
+        float value = b.presence(r, slot);
+        assertEquals(Math.round(value * 255f), value * 255f, 1e-3f, "presence on the 1/255 grid");
+        onGrid++;
+      }
+    }
+    assertTrue(onGrid > 0);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      RarityBankCodec.write(b, out);
+    }
+    RarityBank restored = roundTrip(bytes.toByteArray());
+    assertArrayEquals(Arrays.copyOf(b.presence, b.count * b.maxRows),
+        Arrays.copyOf(restored.presence, restored.count * restored.maxRows));
+    float[] x = probe(12, 8, 9);
+    assertArrayEquals(b.assess(x, 12).rarity(), restored.assess(x, 12).rarity());
+    // One byte per presence value: the presence columns take count x maxRows bytes, not 4 x that.
+    int perPrototypeFixed = 8 + 8 + 1 + 1 + RarityBank.NEAREST * (4 + 8);
+    int upperBound = 64 + b.count * (b.dim * 4 + perPrototypeFixed + b.maxRows) + b.maxRows * 8;
+    assertTrue(bytes.size() <= upperBound, bytes.size() + " bytes, at most " + upperBound);
+  }
+
+  @Test
+  void shouldRoundTheFloatPresenceOfAFormat2BankOntoTheGrid() throws IOException {
+    RarityBank b = randomBank(40, 12, 8, 4);
+    // Format 2 wrote each presence value as a float; nudge them off the grid, as an engine
+    // before the grid stored them.
+    Random random = new Random(11);
+    float[] written = Arrays.copyOf(b.presence, b.count * b.maxRows);
+    for (int i = 0; i < written.length; i++) {
+      written[i] = Math.min(1f, Math.max(0f, written[i] + (random.nextFloat() - 0.5f) / 300f));
+    }
+    RarityBank restored = roundTrip(format2(b, written));
+    for (int i = 0; i < written.length; i++) {
+      assertEquals(RarityBank.presenceLevel(written[i]), restored.presence[i], 0f);
+    }
+    float[] x = probe(12, 8, 12);
+    float[] before = b.assess(x, 12).rarity();
+    float[] after = restored.assess(x, 12).rarity();
+    for (int n = 0; n < before.length; n++) {
+      assertEquals(before[n], after[n], 2.5e-3f, "a rarity moves by at most about a grid step");
+    }
+  }
+
+  @Test
+  void shouldRefuseABankFormatItDoesNotKnow() {
+    byte[] bytes = {0, 0, 0, 9};
+    IOException e = assertThrows(IOException.class, () -> roundTrip(bytes));
+    assertTrue(e.getMessage().contains("format 9"), e.getMessage());
+  }
+
+  /** The bank in format 2's layout (presence as floats, {@code presence} instead of the bank's). */
+  private static byte[] format2(RarityBank b, float[] presence) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(2);
+      out.writeInt(b.dim);
+      out.writeInt(b.cap);
+      out.writeInt(b.maxRows);
+      out.writeInt(b.k);
+      out.writeDouble(b.calibrationPercentile);
+      out.writeDouble(b.topFraction);
+      out.writeInt(b.count);
+      out.writeInt(b.rowStart);
+      out.writeInt(b.rowCount);
+      out.writeLong(b.nextStamp);
+      for (int i = 0; i < b.count * b.dim; i++) {
+        out.writeFloat(b.protos[i]);
+      }
+      for (int i = 0; i < b.count; i++) {
+        out.writeLong(b.stamp[i]);
+        out.writeLong(b.source[i]);
+        out.writeBoolean(b.protect[i]);
+        out.writeByte(b.earlierEnd[i] - b.earlierHead[i]);
+        for (int e = b.earlierHead[i]; e < b.earlierEnd[i]; e++) {
+          out.writeFloat(b.earlierSim[i * RarityBank.NEAREST + e]);
+          out.writeLong(b.earlierStamp[i * RarityBank.NEAREST + e]);
+        }
+        for (int r = 0; r < b.maxRows; r++) {
+          out.writeFloat(presence[i * b.maxRows + r]);
+        }
+      }
+      for (int r = 0; r < b.maxRows; r++) {
+        out.writeLong(b.rowSource[r]);
+      }
+    }
+    return bytes.toByteArray();
   }
 }
