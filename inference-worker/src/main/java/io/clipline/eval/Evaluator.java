@@ -4,9 +4,9 @@ import io.clipline.dataset.Dataset;
 import io.clipline.dataset.DatasetSample;
 import io.clipline.imaging.CropGeometry;
 import io.clipline.imaging.DecodedFrame;
-import io.clipline.imaging.FrameDecoder;
+import io.clipline.imaging.FrameDecodeException;
 import io.clipline.imaging.FrameLimits;
-import io.clipline.imaging.PixelEncoding;
+import io.clipline.imaging.ImageFileDecoder;
 import io.clipline.inference.EncodedFrame;
 import io.clipline.inference.OfflineScorer;
 import io.clipline.inference.OfflineScorer.DetailedScore;
@@ -45,7 +45,7 @@ public final class Evaluator {
 
   private final EvalOptions options;
   private final PrintStream progressOut;
-  private final FrameDecoder decoder = new FrameDecoder(FrameLimits.DEFAULT);
+  private final ImageFileDecoder decoder = new ImageFileDecoder(FrameLimits.DEFAULT);
 
   /** Evaluator that draws its progress bar on {@code progressOut} (null for none). */
   public Evaluator(EvalOptions options, PrintStream progressOut) {
@@ -281,11 +281,13 @@ public final class Evaluator {
     return frames;
   }
 
+  /** Decodes an image or mask file by its content (JPEG, PNG, BMP or TIFF), naming it on failure. */
   private DecodedFrame decode(Path file) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    PixelEncoding encoding = name.endsWith(".png") ? PixelEncoding.PNG : PixelEncoding.JPEG;
-    return decoder.decode(bytes, encoding, 0, 0);
+    try {
+      return decoder.decode(Files.readAllBytes(file));
+    } catch (FrameDecodeException e) {
+      throw new EvalException("cannot decode " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -319,7 +321,11 @@ public final class Evaluator {
     }
   }
 
-  /** The mask ({@code > 127}) sampled at each map pixel's centre, through the crop geometry. */
+  /**
+   * The mask sampled at each map pixel's centre, through the crop geometry: defective where its
+   * first channel is {@code > 127}, or, in an index mask whose values are only 0 and 1, where it
+   * is 1 (read as 0–255, such a mask would be all normal).
+   */
   boolean[] truthAtMap(Path maskFile, CropGeometry crop, int height, int width) throws IOException {
     DecodedFrame mask = decode(maskFile);
     if (mask.width() != crop.sourceWidth() || mask.height() != crop.sourceHeight()) {
@@ -329,14 +335,24 @@ public final class Evaluator {
     boolean[] truth = new boolean[height * width];
     byte[] px = mask.pixels();
     int ch = mask.channels();
+    int threshold = maskThreshold(px, ch);
     for (int y = 0; y < height; y++) {
       int sy = clamp((int) Math.floor(crop.toSourceY((y + 0.5) / height)), mask.height());
       for (int x = 0; x < width; x++) {
         int sx = clamp((int) Math.floor(crop.toSourceX((x + 0.5) / width)), mask.width());
-        truth[y * width + x] = (px[(sy * mask.width() + sx) * ch] & 0xff) > 127;
+        truth[y * width + x] = (px[(sy * mask.width() + sx) * ch] & 0xff) > threshold;
       }
     }
     return truth;
+  }
+
+  /** 127, or 0 for an index mask (first-channel values 0 and 1 only). */
+  static int maskThreshold(byte[] pixels, int channels) {
+    int max = 0;
+    for (int i = 0; i < pixels.length; i += channels) {
+      max = Math.max(max, pixels[i] & 0xff);
+    }
+    return max == 1 ? 0 : 127;
   }
 
   private static int clamp(int v, int size) {

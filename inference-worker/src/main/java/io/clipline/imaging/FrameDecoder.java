@@ -76,7 +76,7 @@ public final class FrameDecoder {
           throw new FrameDecodeException(
               Reason.TRUNCATED, "PNG of " + data.length + " bytes has no IEND chunk at its end");
         }
-        return decodeCompressed(data, encoding, (int) pngSize[0], (int) pngSize[1]);
+        return decodeCompressed(data, encoding.name(), (int) pngSize[0], (int) pngSize[1]);
       case JPEG:
         long[] jpegSize = checkHeader(encoding, jpegSize(data), width, height, declared);
         if (!hasJpegEnd(data)) {
@@ -84,12 +84,17 @@ public final class FrameDecoder {
               Reason.TRUNCATED,
               "JPEG of " + data.length + " bytes does not end with the EOI marker FFD9");
         }
-        return decodeCompressed(data, encoding, (int) jpegSize[0], (int) jpegSize[1]);
+        return decodeCompressed(data, encoding.name(), (int) jpegSize[0], (int) jpegSize[1]);
     }
     throw new AssertionError(encoding);
   }
 
-  private void checkPixels(String what, long width, long height) {
+  /** The limits this decoder checks. */
+  FrameLimits limits() {
+    return limits;
+  }
+
+  void checkPixels(String what, long width, long height) {
     if (width * height > limits.maxPixels()) {
       throw new FrameDecodeException(
           Reason.DIMENSIONS_EXCEED_LIMIT,
@@ -122,8 +127,11 @@ public final class FrameDecoder {
     return new DecodedFrame(width, height, channels, data.clone());
   }
 
-  private static DecodedFrame decodeCompressed(
-      byte[] data, PixelEncoding encoding, int width, int height) {
+  /**
+   * Decodes compressed image bytes with OpenCV, as one or three 8-bit channels; {@code width} and
+   * {@code height} are what the header said, or -1 where the format was not read beforehand.
+   */
+  static DecodedFrame decodeCompressed(byte[] data, String format, int width, int height) {
     MatOfByte encoded = new MatOfByte(data);
     Mat image = null;
     try {
@@ -132,18 +140,18 @@ public final class FrameDecoder {
               encoded, Imgcodecs.IMREAD_ANYCOLOR | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
       int channels = image.channels();
       if (image.empty()
-          || image.cols() != width
-          || image.rows() != height
+          || (width >= 0 && image.cols() != width)
+          || (height >= 0 && image.rows() != height)
           || image.depth() != CvType.CV_8U
           || (channels != 1 && channels != 3)) {
         throw new FrameDecodeException(
             Reason.CORRUPT,
-            "OpenCV could not decode the " + encoding + " frame of " + data.length + " bytes"
+            "OpenCV could not decode the " + format + " image of " + data.length + " bytes"
                 + (image.empty() ? "" : " (got " + image + ")"));
       }
-      byte[] pixels = new byte[width * height * channels];
+      byte[] pixels = new byte[image.cols() * image.rows() * channels];
       image.get(0, 0, pixels);
-      return new DecodedFrame(width, height, channels, pixels);
+      return new DecodedFrame(image.cols(), image.rows(), channels, pixels);
     } finally {
       if (image != null) {
         image.release();
