@@ -324,22 +324,26 @@ public final class Evaluator {
   /**
    * The mask sampled at each map pixel's centre, through the crop geometry: defective where its
    * first channel is {@code > 127}, or, in an index mask whose values are only 0 and 1, where it
-   * is 1 (read as 0–255, such a mask would be all normal).
+   * is 1 (read as 0–255, such a mask would be all normal). A mask stored at another resolution
+   * than its image, with the same aspect ratio (within 2 %), is sampled at the same relative place.
    */
   boolean[] truthAtMap(Path maskFile, CropGeometry crop, int height, int width) throws IOException {
     DecodedFrame mask = decode(maskFile);
-    if (mask.width() != crop.sourceWidth() || mask.height() != crop.sourceHeight()) {
+    double scaleX = mask.width() / (double) crop.sourceWidth();
+    double scaleY = mask.height() / (double) crop.sourceHeight();
+    if (Math.abs(scaleX / scaleY - 1) > 0.02) {
       throw new EvalException("mask " + maskFile + " is " + mask.width() + " × " + mask.height()
-          + ", its image " + crop.sourceWidth() + " × " + crop.sourceHeight());
+          + ", its image " + crop.sourceWidth() + " × " + crop.sourceHeight()
+          + ": not the same aspect ratio");
     }
     boolean[] truth = new boolean[height * width];
     byte[] px = mask.pixels();
     int ch = mask.channels();
     int threshold = maskThreshold(px, ch);
     for (int y = 0; y < height; y++) {
-      int sy = clamp((int) Math.floor(crop.toSourceY((y + 0.5) / height)), mask.height());
+      int sy = clamp((int) Math.floor(crop.toSourceY((y + 0.5) / height) * scaleY), mask.height());
       for (int x = 0; x < width; x++) {
-        int sx = clamp((int) Math.floor(crop.toSourceX((x + 0.5) / width)), mask.width());
+        int sx = clamp((int) Math.floor(crop.toSourceX((x + 0.5) / width) * scaleX), mask.width());
         truth[y * width + x] = (px[(sy * mask.width() + sx) * ch] & 0xff) > threshold;
       }
     }

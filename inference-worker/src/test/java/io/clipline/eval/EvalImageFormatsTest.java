@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Public defect sets ship BMP and TIFF images and masks, and index masks whose defect pixels are
- * 1, not 255. An evaluation over such a set (synthetic here, through the embedded texture model)
- * reads every file by its content and counts every mask.
+ * Public defect sets ship BMP and TIFF images and masks, index masks whose defect pixels are 1,
+ * not 255, and masks at another resolution than their images. An evaluation over such a set
+ * (synthetic here, through the embedded texture model) reads every file by its content and counts
+ * every mask.
  */
 class EvalImageFormatsTest {
   private static final int SIZE = 64;
@@ -54,11 +55,12 @@ class EvalImageFormatsTest {
     return image;
   }
 
-  /** The defect's mask with {@code value} inside the square. */
-  private static BufferedImage mask(int value) {
-    BufferedImage image = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_BYTE_GRAY);
-    for (int y = 24; y < 40; y++) {
-      for (int x = 20; x < 36; x++) {
+  /** The defect's mask with {@code value} inside the square, at {@code 1 / shrink} of the size. */
+  private static BufferedImage mask(int value, int shrinkX, int shrinkY) {
+    BufferedImage image =
+        new BufferedImage(SIZE / shrinkX, SIZE / shrinkY, BufferedImage.TYPE_BYTE_GRAY);
+    for (int y = 24 / shrinkY; y < 40 / shrinkY; y++) {
+      for (int x = 20 / shrinkX; x < 36 / shrinkX; x++) {
         image.getRaster().setSample(x, y, 0, value);
       }
     }
@@ -85,8 +87,9 @@ class EvalImageFormatsTest {
       String maskName = "";
       if (defect) {
         maskName = "mask" + i + (i == 5 ? ".png" : ".bmp");
-        // an index mask (1 = defect) except for one 0/255 PNG mask
-        assertTrue(ImageIO.write(mask(i == 5 ? 255 : 1), i == 5 ? "png" : "bmp",
+        // an index mask (1 = defect) except for one 0/255 PNG mask; one at half the resolution
+        int shrink = i == 17 ? 2 : 1;
+        assertTrue(ImageIO.write(mask(i == 5 ? 255 : 1, shrink, shrink), i == 5 ? "png" : "bmp",
             dir.resolve(maskName).toFile()));
       }
       rows.add(image + "," + (defect ? 1 : 0) + "," + (defect ? "spot" : "good") + "," + maskName);
@@ -103,6 +106,26 @@ class EvalImageFormatsTest {
     double pixelAuroc = report.at("/shuffles/0/all/pixelAuroc").asDouble(Double.NaN);
     assertTrue(pixelAuroc >= 0 && pixelAuroc <= 1,
         "defective pixels were counted (no masked pixel: NaN), got " + pixelAuroc);
+  }
+
+  @Test
+  void shouldRefuseAMaskWhoseAspectRatioIsNotItsImages() throws IOException {
+    Path model = textureModel();
+    assumeTrue(model != null, "src/models/texture not found above the working directory");
+    Random random = new Random(8);
+    List<String> rows = new ArrayList<>(List.of("path,label,class,mask_path"));
+    for (int i = 0; i < 4; i++) {
+      assertTrue(ImageIO.write(surface(random, i == 3), "bmp", dir.resolve(i + ".bmp").toFile()));
+      rows.add(i + ".bmp," + (i == 3 ? "1,spot,m.bmp" : "0,good,"));
+    }
+    assertTrue(ImageIO.write(mask(1, 2, 1), "bmp", dir.resolve("m.bmp").toFile()));
+    Path manifest = Files.write(dir.resolve("manifest.csv"), rows);
+
+    EvalException e =
+        assertThrows(EvalException.class, () -> new Evaluator(options(manifest, model), null).run());
+
+    assertTrue(e.getMessage().contains("is 32 × 64, its image 64 × 64: not the same aspect ratio"),
+        e.getMessage());
   }
 
   @Test

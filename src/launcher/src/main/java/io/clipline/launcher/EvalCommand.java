@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
 final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--dataset", description = "Manifest CSV, folder with manifest.csv, or MVTec AD / VisA folder (this or --suite). Images and masks may be JPEG, PNG, BMP or TIFF, told apart by their bytes; a mask marks defects where it is > 127, or 1 in a mask of only 0 and 1.")
+  @Option(names = "--dataset", description = "Manifest CSV, folder with manifest.csv, or MVTec AD / VisA folder (this or --suite). Images and masks may be JPEG, PNG, BMP or TIFF, told apart by their bytes; a mask marks defects where it is > 127, or 1 in a mask of only 0 and 1, and may have another resolution than its image, not another aspect ratio.")
   Path dataset;
 
   @Option(names = "--suite", description = "Suite CSV (name,dataset,groups,scope_regex; paths relative to the working directory; dataset 'simulator' = procedural surfaces): evaluates every set twice, every image and a line-like 5%% defective stream, and writes one table, suite.md (e.g. src/eval/suite.csv).")
