@@ -1,10 +1,15 @@
 package io.clipline.camera;
 
+import io.clipline.camera.internal.FrameImageWriter;
 import io.clipline.camera.internal.Seeds;
 import io.clipline.dataset.Dataset;
 import io.clipline.dataset.Dataset.Layout;
 import io.clipline.dataset.DatasetReader;
 import io.clipline.dataset.DatasetSample;
+import io.clipline.imaging.DecodedFrame;
+import io.clipline.imaging.FrameDecodeException;
+import io.clipline.imaging.FrameLimits;
+import io.clipline.imaging.ImageFileDecoder;
 import io.clipline.schemas.FrameEncoding;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,11 +49,16 @@ public final class DatasetFolder implements FrameSource {
       + " directly in the folder";
 
   /**
-   * The simulator's reading of a dataset: only files it can send (PNG, JPEG), flat folders
-   * allowed, masks not used, the header trimmed and lower-cased, extra fields ignored.
+   * The simulator's reading of a dataset: image files it can send (PNG and JPEG as they are, BMP
+   * and TIFF converted to PNG), flat folders allowed, masks not used, the header trimmed and
+   * lower-cased, extra fields ignored.
    */
   private static final DatasetReader.Rules RULES = new DatasetReader.Rules(
-      List.of(".png", ".jpg", ".jpeg"), true, "defect", false, false, true);
+      List.of(".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"), true, "defect", false, false,
+      true);
+
+  /** Reads the BMP and TIFF files that are converted to PNG before they are sent. */
+  private static final ImageFileDecoder CONVERTED = new ImageFileDecoder(FrameLimits.DEFAULT);
 
   private final Path root;
   private final Layout layout;
@@ -147,7 +157,27 @@ public final class DatasetFolder implements FrameSource {
     if (bytes.length == 0) {
       throw new DatasetException(entry.file(), "image file is empty (0 bytes)");
     }
+    if (isConverted(entry.file())) {
+      bytes = toPng(entry.file(), bytes);
+    }
     return new SourceFrame(bytes, encodingOf(entry.file()), 0, 0, entry.category(), entry.truth());
+  }
+
+  /** Whether {@code file} is a BMP or TIFF, which frames do not carry: it is sent as PNG. */
+  private static boolean isConverted(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    return name.endsWith(".bmp") || name.endsWith(".tif") || name.endsWith(".tiff");
+  }
+
+  /** The BMP or TIFF file's pixels as PNG bytes, losslessly. */
+  private static byte[] toPng(Path file, byte[] bytes) {
+    try {
+      DecodedFrame image = CONVERTED.decode(bytes);
+      return FrameImageWriter.encode(image.pixels(), image.width(), image.height(),
+          image.channels(), FrameEncoding.PNG);
+    } catch (FrameDecodeException e) {
+      throw new DatasetException(file, "cannot convert the image to PNG: " + e.getMessage(), e);
+    }
   }
 
   @Override
@@ -156,16 +186,19 @@ public final class DatasetFolder implements FrameSource {
         + categories() + ")";
   }
 
-  /** JPEG or PNG by the file's extension; other files are never listed. */
+  /**
+   * JPEG or PNG by the file's extension (a BMP or TIFF is sent as PNG); other files are never
+   * listed.
+   */
   static FrameEncoding encodingOf(Path file) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.endsWith(".png")) {
+    if (name.endsWith(".png") || isConverted(file)) {
       return FrameEncoding.PNG;
     }
     if (name.endsWith(".jpg") || name.endsWith(".jpeg")) {
       return FrameEncoding.JPEG;
     }
-    throw new DatasetException(file, "expected a .png, .jpg or .jpeg file");
+    throw new DatasetException(file, "expected a .png, .jpg, .jpeg, .bmp, .tif or .tiff file");
   }
 
   /** The simulator's words for a dataset it cannot use, each naming the file or folder. */

@@ -63,7 +63,7 @@ final class CameraOptions {
   @Option(names = "--defect-rate", defaultValue = "0.1", description = "Share of defective frames (default: ${DEFAULT-VALUE}).")
   double defectRate;
 
-  @Option(names = "--dataset", description = "Replay images from a folder (MVTec/VisA layout, flat, or a manifest CSV) instead of procedural surfaces.")
+  @Option(names = "--dataset", description = "Replay images from a folder (MVTec/VisA layout, flat, or a manifest CSV) instead of procedural surfaces. PNG and JPEG files are sent as they are, BMP and TIFF as PNG of the same pixels.")
   Path dataset;
 
   /** Options whose defaults, shown in the help, are these values. */

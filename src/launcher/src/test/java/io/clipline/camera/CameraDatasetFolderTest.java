@@ -194,6 +194,43 @@ class CameraDatasetFolderTest {
     assertTrue(types.contains("normal") && types.size() >= 3, "types seen: " + types);
   }
 
+  @Test
+  void shouldSendBmpAndTiffImagesAsPngOfTheSamePixels() throws IOException {
+    java.awt.image.BufferedImage gray =
+        new java.awt.image.BufferedImage(24, 16, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    for (int y = 0; y < 16; y++) {
+      for (int x = 0; x < 24; x++) {
+        gray.getRaster().setSample(x, y, 0, (x * 10 + y * 3) % 256);
+      }
+    }
+    Path good = dir.resolve("parts/test/good/000.bmp");
+    Path bad = dir.resolve("parts/test/dent/000.tif");
+    Files.createDirectories(good.getParent());
+    Files.createDirectories(bad.getParent());
+    assertTrue(javax.imageio.ImageIO.write(gray, "bmp", good.toFile()));
+    assertTrue(javax.imageio.ImageIO.write(gray, "tiff", bad.toFile()));
+
+    DatasetFolder folder = DatasetFolder.open(dir.resolve("parts"), 0.5, 1);
+    assertEquals(2, folder.entries().size(), "BMP and TIFF files are listed");
+    io.clipline.imaging.FrameDecoder decoder =
+        new io.clipline.imaging.FrameDecoder(io.clipline.imaging.FrameLimits.DEFAULT);
+    Set<Boolean> kinds = new HashSet<>();
+    for (long sequence = 0; sequence < 20; sequence++) {
+      SourceFrame frame = folder.frameFor(0, sequence);
+      assertEquals(FrameEncoding.PNG, frame.encoding());
+      io.clipline.imaging.DecodedFrame sent = decoder.decode(
+          frame.image(), io.clipline.imaging.PixelEncoding.PNG, 24, 16);
+      assertEquals(1, sent.channels());
+      for (int y = 0; y < 16; y++) {
+        for (int x = 0; x < 24; x++) {
+          assertEquals((x * 10 + y * 3) % 256, sent.pixels()[y * 24 + x] & 0xFF, "pixel " + x + "," + y);
+        }
+      }
+      kinds.add(frame.truth().isDefective());
+    }
+    assertEquals(Set.of(true, false), kinds, "both files were sent");
+  }
+
   private Path write(String relative, String content) throws IOException {
     Path file = dir.resolve(relative);
     Files.createDirectories(file.getParent());
