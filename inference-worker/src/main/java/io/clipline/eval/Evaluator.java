@@ -152,9 +152,11 @@ public final class Evaluator {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      StreamMetrics all = StreamMetrics.of(samples, frames, pixelsAll);
+      double target = config.thresholds().rateBased()
+          ? config.thresholds().targetFalseRejectRate() : Double.NaN;
+      StreamMetrics all = StreamMetrics.of(samples, frames, pixelsAll, target);
       List<Scored> late = frames.stream().filter(f -> !f.warmingUp()).toList();
-      StreamMetrics afterWarmup = StreamMetrics.of(samples, late, pixelsLate);
+      StreamMetrics afterWarmup = StreamMetrics.of(samples, late, pixelsLate, target);
       runs.add(new ShuffleRun(s, frames, all, afterWarmup, StreamMetrics.roc(samples, frames), seconds));
     }
     TypeAccuracy defectTypes = options.typeShots() == 0 ? null

@@ -120,6 +120,42 @@ public final class Metrics {
   }
 
   /**
+   * The escape rate of the best fixed threshold that holds a false-reject rate: the share of
+   * positives (defective) scoring at or below the lowest threshold {@code t} above which at most
+   * {@code floor(targetFalseRejectRate * negatives)} negatives score ({@code score > t} is a
+   * reject). The threshold is chosen in hindsight, with the labels, so it is what the scores
+   * allow at that false-reject rate, not what an online operating point reaches. NaN when either
+   * side is empty or the target is not in [0, 1).
+   */
+  public static double escapeAtFalseRejectRate(double[] scores, boolean[] labels,
+      double targetFalseRejectRate) {
+    int negatives = 0;
+    for (boolean b : labels) {
+      negatives += b ? 0 : 1;
+    }
+    int positives = labels.length - negatives;
+    if (positives == 0 || negatives == 0
+        || !(targetFalseRejectRate >= 0 && targetFalseRejectRate < 1)) {
+      return Double.NaN;
+    }
+    double[] good = new double[negatives];
+    int g = 0;
+    for (int i = 0; i < scores.length; i++) {
+      if (!labels[i]) {
+        good[g++] = scores[i];
+      }
+    }
+    Arrays.sort(good);
+    int allowed = (int) Math.floor(targetFalseRejectRate * negatives);
+    double threshold = good[negatives - 1 - allowed]; // at most `allowed` good scores lie above it
+    int escapes = 0;
+    for (int i = 0; i < scores.length; i++) {
+      escapes += labels[i] && !(scores[i] > threshold) ? 1 : 0;
+    }
+    return escapes / (double) positives;
+  }
+
+  /**
    * Area under the per-region-overlap curve up to {@code maxFpr}, divided by {@code maxFpr} (1 is
    * perfect). {@code fpr} and {@code pro} are the curve's points in order of decreasing threshold
    * (so non-decreasing FPR); the curve is cut at {@code maxFpr} by linear interpolation.

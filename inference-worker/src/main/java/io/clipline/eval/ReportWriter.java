@@ -31,6 +31,8 @@ final class ReportWriter {
       new Column("f1Max", "image F1-max", StreamMetrics::f1Max),
       new Column("falseRejectRate", "false-reject rate (good → NG)", StreamMetrics::falseRejectRate),
       new Column("escapeRate", "escape rate (defective → not NG)", StreamMetrics::escapeRate),
+      new Column("hindsightEscapeRate", "escape rate, best fixed threshold at the target FRR"
+          + " (hindsight)", StreamMetrics::hindsightEscapeRate),
       new Column("unsureRate", "UNSURE share", StreamMetrics::unsureRate),
       new Column("imageAurocRaw", "image AUROC, raw score", StreamMetrics::imageAurocRaw));
 

@@ -20,6 +20,11 @@ import java.util.TreeSet;
  * @param f1Max image F1-max over thresholds of the normalised score
  * @param falseRejectRate normal frames the engine judged NG
  * @param escapeRate defective frames the engine did not judge NG (OK or UNSURE)
+ * @param hindsightEscapeRate defective frames at or below the best fixed threshold on the
+ *     normalised score whose false-reject rate over these frames is at most the operating point's
+ *     target, chosen in hindsight with the labels ({@link Metrics#escapeAtFalseRejectRate}): what
+ *     the scores allow, so {@code escapeRate} minus this is what the online operating point costs;
+ *     NaN when the operating point has no target rate (fixed thresholds)
  * @param unsureRate frames the engine judged UNSURE (all warm-up frames are)
  * @param perTypeAuroc image AUROC of each defect type against all normal frames
  * @param perTypePixelAuroc pixel AUROC of each defect type's masked pixels against all normal
@@ -35,14 +40,18 @@ public record StreamMetrics(
     double f1Max,
     double falseRejectRate,
     double escapeRate,
+    double hindsightEscapeRate,
     double unsureRate,
     Map<String, Double> perTypeAuroc,
     Map<String, Double> perTypePixelAuroc) {
   private static final double MAX_FPR = 0.3;
 
-  /** The metrics of {@code frames} (one shuffle's, or a subset) against the samples' labels. */
+  /**
+   * The metrics of {@code frames} (one shuffle's, or a subset) against the samples' labels, with
+   * the hindsight escape at {@code targetFalseRejectRate} (NaN for none).
+   */
   static StreamMetrics of(List<DatasetSample> samples, List<Evaluator.Scored> frames,
-      PixelCollector pixels) {
+      PixelCollector pixels, double targetFalseRejectRate) {
     int n = frames.size();
     double[] z = new double[n];
     double[] raw = new double[n];
@@ -83,6 +92,7 @@ public record StreamMetrics(
         defective == 0 ? Double.NaN : Metrics.f1Max(z, labels).f1(),
         normal == 0 ? Double.NaN : falseRejects / (double) normal,
         defective == 0 ? Double.NaN : escapes / (double) defective,
+        Metrics.escapeAtFalseRejectRate(z, labels, targetFalseRejectRate),
         n == 0 ? Double.NaN : unsure / (double) n, perType, pixels.aurocPerType());
   }
 

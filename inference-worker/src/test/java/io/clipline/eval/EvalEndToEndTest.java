@@ -49,6 +49,9 @@ class EvalEndToEndTest {
     assertTrue(report.get("defective").asInt() > 0, "the evenly spread limit keeps defective images");
     double auroc = report.at("/shuffles/0/all/imageAuroc").asDouble(Double.NaN);
     assertTrue(auroc >= 0 && auroc <= 1, "image AUROC in [0, 1], got " + auroc);
+    double hindsight = report.at("/shuffles/0/all/hindsightEscapeRate").asDouble(Double.NaN);
+    assertTrue(hindsight >= 0 && hindsight <= 1,
+        "the rate-based default gives a hindsight escape in [0, 1], got " + hindsight);
     JsonNode types = report.get("defectTypes");
     assertEquals(1, types.get("shots").asInt());
     assertTrue(types.get("regionsPerType").size() > 0, "masked defective images give regions");

@@ -79,6 +79,48 @@ class EvalMetricsTest {
     assertEquals(expected, Metrics.normalizedAreaUpTo(fpr, pro, 0.3), TOL);
   }
 
+  /** Good frames scoring 0, 1, ..., 99, then the defective {@code scores}. */
+  private static double escapeOverHundredGood(double target, double... defective) {
+    double[] scores = new double[100 + defective.length];
+    boolean[] labels = new boolean[scores.length];
+    for (int i = 0; i < 100; i++) {
+      scores[i] = i;
+    }
+    for (int i = 0; i < defective.length; i++) {
+      scores[100 + i] = defective[i];
+      labels[100 + i] = true;
+    }
+    return Metrics.escapeAtFalseRejectRate(scores, labels, target);
+  }
+
+  @Test
+  void shouldSetTheHindsightThresholdWhereTheFalseRejectTargetAllows() {
+    // 1 % of 100 good frames may be rejected: the threshold is the second-highest good score (98),
+    // so 99 alone is a false reject; defective 50 and 98 escape, 98.5 and 99.5 are caught.
+    assertEquals(0.5, escapeOverHundredGood(0.01, 98.5, 99.5, 50, 98), TOL);
+    // no false reject allowed: the threshold is the highest good score, 98.5 escapes too
+    assertEquals(0.75, escapeOverHundredGood(0.0, 98.5, 99.5, 50, 98), TOL);
+    // 1.99 % still allows only one good frame above the threshold
+    assertEquals(0.5, escapeOverHundredGood(0.0199, 98.5, 99.5, 50, 98), TOL);
+  }
+
+  @Test
+  void shouldCountTiesAtTheHindsightThresholdAsPassed() {
+    // good {1, 2, 2, 2}, a quarter may be rejected: any threshold below 2 rejects three good
+    // frames, so it stays at 2, where a defective 2 passes (escapes) and 2.1 is caught.
+    double[] scores = {1, 2, 2, 2, 2, 2.1};
+    boolean[] labels = {false, false, false, false, true, true};
+    assertEquals(0.5, Metrics.escapeAtFalseRejectRate(scores, labels, 0.25), TOL);
+  }
+
+  @Test
+  void shouldGiveNoHindsightEscapeWithoutBothClassesOrATarget() {
+    assertTrue(Double.isNaN(escapeOverHundredGood(0.01)));
+    assertTrue(Double.isNaN(escapeOverHundredGood(Double.NaN, 50)));
+    assertTrue(Double.isNaN(Metrics.escapeAtFalseRejectRate(
+        new double[] {1, 2}, new boolean[] {true, true}, 0.01)));
+  }
+
   @Test
   void shouldUseSampleStdWhenSeveralValues() {
     assertEquals(2.0, Metrics.mean(new double[] {1, 2, 3}), TOL);

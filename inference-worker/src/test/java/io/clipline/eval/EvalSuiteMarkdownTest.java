@@ -18,8 +18,8 @@ class EvalSuiteMarkdownTest {
 
   @Test
   void shouldShowTheLineStreamsRatesWithAndWithoutTheWarmUp() {
-    EvalSuite.SetResult tiles = set("tiles", 0.02, 0.01, 0.80, 0.70);
-    EvalSuite.SetResult screws = set("screws", 0.00, 0.00, 0.40, 0.20);
+    EvalSuite.SetResult tiles = set("tiles", 0.02, 0.01, 0.80, 0.70, 0.55);
+    EvalSuite.SetResult screws = set("screws", 0.00, 0.00, 0.40, 0.20, 0.15);
 
     String md = EvalSuite.markdown(List.of(tiles, screws), OPTIONS, null);
 
@@ -27,27 +27,32 @@ class EvalSuiteMarkdownTest {
     assertEquals(1, header.size(), md);
     assertTrue(header.get(0).endsWith("| FRR after warm-up | escape after warm-up |"), md);
     String row = md.lines().filter(l -> l.startsWith("| tiles |")).findFirst().orElseThrow();
-    // image, pixel, AUPRO; then FRR, escape, UNSURE with the warm-up; then FRR, escape without.
-    assertTrue(row.endsWith("| 0.020 ± 0.000 | 0.800 ± 0.000 | 0.250 ± 0.000"
+    // image, pixel, AUPRO; then FRR, escape, the hindsight escape and UNSURE with the warm-up;
+    // then FRR, escape without.
+    assertTrue(row.endsWith("| 0.020 ± 0.000 | 0.800 ± 0.000 | 0.550 ± 0.000 | 0.250 ± 0.000"
         + " | 0.010 ± 0.000 | 0.700 ± 0.000 |"), row);
+    assertTrue(header.get(0).contains("| escape | escape, best fixed threshold | UNSURE |"), md);
     String mean = md.lines().filter(l -> l.startsWith("| **mean over sets**")).findFirst()
         .orElseThrow();
-    assertTrue(mean.endsWith("| **0.010** | **0.600** | **0.250** | **0.005** | **0.450** |"),
-        mean);
-    assertEquals(13, row.split("\\|", -1).length, "11 columns: " + row);
+    assertTrue(mean.endsWith(
+        "| **0.010** | **0.600** | **0.350** | **0.250** | **0.005** | **0.450** |"), mean);
+    assertEquals(14, row.split("\\|", -1).length, "12 columns: " + row);
   }
 
   private static EvalSuite.SetResult set(String name, double frr, double frrLate, double escape,
-      double escapeLate) {
-    StreamMetrics every = metrics(0.9, 0.0, 0.0);
+      double escapeLate, double hindsightEscape) {
+    StreamMetrics every = metrics(0.9, 0.0, 0.0, 0.0);
     Evaluator.Result all = result(every, every);
-    Evaluator.Result line = result(metrics(0.9, frr, escape), metrics(0.9, frrLate, escapeLate));
+    Evaluator.Result line = result(metrics(0.9, frr, escape, hindsightEscape),
+        metrics(0.9, frrLate, escapeLate, hindsightEscape));
     return new EvalSuite.SetResult(
         new EvalSuite.Entry(name, Path.of(name + ".csv"), null, null), all, line);
   }
 
-  private static StreamMetrics metrics(double auroc, double frr, double escape) {
-    return new StreamMetrics(100, 5, auroc, auroc, auroc, auroc, 0.5, frr, escape, 0.25, Map.of(), Map.of());
+  private static StreamMetrics metrics(double auroc, double frr, double escape,
+      double hindsightEscape) {
+    return new StreamMetrics(100, 5, auroc, auroc, auroc, auroc, 0.5, frr, escape,
+        hindsightEscape, 0.25, Map.of(), Map.of());
   }
 
   private static Evaluator.Result result(StreamMetrics all, StreamMetrics afterWarmup) {
