@@ -122,13 +122,15 @@ public final class EvalSuite {
     md.append("- FRR and escape count every frame of the line stream, the scopes' warm-up included"
         + " (its frames are UNSURE, so a defect there escapes); the last two columns leave the"
         + " warm-up out: a line that runs on, or resumes warm from a snapshot, is judged so\n\n");
-    md.append("- \"escape, best fixed threshold\" is the escape of the line stream's best single"
-        + " threshold on the normalised score that keeps its FRR at the operating point's target,"
-        + " chosen in hindsight with the labels: what the scores allow. The gap to \"escape\" is"
-        + " what the online operating point costs; the rest is the scores' overlap\n\n");
+    md.append("- the last column is the escape after warm-up of one fixed threshold on the"
+        + " normalised score, the lowest that keeps the FRR after warm-up at the operating point's"
+        + " target, set in hindsight with the labels (no line can set it so). The online limit is"
+        + " set per scope and moment, so it may do better; where the two are close, or the online"
+        + " limit does better, the escape comes from the scores' overlap, not from the"
+        + " threshold\n\n");
     md.append("| set | images (defective) | image AUROC | pixel AUROC | AUPRO@30% | line stream"
-        + " images (defective) | FRR | escape | escape, best fixed threshold | UNSURE | FRR after"
-        + " warm-up | escape after warm-up |\n");
+        + " images (defective) | FRR | escape | UNSURE | FRR after warm-up | escape after warm-up"
+        + " | escape after warm-up, best fixed threshold |\n");
     md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     double[][] means = new double[9][results.size()];
     for (int i = 0; i < results.size(); i++) {
@@ -138,7 +140,7 @@ public final class EvalSuite {
       List<ToDoubleFunction<StreamMetrics>> cols = List.of(StreamMetrics::imageAuroc,
           StreamMetrics::pixelAuroc, StreamMetrics::aupro);
       List<ToDoubleFunction<StreamMetrics>> lineCols = List.of(StreamMetrics::falseRejectRate,
-          StreamMetrics::escapeRate, StreamMetrics::hindsightEscapeRate, StreamMetrics::unsureRate);
+          StreamMetrics::escapeRate, StreamMetrics::unsureRate, StreamMetrics::hindsightEscapeRate);
       md.append("| ").append(r.entry().name()).append(" | ").append(a.images()).append(" (")
           .append(a.defective()).append(')');
       for (int c = 0; c < 3; c++) {
@@ -147,14 +149,14 @@ public final class EvalSuite {
         md.append(" | ").append(pm(v));
       }
       md.append(" | ").append(l.images()).append(" (").append(l.defective()).append(')');
-      for (int c = 0; c < 4; c++) {
+      for (int c = 0; c < 3; c++) {
         double[] v = values(r.line(), lineCols.get(c), Evaluator.ShuffleRun::all);
         means[3 + c][i] = Metrics.mean(v);
         md.append(" | ").append(pm(v));
       }
-      for (int c = 0; c < 2; c++) {
+      for (int c : new int[] {0, 1, 3}) {
         double[] v = values(r.line(), lineCols.get(c), Evaluator.ShuffleRun::afterWarmup);
-        means[7 + c][i] = Metrics.mean(v);
+        means[c == 3 ? 8 : 6 + c][i] = Metrics.mean(v);
         md.append(" | ").append(pm(v));
       }
       md.append(" |\n");

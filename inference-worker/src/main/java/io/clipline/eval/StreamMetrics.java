@@ -22,9 +22,10 @@ import java.util.TreeSet;
  * @param escapeRate defective frames the engine did not judge NG (OK or UNSURE)
  * @param hindsightEscapeRate defective frames at or below the best fixed threshold on the
  *     normalised score whose false-reject rate over these frames is at most the operating point's
- *     target, chosen in hindsight with the labels ({@link Metrics#escapeAtFalseRejectRate}): what
- *     the scores allow, so {@code escapeRate} minus this is what the online operating point costs;
- *     NaN when the operating point has no target rate (fixed thresholds)
+ *     target, chosen in hindsight with the labels ({@link Metrics#escapeAtFalseRejectRate}). The
+ *     engine's online limit is set per scope and moment, so it may do better than this one
+ *     threshold; where it does not, the gap is what setting the limit online costs. NaN when the
+ *     operating point has no target rate (fixed thresholds)
  * @param unsureRate frames the engine judged UNSURE (all warm-up frames are)
  * @param perTypeAuroc image AUROC of each defect type against all normal frames
  * @param perTypePixelAuroc pixel AUROC of each defect type's masked pixels against all normal
