@@ -18,6 +18,8 @@ python3-onnx, python3-scipy for the check photo):
 
     /usr/bin/python3 src/models/make_imagenet_model.py             # rewrites src/models/imagenet-mnv2/
     /usr/bin/python3 src/models/make_imagenet_model.py --size 320 --blocks 10 --out /tmp/mnv2-320
+    /usr/bin/python3 src/models/make_imagenet_model.py --second-scale 160 \
+        --views IDENTITY,HFLIP,VFLIP,ROT180 --out /tmp/mnv2-224+160
 
 Steps: `npm pack nsfwjs@4.4.0` into the cache (integrity checked), `npm install
 @tensorflow/tfjs@4.22.0` there (pure JS, CPU backend); tfjs_reference.mjs dumps the topology and
@@ -32,6 +34,12 @@ Outputs of image.onnx (input pixel_values float32 [N, 3, S, S], RGB, normalised 
                     exported block; coarser blocks are resized to it bilinearly (ONNX Resize
                     linear/half_pixel = tf.image.resizeBilinear(halfPixelCenters=true) = PyTorch
                     align_corners=False). No neighbourhood averaging: the scorer does it.
+  patch_tokens_<b>_s<PX>
+                    with --second-scale PX (one block): the same layers run again on the input
+                    resized to PX x PX in the graph (linear/half_pixel), block b's grid resized to
+                    the first; manifest layer SECOND_SCALE_LAYER + b. Not the default: it measured
+                    best on the tune splits with four views, short of the adoption margin, at about
+                    twice the compute (docs/QUALITY.md).
   image_embeds      mean over the grid of the last exported block, before any resize, [N, C].
 """
 import argparse
@@ -57,6 +65,9 @@ LAST_IMAGENET_BLOCK = 10  # block_11_expand and later are trainable in the topol
 # the ImageNet weights; they may be exported, and PROVENANCE.md then says which layers were. Block 13
 # (stride 32) and later are the classifier's: too coarse for patches, refused.
 LAST_BLOCK = 12
+# A manifest's layer numbers name its patch outputs and are unique; the block run a second time on
+# the downscaled input (--second-scale) is numbered this much above the block (block 12 -> 112).
+SECOND_SCALE_LAYER = 100
 # Preprocessing, established by preprocessing_check() (rerun on every build; the build fails if
 # it disagrees): the BatchNorm moving statistics of the stem and blocks 0..10 match a photo scaled
 # x / 255 and not Keras's x / 127.5 - 1, and nsfwjs's own classify() feeds img / 255 (RGB). So the
@@ -243,17 +254,20 @@ def upsample_bilinear(x, rows, cols):
     return top[:, :, :, c0] * (1 - fc) + top[:, :, :, c1] * fc
 
 
-def numpy_outputs(layers, W, stages, x_nchw):
+def numpy_outputs(layers, W, stages, x_nchw, second=None):
     """The exported outputs, from the unfolded Keras forward (float64), in ONNX output order."""
     env = keras_forward(layers, W, x_nchw.transpose(0, 2, 3, 1))
     feats = [env[s].transpose(0, 3, 1, 2) for s in stages]
+    if second:
+        small = upsample_bilinear(x_nchw.astype(np.float64), second, second)
+        feats.append(keras_forward(layers, W, small.transpose(0, 2, 3, 1))[stages[0]].transpose(0, 3, 1, 2))
     rows, cols = feats[0].shape[2:]
     outs = []
     for f in feats:
         if f.shape[2:] != (rows, cols):
             f = upsample_bilinear(f, rows, cols)
         outs.append(f.transpose(0, 2, 3, 1).reshape(f.shape[0], rows * cols, f.shape[1]))
-    outs.append(feats[-1].mean((2, 3)))
+    outs.append(feats[len(stages) - 1].mean((2, 3)))
     return outs
 
 
@@ -301,11 +315,15 @@ def preprocessing_check(layers, W, size):
 
 
 # ---------------------------------------------------------------- ONNX graph (BatchNorm folded)
-def build_onnx(layers, W, stages, size):
+def build_onnx(layers, W, stages, size, second=None):
+    """The graph. With `second` (pixels) the same tower runs a second time, on the input resized
+    to second x second, and its stage, resized to the first grid, is one more output
+    (second_output_name)."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
     nodes, inits = [], []
+    made = set()
     consumers = {}
     for l in layers:
         for n in inbound(l):
@@ -313,15 +331,37 @@ def build_onnx(layers, W, stages, size):
     by_name = {l['name']: l for l in layers}
 
     def const(arr, nme):
-        inits.append(numpy_helper.from_array(np.asarray(arr), nme))
+        if nme not in made:  # a second pass reuses the first one's weights
+            made.add(nme)
+            inits.append(numpy_helper.from_array(np.asarray(arr), nme))
         return nme
 
-    env, pending_pad = {}, {}
-    for l in layers:
+    def resize(x, rows, cols, out):
+        """x (NCHW) resized bilinearly (half-pixel centres) to rows x cols, for any batch size."""
+        nodes.append(helper.make_node('Shape', [x], [out + '/shape'], name=out + '/shape'))
+        nodes.append(helper.make_node(
+            'Slice', [out + '/shape', const(np.array([0], np.int64), 'batch_channels/start'),
+                      const(np.array([2], np.int64), 'batch_channels/end')],
+            [out + '/nc'], name=out + '/nc'))
+        nodes.append(helper.make_node(
+            'Concat', [out + '/nc', const(np.array([rows, cols], np.int64), 'hw/%dx%d' % (rows, cols))],
+            [out + '/sizes'], name=out + '/sizes', axis=0))
+        nodes.append(helper.make_node('Resize', [x, '', '', out + '/sizes'], [out], name=out,
+                                      mode='linear', coordinate_transformation_mode='half_pixel'))
+        return out
+
+    def tower(source, prefix):
+        """The layers' nodes on input tensor `source`, their tensors and nodes named prefix + name."""
+        env, pending_pad = {}, {}
+        for l in layers:
+            emit(l, env, pending_pad, source, prefix)
+        return env
+
+    def emit(l, env, pending_pad, source, prefix):
         c, name, cls = l['config'], l['name'], l['class_name']
         ins = inbound(l)
         if cls == 'InputLayer':
-            env[name] = 'pixel_values'
+            env[name] = source
         elif cls == 'ZeroPadding2D':
             (t, b), (le, r) = c['padding']
             assert all(by_name[u]['class_name'] in ('Conv2D', 'DepthwiseConv2D') for u in consumers[name])
@@ -351,21 +391,25 @@ def build_onnx(layers, W, stages, size):
             if dw:
                 attrs['group'] = int(w.shape[0])
             nodes.append(helper.make_node('Conv', [env[ins[0]], const(wf, name + '/w'),
-                                                   const(bf, name + '/b')], [bn], name=name, **attrs))
+                                                   const(bf, name + '/b')], [prefix + bn],
+                                          name=prefix + name, **attrs))
             env[name] = None
         elif cls == 'BatchNormalization':
-            env[name] = name  # produced by the folded convolution
+            env[name] = prefix + name  # produced by the folded convolution
         elif cls == 'ReLU':
             lo = const(np.float32(0), name + '/min')
             hi = const(np.float32(c['max_value']), name + '/max')
-            nodes.append(helper.make_node('Clip', [env[ins[0]], lo, hi], [name], name=name))
-            env[name] = name
+            nodes.append(helper.make_node('Clip', [env[ins[0]], lo, hi], [prefix + name],
+                                          name=prefix + name))
+            env[name] = prefix + name
         elif cls == 'Add':
-            nodes.append(helper.make_node('Add', [env[i] for i in ins], [name], name=name))
-            env[name] = name
+            nodes.append(helper.make_node('Add', [env[i] for i in ins], [prefix + name],
+                                          name=prefix + name))
+            env[name] = prefix + name
         else:
             sys.exit('layer %s: %s not supported' % (name, cls))
 
+    env = tower('pixel_values', '')
     grids = [feature_grid(layers, s, size) for s in stages]
     rows, cols = grids[0]
     dims = [channels(layers, W, s) for s in stages]
@@ -384,6 +428,15 @@ def build_onnx(layers, W, stages, size):
         out = output_name(s)
         nodes.append(helper.make_node('Reshape', [s + '/nhwc', shape], [out]))
         outputs.append(helper.make_tensor_value_info(out, TensorProto.FLOAT, ['N', rows * cols, d]))
+    if second:
+        (s,), (d,) = stages, dims
+        pre = 's%d/' % second
+        x = tower(resize('pixel_values', second, second, pre + 'pixel_values'), pre)[s]
+        x = resize(x, rows, cols, pre + s + '/up')
+        nodes.append(helper.make_node('Transpose', [x], [pre + s + '/nhwc'], perm=[0, 2, 3, 1]))
+        out = second_output_name(s, second)
+        nodes.append(helper.make_node('Reshape', [pre + s + '/nhwc', s + '/shape'], [out]))
+        outputs.append(helper.make_tensor_value_info(out, TensorProto.FLOAT, ['N', rows * cols, d]))
     nodes.append(helper.make_node('ReduceMean', [env[stages[-1]]], ['image_embeds'], axes=[2, 3],
                                   keepdims=0))
     outputs.append(helper.make_tensor_value_info('image_embeds', TensorProto.FLOAT, ['N', dims[-1]]))
@@ -398,6 +451,10 @@ def build_onnx(layers, W, stages, size):
 
 def output_name(stage):
     return 'patch_tokens_%d' % block_of(stage)
+
+
+def second_output_name(stage, second):
+    return '%s_s%d' % (output_name(stage), second)
 
 
 def block_of(stage):
@@ -458,8 +515,17 @@ def run_graph(model, feeds):
             y = x[0] + x[1]
         elif op == 'Resize':
             assert a['mode'].s == b'linear' and a['coordinate_transformation_mode'].s == b'half_pixel'
-            sc = x[2]
-            y = upsample_bilinear(x[0], int(x[0].shape[2] * sc[2]), int(x[0].shape[3] * sc[3]))
+            if len(x) > 3:
+                rows, cols = int(x[3][2]), int(x[3][3])
+            else:
+                rows, cols = int(x[0].shape[2] * x[2][2]), int(x[0].shape[3] * x[2][3])
+            y = upsample_bilinear(x[0], rows, cols)
+        elif op == 'Shape':
+            y = np.array(x[0].shape, np.int64)
+        elif op == 'Slice':
+            y = x[0][int(x[1][0]):int(x[2][0])]
+        elif op == 'Concat':
+            y = np.concatenate(x, axis=a['axis'].i)
         elif op == 'Transpose':
             y = x[0].transpose(a['perm'].ints)
         elif op == 'Reshape':
@@ -468,7 +534,7 @@ def run_graph(model, feeds):
             y = x[0].mean(tuple(a['axes'].ints), keepdims=bool(a['keepdims'].i))
         else:
             raise ValueError('operator %s not supported by run_graph' % op)
-        env[nd.output[0]] = np.asarray(y, np.float32)
+        env[nd.output[0]] = y if op in ('Shape', 'Slice', 'Concat') else np.asarray(y, np.float32)
     return [env[o.name] for o in model.graph.output]
 
 
@@ -484,7 +550,7 @@ def worst(a, b):
     return float((np.abs(a - b) / np.maximum(1.0, np.abs(b))).max()), float(np.abs(a - b).max())
 
 
-def manifest(size, stages, grid, dims, name, views, interpolation):
+def manifest(size, stages, grid, dims, name, views, interpolation, second=None):
     return {
         'format': 1,
         'name': name,
@@ -492,7 +558,7 @@ def manifest(size, stages, grid, dims, name, views, interpolation):
         'description': 'ImageNet MobileNetV2 (Keras, alpha 1.0) stem + blocks 0..%d%s, BatchNorm folded, '
                        'uint8-quantised weights (BatchNorm statistics re-estimated on [0, 1] input) from '
                        'nsfwjs@4.4.0 (MIT); patch features of block%s %s '
-                       'on one %dx%d grid%s; frames stretched to the input with %s interpolation; '
+                       'on one %dx%d grid%s%s; frames stretched to the input with %s interpolation; '
                        'no text tower: rarity-only. Made by '
                        'src/models/make_imagenet_model.py; see PROVENANCE.md.'
                        % (block_of(stages[-1]),
@@ -501,6 +567,8 @@ def manifest(size, stages, grid, dims, name, views, interpolation):
                           % (LAST_IMAGENET_BLOCK + 1, block_of(stages[-1])),
                           's' if len(stages) > 1 else '', ', '.join(str(block_of(s)) for s in stages),
                           grid[0], grid[1],
+                          '' if not second else ', and of the same tower on the input resized to %dx%d '
+                          '(its grid resized to the first)' % (second, second),
                           '' if views == ['IDENTITY'] else ', run on the test-time views ' + ', '.join(views),
                           interpolation),
         'image': {
@@ -508,7 +576,10 @@ def manifest(size, stages, grid, dims, name, views, interpolation):
             'resize': 'STRETCH', 'interpolation': interpolation, 'channels': 'RGB',
             'mean': MEAN, 'std': STD, 'grid': list(grid), 'embedding': 'image_embeds',
             'patches': [{'output': output_name(s), 'layer': block_of(s), 'dim': d}
-                        for s, d in zip(stages, dims)],
+                        for s, d in zip(stages, dims)]
+                       + ([{'output': second_output_name(stages[0], second),
+                            'layer': SECOND_SCALE_LAYER + block_of(stages[0]), 'dim': dims[0]}]
+                          if second else []),
             'views': views,
         },
         'patchProjection': None,
@@ -516,7 +587,7 @@ def manifest(size, stages, grid, dims, name, views, interpolation):
 
 
 def provenance(pkg, layers, stages, size, grid, dims, quant, keras_version, prep, errors, tfjs_version,
-               thawed, views, interpolation):
+               thawed, views, interpolation, second=None):
     lines = [
         '# Provenance of this model folder',
         '',
@@ -588,6 +659,12 @@ def provenance(pkg, layers, stages, size, grid, dims, quant, keras_version, prep
         lines.append('- `%s`: `%s`, %d channels, %dx%d%s' % (
             output_name(s), s, d, g[0], g[1], '' if g == grid else
             ', resized to %dx%d (bilinear, half-pixel centres)' % grid))
+    if second:
+        g = feature_grid(layers, stages[0], second)
+        lines.append('- `%s`: `%s` of the same layers run a second time, on the input resized to %dx%d'
+                     % (second_output_name(stages[0], second), stages[0], second, second))
+        lines.append('  (bilinear, half-pixel centres, inside the graph), %d channels, %dx%d, resized to %dx%d'
+                     % (dims[0], g[0], g[1], grid[0], grid[1]))
     lines += [
         '- `image_embeds`: mean of `%s` over its grid (before resizing), %d channels' % (stages[-1], dims[-1]),
         '',
@@ -607,7 +684,8 @@ def provenance(pkg, layers, stages, size, grid, dims, quant, keras_version, prep
         '',
         '`reference.json` holds the output of TensorFlow.js %s (CPU backend) running the nsfwjs' % tfjs_version,
         'Keras topology cut after the exported layers with tfjs\'s own weight decoding, the coarser',
-        'stage resized by `tf.image.resizeBilinear(halfPixelCenters = true)`. Largest differences from it',
+        'stage%s resized by `tf.image.resizeBilinear(halfPixelCenters = true)`. Largest differences from it'
+        % (' and the second pass\'s input' if second else ''),
         '(absolute up to 1, relative above; absolute in brackets):',
         '',
     ]
@@ -633,6 +711,11 @@ def main():
                     help='how the worker resizes a frame to the input ("image.interpolation"; default AREA, '
                          'which averages every frame pixel when it shrinks a frame, chosen in '
                          'docs/QUALITY.md, sixth round)')
+    ap.add_argument('--second-scale', type=int, default=None, metavar='PX',
+                    help='also run the tower on the input resized to PX x PX (a multiple of 16, below '
+                         '--size) and give its grid, resized to the first, as one more patch output '
+                         '(one block only): it sees large, faint defects better at about 1.5 x the '
+                         'compute (docs/QUALITY.md, 160 px; not the default)')
     ap.add_argument('--out', default=os.path.join(HERE, 'imagenet-mnv2'))
     ap.add_argument('--name', default=None,
                     help='model name (default imagenet-mnv2-b<blocks>-<size>, then -<n>views for n > 1, '
@@ -646,12 +729,17 @@ def main():
         sys.exit('--blocks: increasing, between 0 and %d' % LAST_BLOCK)
     if args.size % 16 or args.size < 32:
         sys.exit('--size: a multiple of 16, at least 32')
+    second = args.second_scale
+    if second is not None and (second % 16 or not 32 <= second < args.size or len(blocks) != 1):
+        sys.exit('--second-scale: a multiple of 16, at least 32 and below --size, with one block')
     views = args.views.split(',')
     if 'IDENTITY' not in views or len(set(views)) != len(views) or not set(views) <= {
             'IDENTITY', 'HFLIP', 'VFLIP', 'ROT180'}:
         sys.exit('--views: IDENTITY and any of HFLIP, VFLIP, ROT180, each once')
     name = args.name or 'imagenet-mnv2-b%s-%d%s' % ('-'.join(map(str, blocks)), args.size,
                                                    '' if len(views) == 1 else '-%dviews' % len(views))
+    if not args.name and second:
+        name = name.replace('-%d' % args.size, '-%d+%d' % (args.size, second), 1)
     if not args.name and args.interpolation != 'BILINEAR':
         name += '-' + args.interpolation.lower()
 
@@ -674,13 +762,15 @@ def main():
     if not best.startswith('x / 255'):
         sys.exit('the BatchNorm statistics fit %s better than x / 255: revisit MEAN/STD' % best)
 
-    model = build_onnx(layers, W, stages, args.size)
+    model = build_onnx(layers, W, stages, args.size, second)
     names = [o.name for o in model.graph.output]
     grid = feature_grid(layers, stages[0], args.size)
     dims = [channels(layers, W, s) for s in stages]
 
-    ref_dir = os.path.join(args.cache, 'reference-%d-%s' % (args.size, '-'.join(map(str, blocks))))
-    run(['node', script, 'run', pkg['dir'], tfjs, str(args.size), ','.join(stages), ref_dir])
+    ref_dir = os.path.join(args.cache, 'reference-%d-%s%s' % (args.size, '-'.join(map(str, blocks)),
+                                                            '-s%d' % second if second else ''))
+    run(['node', script, 'run', pkg['dir'], tfjs, str(args.size), ','.join(stages), ref_dir]
+        + ([str(second)] if second else []))
     with open(os.path.join(ref_dir, 'tfjs.json')) as fh:
         tf_record = json.load(fh)
     tf_out = [np.fromfile(os.path.join(ref_dir, n + '.f32'), '<f4').reshape(tf_record['outputs'][n]['shape'])
@@ -688,7 +778,7 @@ def main():
 
     x = reference_input(args.size)
     got = run_graph(model, {'pixel_values': x})
-    ref = numpy_outputs(layers, W, stages, x)
+    ref = numpy_outputs(layers, W, stages, x, second)
     errors = {}
     for i, n in enumerate(names):
         errors['ONNX graph (numpy interpreter) vs tfjs, ' + n] = worst(got[i], tf_out[i])
@@ -716,7 +806,8 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     onnx.save(model, os.path.join(args.out, 'image.onnx'))
     with open(os.path.join(args.out, 'clipline-model.json'), 'w') as fh:
-        json.dump(manifest(args.size, stages, grid, dims, name, views, args.interpolation), fh, indent=2)
+        json.dump(manifest(args.size, stages, grid, dims, name, views, args.interpolation, second), fh,
+                  indent=2)
         fh.write('\n')
     record = {
         'input': {'name': 'pixel_values', 'shape': list(x.shape),
@@ -731,7 +822,7 @@ def main():
     shutil.copyfile(pkg['license'], os.path.join(args.out, 'LICENSE'))
     with open(os.path.join(args.out, 'PROVENANCE.md'), 'w') as fh:
         fh.write(provenance(pkg, layers, stages, args.size, grid, dims, quant, keras_version, prep, errors,
-                            tf_record['version'], thawed, views, args.interpolation))
+                            tf_record['version'], thawed, views, args.interpolation, second))
     size = os.path.getsize(os.path.join(args.out, 'image.onnx'))
     print('wrote %s (image.onnx %d bytes, grid %dx%d, outputs %s, dims %s)'
           % (args.out, size, grid[0], grid[1], names, dims + [dims[-1]]))

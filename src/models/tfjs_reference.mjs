@@ -5,7 +5,7 @@
 //   node tfjs_reference.mjs dump MODEL_DIR OUT_DIR
 //       writes OUT_DIR/topology.json (Keras model config), weights.json (the weights manifest,
 //       quantisation fields included) and weights.bin (the shards' bytes, concatenated)
-//   node tfjs_reference.mjs run MODEL_DIR TFJS_DIR SIZE STAGE_LAYERS OUT_DIR
+//   node tfjs_reference.mjs run MODEL_DIR TFJS_DIR SIZE STAGE_LAYERS OUT_DIR [SECOND]
 //       builds the Keras topology cut after the comma-separated STAGE_LAYERS (input SIZE x SIZE),
 //       loads the weights with tfjs's own decoder (tf.io.decodeWeights: uint8 -> v * scale + min),
 //       runs it on CPU (pure-JS backend) on the reference input and writes OUT_DIR/tfjs.json
@@ -17,6 +17,10 @@
 //   patch_tokens_<block>  stage output, NHWC flattened to [1, rows*cols, C]; stages coarser than
 //                         the first are resized to the first stage's grid with
 //                         tf.image.resizeBilinear(alignCorners=false, halfPixelCenters=true)
+//   patch_tokens_<block>_s<SECOND>
+//                         with SECOND (one stage only): the same layers run on the reference input
+//                         resized to SECOND x SECOND, their stage resized to the first grid, both
+//                         with tf.image.resizeBilinear(alignCorners=false, halfPixelCenters=true)
 //   image_embeds          mean over rows and cols of the last stage, before any resize
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -88,12 +92,7 @@ function summary(values, shape) {
   return { shape, first64: Array.from(values.slice(0, 64)), sum, abs_sum: absSum };
 }
 
-async function run(modelDir, tfjsDir, size, stageList, outDir) {
-  const tf = createRequire(path.resolve(tfjsDir) + '/')('@tensorflow/tfjs');
-  await tf.setBackend('cpu');
-  await tf.ready();
-  const stages = stageList.split(',');
-  const { topology, specs, bin } = readModel(modelDir);
+async function cutModel(tf, topology, specs, bin, size, stages) {
   const model = await tf.models.modelFromJSON({ modelTopology: truncate(topology, size, stages) });
   const all = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length), specs);
   const wanted = new Set(model.weights.map((w) => w.originalName));
@@ -102,6 +101,16 @@ async function run(modelDir, tfjsDir, size, stageList, outDir) {
     if (wanted.has(name)) used[name] = all[name];
   }
   model.loadWeights(used, true); // strict: every weight of the cut model must be set
+  return model;
+}
+
+async function run(modelDir, tfjsDir, size, stageList, outDir, second) {
+  const tf = createRequire(path.resolve(tfjsDir) + '/')('@tensorflow/tfjs');
+  await tf.setBackend('cpu');
+  await tf.ready();
+  const stages = stageList.split(',');
+  const { topology, specs, bin } = readModel(modelDir);
+  const model = await cutModel(tf, topology, specs, bin, size, stages);
 
   const n = 3 * size * size;
   const nchw = new Float32Array(n);
@@ -134,6 +143,13 @@ async function run(modelDir, tfjsDir, size, stageList, outDir) {
       : tf.image.resizeBilinear(outs[s], [rows, cols], false, true);
     emit('patch_tokens_' + block, out);
   }
+  if (second) {
+    if (stages.length !== 1) throw new Error('a second scale takes one stage');
+    const small = await cutModel(tf, topology, specs, bin, second, stages);
+    const resized = tf.image.resizeBilinear(x, [second, second], false, true);
+    const out = tf.image.resizeBilinear(small.predict(resized), [rows, cols], false, true);
+    emit('patch_tokens_' + stages[0].match(/^block_(\d+)_/)[1] + '_s' + second, out);
+  }
   emit('image_embeds', tf.mean(outs[outs.length - 1], [1, 2]));
   record.millis = Date.now() - t0;
   fs.writeFileSync(path.join(outDir, 'tfjs.json'), JSON.stringify(record, null, 1));
@@ -143,9 +159,10 @@ async function run(modelDir, tfjsDir, size, stageList, outDir) {
 const [mode, ...args] = process.argv.slice(2);
 if (mode === 'dump' && args.length === 2) {
   dump(args[0], args[1]);
-} else if (mode === 'run' && args.length === 5) {
-  await run(args[0], args[1], parseInt(args[2], 10), args[3], args[4]);
+} else if (mode === 'run' && (args.length === 5 || args.length === 6)) {
+  await run(args[0], args[1], parseInt(args[2], 10), args[3], args[4],
+    args.length === 6 ? parseInt(args[5], 10) : 0);
 } else {
-  console.error('usage: node tfjs_reference.mjs dump MODEL_DIR OUT_DIR | run MODEL_DIR TFJS_DIR SIZE STAGE_LAYERS OUT_DIR');
+  console.error('usage: node tfjs_reference.mjs dump MODEL_DIR OUT_DIR | run MODEL_DIR TFJS_DIR SIZE STAGE_LAYERS OUT_DIR [SECOND]');
   process.exit(2);
 }

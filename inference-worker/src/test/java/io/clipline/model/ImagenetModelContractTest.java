@@ -29,19 +29,41 @@ class ImagenetModelContractTest {
 
   @Test
   void shouldMatchTensorflowJsWhenTheReferenceInputIsEncoded() throws IOException {
-    JsonNode reference = reference();
-    JsonNode input = reference.get("input");
-    assertTrue(reference.get("source").asText().startsWith("TensorFlow.js"),
-        "reference not computed by TensorFlow.js: " + reference.get("source"));
-    float[] pixels = pixels(input);
     ModelManifest manifest = ModelManifest.load(FOLDER);
-    assertEquals(ModelManifest.Kind.CNN, manifest.kind());
-    assertFalse(manifest.text().isPresent(), "the ImageNet CNN has no text tower");
     assertEquals(
         List.of(new ModelManifest.PatchOutput("patch_tokens_12", 12, 96)),
         manifest.image().patches());
     assertEquals(14, manifest.image().gridRows());
     assertEquals(14, manifest.image().gridCols());
+    assertMatchesReference(FOLDER);
+  }
+
+  /**
+   * With CLIPLINE_IMAGENET_FOLDER set to a folder that make_imagenet_model.py wrote with other
+   * options (for example {@code --second-scale 160}, whose second patch output runs the tower on
+   * the input resized inside the graph), that folder must match its own reference the same way.
+   */
+  @Test
+  void shouldMatchTensorflowJsInAnotherFolderOfTheScriptWhenOneIsGiven() throws IOException {
+    String other = System.getenv("CLIPLINE_IMAGENET_FOLDER");
+    Assumptions.assumeTrue(other != null,
+        "CLIPLINE_IMAGENET_FOLDER not set (a folder written by make_imagenet_model.py)");
+    assertMatchesReference(Path.of(other));
+  }
+
+  /**
+   * Every patch output the folder's manifest lists, and its image embedding, encoded by the
+   * worker's ImageEncoder from the reference input, against the folder's reference.json.
+   */
+  private static void assertMatchesReference(Path folder) throws IOException {
+    JsonNode reference = reference(folder);
+    JsonNode input = reference.get("input");
+    assertTrue(reference.get("source").asText().startsWith("TensorFlow.js"),
+        "reference not computed by TensorFlow.js: " + reference.get("source"));
+    float[] pixels = pixels(input);
+    ModelManifest manifest = ModelManifest.load(folder);
+    assertEquals(ModelManifest.Kind.CNN, manifest.kind());
+    assertFalse(manifest.text().isPresent(), "the ImageNet CNN has no text tower");
 
     try (ImageEncoder encoder = ImageEncoder.open(manifest, InferenceOptions.defaults())) {
       ImageFeatures features = encoder.encode(pixels, input.get("shape").get(0).asInt());
@@ -56,6 +78,7 @@ class ImagenetModelContractTest {
         String name = manifest.image().patches().get(l).output();
         JsonNode expected = outputs.get(name);
         float[] actual = asItIs.get(l).values();
+        assertTrue(expected != null, name + " is not in " + folder.resolve("reference.json"));
         assertEquals(expected.get("shape").get(1).asInt() * expected.get("shape").get(2).asInt(),
             actual.length, name + " size");
         assertMatches(name, expected, actual);
@@ -73,7 +96,7 @@ class ImagenetModelContractTest {
   void shouldMatchEveryTensorflowJsValueWhenRawOutputsAreGiven() throws IOException {
     String raw = System.getenv("CLIPLINE_TFJS_OUTPUTS");
     Assumptions.assumeTrue(raw != null, "CLIPLINE_TFJS_OUTPUTS not set");
-    JsonNode reference = reference();
+    JsonNode reference = reference(FOLDER);
     float[] pixels = pixels(reference.get("input"));
     ModelManifest manifest = ModelManifest.load(FOLDER);
     InferenceOptions cpu = InferenceOptions.defaults().withProvider(ExecutionProvider.CPU);
@@ -164,8 +187,8 @@ class ImagenetModelContractTest {
     assertTrue(maxRule <= TOLERANCE, name + ": " + maxRule);
   }
 
-  private static JsonNode reference() throws IOException {
-    return new ObjectMapper().readTree(FOLDER.resolve("reference.json").toFile());
+  private static JsonNode reference(Path folder) throws IOException {
+    return new ObjectMapper().readTree(folder.resolve("reference.json").toFile());
   }
 
   private static float[] pixels(JsonNode input) {
