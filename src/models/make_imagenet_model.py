@@ -419,10 +419,7 @@ def build_onnx(layers, W, stages, size, second=None):
         if (r, cc) != (rows, cols):
             if rows % r or cols % cc:
                 sys.exit('block %s grid %dx%d does not divide %dx%d' % (s, r, cc, rows, cols))
-            scales = const(np.array([1, 1, rows // r, cols // cc], np.float32), s + '/scales')
-            nodes.append(helper.make_node('Resize', [x, '', scales], [s + '/up'], name=s + '/up',
-                                          mode='linear', coordinate_transformation_mode='half_pixel'))
-            x = s + '/up'
+            x = resize(x, rows, cols, s + '/up')
         nodes.append(helper.make_node('Transpose', [x], [s + '/nhwc'], perm=[0, 2, 3, 1]))
         shape = const(np.array([0, rows * cols, d], np.int64), s + '/shape')
         out = output_name(s)
@@ -515,11 +512,7 @@ def run_graph(model, feeds):
             y = x[0] + x[1]
         elif op == 'Resize':
             assert a['mode'].s == b'linear' and a['coordinate_transformation_mode'].s == b'half_pixel'
-            if len(x) > 3:
-                rows, cols = int(x[3][2]), int(x[3][3])
-            else:
-                rows, cols = int(x[0].shape[2] * x[2][2]), int(x[0].shape[3] * x[2][3])
-            y = upsample_bilinear(x[0], rows, cols)
+            y = upsample_bilinear(x[0], int(x[3][2]), int(x[3][3]))  # the `sizes` input
         elif op == 'Shape':
             y = np.array(x[0].shape, np.int64)
         elif op == 'Slice':
@@ -715,7 +708,7 @@ def main():
                     help='also run the tower on the input resized to PX x PX (a multiple of 16, below '
                          '--size) and give its grid, resized to the first, as one more patch output '
                          '(one block only): it sees large, faint defects better at about 1.5 x the '
-                         'compute (docs/QUALITY.md, 160 px; not the default)')
+                         'compute of the same views (docs/QUALITY.md, 160 px; not the default)')
     ap.add_argument('--out', default=os.path.join(HERE, 'imagenet-mnv2'))
     ap.add_argument('--name', default=None,
                     help='model name (default imagenet-mnv2-b<blocks>-<size>, then -<n>views for n > 1, '
